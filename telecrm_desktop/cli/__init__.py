@@ -1,0 +1,58 @@
+"""telecrm-import: argument parsing and printing only; the work is done by telecrm_desktop.core.
+
+Each sub-command lives in its own module exposing `add_parser(subparsers)` and `run(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from telecrm_desktop import __version__
+
+# sub-command -> module under telecrm_desktop.cli
+COMMANDS = {
+    "check": "check",
+    "send": "send",
+    "tokens": "tokens",
+    "schema": "schema",
+    "history": "history",
+    "sandbox": "sandbox",
+}
+
+EXIT_OK, EXIT_ROWS_NEED_ATTENTION, EXIT_USAGE, EXIT_NO_TOKEN_LEFT = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A problem with how the command was called or with its input files: exit 2, one clear line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="telecrm-import",
+        description="Check and send leads from Excel and CSV files to telecrm.",
+    )
+    parser.add_argument("--version", action="version", version=f"telecrm-import {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(f"telecrm_desktop.cli.{module_name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UsageError as exc:
+        print(f"telecrm-import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("telecrm-import: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
