@@ -1,0 +1,402 @@
+"""The journal: every send run and every lead's state, in SQLite (WAL), so nothing is lost on a crash.
+
+Order of writes that makes a kill -9 at any instant safe:
+- a lead is marked `sending` and that mark is committed *before* its request leaves;
+- its answer is written after; until then a restart treats it as "no answer came" (`uncertain`
+  when it carries actions, otherwise sent again: the upsert is idempotent);
+- every dispatch is stored with its token's key and wall-clock time, so a restart paces on.
+No token value is ever stored: a token is known here by its label and a short one-way fingerprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from telecrm_desktop.core.send import outcomes
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    enterprise_id TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    file_fingerprint TEXT NOT NULL,
+    template_fingerprint TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    state TEXT NOT NULL DEFAULT 'open',      -- open | finished | stopped
+    stop_reason TEXT,
+    counts TEXT NOT NULL DEFAULT '{}',       -- rows per status, JSON
+    results_dir TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_key ON runs (enterprise_id, file_fingerprint, template_fingerprint);
+CREATE TABLE IF NOT EXISTS leads (
+    run_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,                    -- order of sending
+    identifier TEXT NOT NULL,
+    rows TEXT NOT NULL,                      -- JSON list of spreadsheet rows merged into the lead
+    body BLOB,                               -- the exact request body; dropped once queued
+    body_hash TEXT NOT NULL,
+    has_actions INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    token_label TEXT,
+    updated_at REAL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS leads_identifier ON leads (run_id, identifier);
+CREATE INDEX IF NOT EXISTS leads_status ON leads (run_id, status);
+CREATE TABLE IF NOT EXISTS row_results (
+    run_id INTEGER NOT NULL,
+    row INTEGER NOT NULL,
+    identifier TEXT NOT NULL DEFAULT '',
+    lead_seq INTEGER,                        -- NULL for an invalid row
+    reason TEXT NOT NULL DEFAULT '',         -- why an invalid row was held back
+    warnings TEXT NOT NULL DEFAULT '',
+    problems TEXT NOT NULL DEFAULT '[]',     -- JSON [[column, message], ...] for highlighting
+    PRIMARY KEY (run_id, row)
+);
+CREATE TABLE IF NOT EXISTS queued_bodies (
+    enterprise_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    queued_at REAL NOT NULL,
+    PRIMARY KEY (enterprise_id, body_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dispatches (
+    token_key TEXT NOT NULL,
+    sent_at REAL NOT NULL                    -- wall clock, seconds since the epoch
+);
+CREATE INDEX IF NOT EXISTS dispatches_token ON dispatches (token_key, sent_at);
+"""
+
+# unsent, or to be sent again when a run resumes
+_RESUMABLE = (outcomes.PENDING, outcomes.SENDING, outcomes.FAILED, outcomes.UNCERTAIN)
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunInfo:
+    id: int
+    enterprise_id: str
+    file_path: str
+    file_fingerprint: str
+    template_fingerprint: str
+    started_at: str
+    ended_at: str | None
+    state: str
+    stop_reason: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+    results_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class LeadToSend:
+    seq: int
+    identifier: str
+    body: bytes
+    body_hash: str
+    has_actions: bool
+
+
+@dataclass(frozen=True)
+class NewLead:
+    identifier: str
+    rows: Sequence[int]
+    body: bytes  # canonical JSON, exactly what is sent
+    body_hash: str
+    has_actions: bool
+
+
+@dataclass(frozen=True)
+class RowRecord:
+    row: int
+    identifier: str = ""
+    lead_identifier: str | None = None  # None: the row is invalid
+    reason: str = ""
+    warnings: str = ""
+    problems: Sequence[tuple[str | None, str]] = ()
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    identifier: str
+    status: str
+    reason: str
+    warnings: str
+    problems: list[tuple[str | None, str]]
+
+
+def _run_from_row(r: sqlite3.Row) -> RunInfo:
+    return RunInfo(
+        id=r["id"], enterprise_id=r["enterprise_id"], file_path=r["file_path"],
+        file_fingerprint=r["file_fingerprint"], template_fingerprint=r["template_fingerprint"],
+        started_at=r["started_at"], ended_at=r["ended_at"], state=r["state"],
+        stop_reason=r["stop_reason"], counts=json.loads(r["counts"] or "{}"), results_dir=r["results_dir"],
+    )
+
+
+class Journal:
+    """One SQLite connection; use it from one thread at a time (the engine opens its own)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL: a commit survives a killed process (it is in the OS cache), and costs no fsync
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def find_resumable_run(self, enterprise_id: str, file_fingerprint: str, template_fingerprint: str) -> RunInfo | None:
+        """The latest run of the same file, template and workspace that still has leads to send."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE enterprise_id=? AND file_fingerprint=? AND template_fingerprint=? "
+            "ORDER BY id DESC LIMIT 1",
+            (enterprise_id, file_fingerprint, template_fingerprint),
+        ).fetchone()
+        if row is None:
+            return None
+        if row["state"] == "open":  # never finished: it was killed while preparing or sending
+            return _run_from_row(row)
+        left = self.db.execute(
+            f"SELECT 1 FROM leads WHERE run_id=? AND status IN ({','.join('?' * len(_RESUMABLE))}) LIMIT 1",
+            (row["id"], *_RESUMABLE),
+        ).fetchone()
+        return _run_from_row(row) if left else None
+
+    def start_run(self, enterprise_id: str, file_path: str, file_fingerprint: str, template_fingerprint: str) -> RunInfo:
+        cur = self.db.execute(
+            "INSERT INTO runs (enterprise_id, file_path, file_fingerprint, template_fingerprint, started_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (enterprise_id, file_path, file_fingerprint, template_fingerprint, _now_iso()),
+        )
+        return self.run(cur.lastrowid)
+
+    def reopen_run(self, run_id: int) -> None:
+        self.db.execute("UPDATE runs SET state='open', ended_at=NULL, stop_reason=NULL WHERE id=?", (run_id,))
+
+    def run(self, run_id: int) -> RunInfo:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no send run {run_id} in the journal")
+        return _run_from_row(row)
+
+    def runs(self, enterprise_id: str | None = None) -> list[RunInfo]:
+        if enterprise_id:
+            rows = self.db.execute("SELECT * FROM runs WHERE enterprise_id=? ORDER BY id", (enterprise_id,))
+        else:
+            rows = self.db.execute("SELECT * FROM runs ORDER BY id")
+        return [_run_from_row(r) for r in rows]
+
+    def end_run(self, run_id: int, state: str, stop_reason: str | None = None, results_dir: str | None = None) -> RunInfo:
+        counts = self.row_counts(run_id)
+        self.db.execute(
+            "UPDATE runs SET state=?, stop_reason=?, ended_at=?, counts=?, results_dir=COALESCE(?, results_dir) WHERE id=?",
+            (state, stop_reason, _now_iso(), json.dumps(counts, sort_keys=True), results_dir, run_id),
+        )
+        return self.run(run_id)
+
+    # -- preparing a run ------------------------------------------------------------------------
+
+    def add_leads(self, run_id: int, enterprise_id: str, leads: Iterable[NewLead], *, send_all: bool = False) -> None:
+        """Store a run's leads in sending order. Leads already in the run (a resume) keep their state;
+        a new lead whose exact body was queued for this workspace before is `unchanged` unless `send_all`."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM leads WHERE run_id=?", (run_id,)).fetchone()
+            for lead in leads:
+                if db.execute("SELECT 1 FROM leads WHERE run_id=? AND identifier=?", (run_id, lead.identifier)).fetchone():
+                    continue
+                status, body = outcomes.PENDING, lead.body
+                if not send_all and db.execute(
+                    "SELECT 1 FROM queued_bodies WHERE enterprise_id=? AND body_hash=?", (enterprise_id, lead.body_hash)
+                ).fetchone():
+                    status, body = outcomes.UNCHANGED, None
+                seq += 1
+                db.execute(
+                    "INSERT INTO leads (run_id, seq, identifier, rows, body, body_hash, has_actions, status, reason, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, seq, lead.identifier, json.dumps(list(lead.rows)), body, lead.body_hash,
+                     int(lead.has_actions), status,
+                     "the same request was queued for this workspace before" if status == outcomes.UNCHANGED else "",
+                     time.time()),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def add_rows(self, run_id: int, rows: Iterable[RowRecord]) -> None:
+        """Store every source row's place in the run (its lead, or why it was held back)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            seq_of: dict[str, int] = dict(db.execute("SELECT identifier, seq FROM leads WHERE run_id=?", (run_id,)).fetchall())
+            db.executemany(
+                "INSERT OR REPLACE INTO row_results (run_id, row, identifier, lead_seq, reason, warnings, problems) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (run_id, r.row, r.identifier, seq_of.get(r.lead_identifier) if r.lead_identifier is not None else None,
+                     r.reason, r.warnings, json.dumps([list(p) for p in r.problems]))
+                    for r in rows
+                ),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    # -- sending --------------------------------------------------------------------------------
+
+    def recover_interrupted(self, run_id: int) -> int:
+        """Leads left `sending` by a killed process: no answer came. Returns how many became uncertain."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        uncertain = db.execute(
+            "UPDATE leads SET status=?, reason=? WHERE run_id=? AND status=? AND has_actions=1",
+            (outcomes.UNCERTAIN, "the program stopped while the request was on its way; no answer came",
+             run_id, outcomes.SENDING),
+        ).rowcount
+        db.execute("UPDATE leads SET status=? WHERE run_id=? AND status=?", (outcomes.PENDING, run_id, outcomes.SENDING))
+        db.execute("COMMIT")
+        return uncertain
+
+    def leads_to_send(self, run_id: int, *, resend_uncertain: bool = False, batch: int = 2000) -> Iterator[LeadToSend]:
+        """Leads that still need a request, in order, read in batches (the table may hold a million)."""
+        statuses = [outcomes.PENDING, outcomes.FAILED] + ([outcomes.UNCERTAIN] if resend_uncertain else [])
+        marks = ",".join("?" * len(statuses))
+        last = 0
+        while True:
+            rows = self.db.execute(
+                f"SELECT seq, identifier, body, body_hash, has_actions FROM leads WHERE run_id=? AND seq>? "
+                f"AND status IN ({marks}) AND body IS NOT NULL ORDER BY seq LIMIT ?",
+                (run_id, last, *statuses, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield LeadToSend(r["seq"], r["identifier"], bytes(r["body"]), r["body_hash"], bool(r["has_actions"]))
+            last = rows[-1]["seq"]
+
+    def count_to_send(self, run_id: int, *, resend_uncertain: bool = False) -> int:
+        statuses = [outcomes.PENDING, outcomes.FAILED] + ([outcomes.UNCERTAIN] if resend_uncertain else [])
+        (n,) = self.db.execute(
+            f"SELECT COUNT(*) FROM leads WHERE run_id=? AND status IN ({','.join('?' * len(statuses))}) AND body IS NOT NULL",
+            (run_id, *statuses),
+        ).fetchone()
+        return n
+
+    def write_batch(
+        self,
+        run_id: int,
+        enterprise_id: str,
+        sending: Sequence[tuple[int, str, str, float]] = (),
+        finished: Sequence[tuple[int, str, str, str | None]] = (),
+    ) -> None:
+        """One transaction: answers that came in, then `sending` marks for requests about to leave.
+
+        sending: (seq, token_label, token_key, wall-clock time); finished: (seq, status, reason, body_hash).
+        Call it and let it return before any of the `sending` requests is dispatched.
+        """
+        if not sending and not finished:
+            return
+        db = self.db
+        now = time.time()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for seq, status, reason, body_hash in finished:
+                if status == outcomes.QUEUED:
+                    db.execute(
+                        "UPDATE leads SET status=?, reason=?, body=NULL, updated_at=? WHERE run_id=? AND seq=?",
+                        (status, reason, now, run_id, seq),
+                    )
+                    db.execute(
+                        "INSERT OR REPLACE INTO queued_bodies (enterprise_id, body_hash, queued_at) VALUES (?, ?, ?)",
+                        (enterprise_id, body_hash, now),
+                    )
+                else:
+                    db.execute(
+                        "UPDATE leads SET status=?, reason=?, updated_at=? WHERE run_id=? AND seq=?",
+                        (status, reason, now, run_id, seq),
+                    )
+            for seq, label, _key, at in sending:
+                db.execute(
+                    "UPDATE leads SET status=?, attempts=attempts+1, token_label=?, updated_at=? WHERE run_id=? AND seq=?",
+                    (outcomes.SENDING, label, at, run_id, seq),
+                )
+            db.executemany("INSERT INTO dispatches (token_key, sent_at) VALUES (?, ?)", ((k, at) for _s, _l, k, at in sending))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def dispatches_since(self, token_key: str, since: float) -> list[float]:
+        """Wall-clock times of this token's sends after `since` (for pacing on after a restart)."""
+        return [t for (t,) in self.db.execute(
+            "SELECT sent_at FROM dispatches WHERE token_key=? AND sent_at>? ORDER BY sent_at", (token_key, since)
+        )]
+
+    def forget_dispatches_before(self, before: float) -> None:
+        self.db.execute("DELETE FROM dispatches WHERE sent_at<?", (before,))
+
+    def set_pending(self, run_id: int, reason: str) -> None:
+        """The run stopped: whatever was not answered stays `pending` (sent on the next run)."""
+        self.db.execute(
+            "UPDATE leads SET reason=? WHERE run_id=? AND status=?", (reason, run_id, outcomes.PENDING)
+        )
+
+    # -- results --------------------------------------------------------------------------------
+
+    def lead_counts(self, run_id: int) -> dict[str, int]:
+        return dict(self.db.execute("SELECT status, COUNT(*) FROM leads WHERE run_id=? GROUP BY status", (run_id,)).fetchall())
+
+    def row_counts(self, run_id: int) -> dict[str, int]:
+        counts = dict(self.db.execute(
+            "SELECT COALESCE(l.status, ?), COUNT(*) FROM row_results r "
+            "LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq WHERE r.run_id=? GROUP BY 1",
+            (outcomes.INVALID, run_id),
+        ).fetchall())
+        if outcomes.SENDING in counts:  # only while a run is under way
+            counts[outcomes.PENDING] = counts.get(outcomes.PENDING, 0) + counts.pop(outcomes.SENDING)
+        return counts
+
+    def row_outcomes(self, run_id: int) -> Iterator[RowOutcome]:
+        """Every source row of the run, in row order, with its lead's status and reason."""
+        cursor = self.db.execute(
+            "SELECT r.row, r.identifier, r.lead_seq, r.reason AS row_reason, r.warnings, r.problems, "
+            "l.status, l.reason FROM row_results r LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq "
+            "WHERE r.run_id=? ORDER BY r.row",
+            (run_id,),
+        )
+        for r in cursor:
+            if r["lead_seq"] is None:
+                status, reason = outcomes.INVALID, r["row_reason"]
+            else:
+                status, reason = r["status"], r["reason"]
+                if status == outcomes.SENDING:
+                    status = outcomes.PENDING
+            yield RowOutcome(r["row"], r["identifier"], status, reason, r["warnings"],
+                             [tuple(p) for p in json.loads(r["problems"])])

@@ -1,0 +1,1 @@
+"""Sending validated leads to telecrm's Async API: client, pacing, engine, outcomes."""

@@ -1,0 +1,170 @@
+"""The HTTP side of sending: one POST per lead to telecrm's Async endpoint, and what its answer means.
+
+The classification decides whether a lead may be sent again: an error raised before any byte left
+(connection refused, connect timeout, no free connection) is always safe to retry; one raised after
+the request may have been read (read timeout, connection closed, broken write) means the lead may
+have reached telecrm, so a lead with actions must not be sent again without being asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+DEFAULT_BASE_URL = "https://next-api.telecrm.in"
+_ENTERPRISE_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+
+# answer kinds
+QUEUED = "queued"
+RATE_LIMITED = "rate_limited"
+UNAUTHORIZED = "unauthorized"
+REJECTED = "rejected"  # other 4xx: sending it again will not help
+SERVER_ERROR = "server_error"  # 5xx: retry later
+NOT_SENT = "not_sent"  # nothing reached the server: always safe to retry
+NO_ANSWER = "no_answer"  # the request may have reached telecrm, no answer came
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str
+    detail: str  # a phrase for `reason`, e.g. 'telecrm answered 400: {"error": ...}'
+    status_code: int | None = None
+    retry_after: float | None = None  # seconds, from a Retry-After header
+
+
+def check_enterprise_id(value: str) -> str:
+    value = (value or "").strip()
+    if not _ENTERPRISE_ID.match(value):
+        raise ValueError(
+            f'"{value}" is not a telecrm enterprise ID: it is 24 characters 0-9 and a-f, '
+            "shown under Settings -> Website and API"
+        )
+    return value.lower()
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(value: str) -> str:
+    """The Async API root: https, or http only to this computer (the sandbox)."""
+    url = (value or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f'"{value}" is not a web address: expected something like {DEFAULT_BASE_URL}')
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f'"{value}" is not encrypted: http:// is allowed only for this computer (the sandbox), use https://'
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f'"{value}" must be the API root only, without a query, fragment or user name')
+    return url
+
+
+def endpoint(base_url: str, enterprise_id: str) -> str:
+    return f"{base_url.rstrip('/')}/enterprise/{enterprise_id}/autoupdatelead"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def classify_response(response: httpx.Response) -> Answer:
+    code = response.status_code
+    text = _short(response.text)
+    if 200 <= code < 300:
+        try:
+            status = response.json().get("status")
+        except (ValueError, AttributeError):
+            status = None
+        detail = "telecrm answered QUEUED" if status == "QUEUED" else f"telecrm answered {code}: {text}"
+        return Answer(QUEUED, detail, code)
+    if code == 429:
+        return Answer(RATE_LIMITED, f"telecrm answered 429 (too many requests): {text}", code,
+                      parse_retry_after(response.headers.get("retry-after")))
+    if code == 401:
+        return Answer(UNAUTHORIZED, f"telecrm refused the token (401): {text}", code)
+    if 500 <= code:
+        return Answer(SERVER_ERROR, f"telecrm answered {code}: {text}", code)
+    return Answer(REJECTED, f"telecrm answered {code}: {text}", code)
+
+
+def classify_error(exc: httpx.HTTPError) -> Answer:
+    name = type(exc).__name__
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
+        return Answer(NOT_SENT, f"could not connect to telecrm ({name})")
+    if isinstance(exc, httpx.ReadTimeout):
+        return Answer(NO_ANSWER, "no answer from telecrm within the time limit (read timeout)")
+    # RemoteProtocolError, ReadError, WriteError, WriteTimeout, ...: the request may have been read.
+    # A pooled keep-alive connection closed by the server before reading looks the same: stay careful.
+    return Answer(NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
+
+
+class AsyncApiClient:
+    """Posts request bodies to one workspace's Async endpoint over reused HTTPS connections."""
+
+    def __init__(
+        self,
+        base_url: str,
+        enterprise_id: str,
+        *,
+        max_connections: int = 30,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 30.0,
+    ):
+        self.url = endpoint(check_base_url(base_url), check_enterprise_id(enterprise_id))
+        self._http = httpx.AsyncClient(
+            verify=True,  # never turned off: tokens travel in these requests
+            timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=connect_timeout, pool=connect_timeout),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections,
+                                keepalive_expiry=4.0),
+            follow_redirects=False,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+
+    async def post_lead(self, authorization: str, body: bytes) -> Answer:
+        """`authorization` is the full header value ("Bearer ..."); it is never logged or kept."""
+        try:
+            response = await self._http.post(self.url, content=body, headers={"Authorization": authorization})
+        except httpx.HTTPError as exc:
+            return classify_error(exc)
+        return classify_response(response)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def canonical_body(body: dict) -> bytes:
+    """The exact bytes sent for a request body; equal bodies give equal bytes (and hashes)."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

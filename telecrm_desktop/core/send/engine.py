@@ -1,0 +1,414 @@
+"""The sending engine: every pending lead of a journal run goes to telecrm, paced per token,
+retried when that is safe, and given an outcome the journal keeps.
+
+`SendEngine.run()` is synchronous and owns its asyncio loop, so the command line calls it from the
+main thread and the app from a QThread; `SendControl` pauses, resumes or cancels it from any thread.
+Several requests are in flight per token so that latency does not cap the rate; the pacer of each
+token decides when the next one may leave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import heapq
+import itertools
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Protocol, Sequence
+
+from telecrm_desktop.core.journal import Journal, LeadToSend
+from telecrm_desktop.core.send import client as api
+from telecrm_desktop.core.send import outcomes
+from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
+
+STOP_CANCELLED = "cancelled"
+STOP_NO_TOKEN = "no_token"
+
+
+class TokenLike(Protocol):
+    label: str
+    value: str
+
+
+@dataclass
+class SendSettings:
+    rate_per_hour: int = 18_000  # each token's limit per window
+    window: float = 3600.0  # seconds; scaled down in tests
+    margin: float | None = None  # slack added to the window (see pacing.default_margin)
+    share: float = 1.0  # part of each token's budget this run may use (live website forms use the rest)
+    max_tokens: int = 3
+    in_flight_per_token: int = 10
+    max_attempts: int = 8  # for 5xx, connection errors and unanswered leads without actions
+    retry_base: float = 0.5  # seconds; doubled on each attempt, with jitter
+    retry_cap: float = 30.0
+    rate_limited_base: float = 1.0  # back-off after a 429 without Retry-After
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    resend_uncertain: bool = False
+    progress_interval: float = 0.25
+
+
+class SendControl:
+    """Pause, resume and cancel a running engine from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paused = False
+        self._cancelled = False
+        self._wake: Callable[[], None] | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def pause(self) -> None:
+        self._set(paused=True)
+
+    def resume(self) -> None:
+        self._set(paused=False)
+
+    def cancel(self) -> None:
+        self._set(cancelled=True)
+
+    def _set(self, paused: bool | None = None, cancelled: bool | None = None) -> None:
+        with self._lock:
+            if paused is not None:
+                self._paused = paused
+            if cancelled:
+                self._cancelled = True
+            wake = self._wake
+        if wake:
+            wake()
+
+    def _attach(self, wake: Callable[[], None] | None) -> None:
+        with self._lock:
+            self._wake = wake
+
+
+@dataclass
+class SendProgress:
+    total: int  # leads this session set out to send
+    done: int  # of those, how many have an outcome
+    counts: dict[str, int]  # outcomes so far in this session (queued, failed, uncertain)
+    in_flight: int
+    active_tokens: list[str]  # labels
+    paused: bool
+    rate: float  # requests per second over the last seconds
+
+
+@dataclass
+class SendSummary:
+    stopped: str | None  # None, STOP_CANCELLED or STOP_NO_TOKEN
+    counts: dict[str, int]  # outcomes in this session
+    tokens_out: list[str]  # labels of tokens telecrm refused
+    requests: int  # requests dispatched
+    rate_limited: int  # 429 answers
+    elapsed: float
+    uncertain_recovered: int = 0  # leads found "sending" from a killed run and made uncertain
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def token_key(token: TokenLike) -> str:
+    """A stable one-way key for a token (for pacing across restarts); never reveals the value."""
+    fingerprint = getattr(token, "fingerprint", None)
+    if isinstance(fingerprint, str) and fingerprint:
+        return fingerprint
+    digest = hashlib.sha256(b"telecrm-desktop/token/" + token.value.encode("utf-8")).hexdigest()[:16]
+    return digest
+
+
+@dataclass
+class _Token:
+    label: str
+    key: str
+    authorization: str = field(repr=False)
+    pacer: RollingWindowPacer
+    in_flight: int = 0
+    out: bool = False
+    hold_until: float = 0.0  # after a 429
+    strikes: int = 0  # 429s in a row
+
+
+def _backoff(base: float, attempt: int, cap: float) -> float:
+    """Exponential back-off with jitter: base, 2*base, 4*base ... up to cap, each +-25%."""
+    return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
+
+
+class SendEngine:
+    def __init__(
+        self,
+        journal_path: Path | str,
+        run_id: int,
+        *,
+        enterprise_id: str,
+        base_url: str,
+        tokens: Sequence[TokenLike],
+        settings: SendSettings | None = None,
+        control: SendControl | None = None,
+        on_progress: Callable[[SendProgress], None] | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ):
+        self.journal_path = Path(journal_path)
+        self.run_id = run_id
+        self.enterprise_id = api.check_enterprise_id(enterprise_id)
+        self.base_url = api.check_base_url(base_url)
+        self.settings = settings or SendSettings()
+        self.control = control or SendControl()
+        self.on_progress = on_progress
+        self.on_event = on_event
+        unique: dict[str, TokenLike] = {}
+        for token in tokens:
+            unique.setdefault(token_key(token), token)
+        self._given_tokens = list(unique.values())
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def run(self) -> SendSummary:
+        """Send until every lead has an outcome, the run is cancelled, or no token is left."""
+        journal = Journal(self.journal_path)  # this thread's own connection
+        try:
+            return asyncio.run(self._run(journal))
+        finally:
+            journal.close()
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def _event(self, message: str) -> None:
+        if self.on_event:
+            self.on_event(message)
+
+    def _make_tokens(self, journal: Journal) -> list[_Token]:
+        s = self.settings
+        tokens = self._given_tokens[: s.max_tokens]
+        if len(self._given_tokens) > s.max_tokens:
+            skipped = ", ".join(t.label for t in self._given_tokens[s.max_tokens:])
+            self._event(f"Using {s.max_tokens} tokens at once; not using: {skipped}.")
+        limit = run_limit(s.rate_per_hour, s.share)
+        wall, mono = time.time(), time.monotonic()
+        result = []
+        for token in tokens:
+            pacer = RollingWindowPacer(limit, s.window, s.margin)
+            earlier = journal.dispatches_since(token_key(token), wall - pacer.span)
+            pacer.restore(mono - (wall - t) for t in earlier)
+            result.append(_Token(token.label, token_key(token), "Bearer " + token.value, pacer))
+        journal.forget_dispatches_before(wall - 2 * max(s.window, 3600.0))
+        return result
+
+    async def _run(self, journal: Journal) -> SendSummary:
+        s = self.settings
+        started = time.monotonic()
+        recovered = journal.recover_interrupted(self.run_id)
+        if recovered:
+            self._event(f"{recovered} lead(s) with actions were on their way when the program stopped; "
+                        "they are uncertain and sent again only when asked (--resend-uncertain).")
+        tokens = self._make_tokens(journal)
+        total = journal.count_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
+        source: Iterator[LeadToSend] = journal.leads_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
+        fresh: deque[LeadToSend] = deque()
+        source_done = False
+        retries: list[tuple[float, int, LeadToSend]] = []  # (ready at, tie-breaker, lead)
+        tie = itertools.count()
+        attempts: dict[int, int] = {}
+        finished: list[tuple[int, str, str, str | None]] = []
+        counts: dict[str, int] = {}
+        recent: deque[float] = deque()
+        state = {"streak": 0, "hold_until": 0.0, "requests": 0, "rate_limited": 0, "in_flight": 0}
+        wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        self.control._attach(lambda: loop.call_soon_threadsafe(wake.set))
+        http = api.AsyncApiClient(
+            self.base_url, self.enterprise_id,
+            max_connections=max(1, len(tokens)) * s.in_flight_per_token,
+            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
+        )
+        tasks: set[asyncio.Task] = set()
+
+        def finish(lead: LeadToSend, status: str, reason: str) -> None:
+            finished.append((lead.seq, status, reason, lead.body_hash))
+            counts[status] = counts.get(status, 0) + 1
+
+        def retry_later(lead: LeadToSend, delay: float, reason: str) -> None:
+            finished.append((lead.seq, outcomes.PENDING, reason, lead.body_hash))
+            heapq.heappush(retries, (time.monotonic() + delay, next(tie), lead))
+
+        def trouble(lead: LeadToSend, answer: api.Answer) -> None:
+            """5xx, no connection, or no answer for a lead that may be sent again."""
+            n = attempts.get(lead.seq, 0) + 1
+            attempts[lead.seq] = n
+            state["streak"] += 1
+            if state["streak"] >= 3:  # the server is in trouble: everyone waits, one request probes
+                state["hold_until"] = time.monotonic() + _backoff(s.retry_base, state["streak"] - 2, s.retry_cap)
+            if n >= s.max_attempts:
+                finish(lead, outcomes.FAILED, f"{answer.detail}; gave up after {n} attempts")
+            else:
+                retry_later(lead, _backoff(s.retry_base, n, s.retry_cap), answer.detail)
+
+        def on_answer(token: _Token, lead: LeadToSend, answer: api.Answer) -> None:
+            kind = answer.kind
+            if kind == api.QUEUED:
+                state["streak"] = 0
+                token.strikes = 0
+                finish(lead, outcomes.QUEUED, "" if answer.detail == "telecrm answered QUEUED" else answer.detail)
+            elif kind == api.RATE_LIMITED:
+                state["rate_limited"] += 1
+                token.strikes += 1
+                wait = answer.retry_after if answer.retry_after is not None else _backoff(
+                    s.rate_limited_base, token.strikes, max(s.rate_limited_base, min(60.0, s.window / 2)))
+                token.hold_until = max(token.hold_until, time.monotonic() + min(wait, s.window))
+                retry_later(lead, 0.0, answer.detail)
+            elif kind == api.UNAUTHORIZED:
+                if not token.out:
+                    token.out = True
+                    self._event(f'telecrm refused the token "{token.label}" (401 NOT_AUTHORIZED): '
+                                "it is not used for the rest of this run.")
+                retry_later(lead, 0.0, f'the token "{token.label}" was refused')
+            elif kind == api.REJECTED:
+                state["streak"] = 0
+                finish(lead, outcomes.FAILED, answer.detail)
+            elif kind == api.NO_ANSWER and lead.has_actions:
+                finish(lead, outcomes.UNCERTAIN, f"{answer.detail}; the lead carries actions, so it is not "
+                                                 "sent again unless asked (--resend-uncertain)")
+            else:  # SERVER_ERROR, NOT_SENT, NO_ANSWER without actions: safe to send again
+                trouble(lead, answer)
+
+        async def send(token: _Token, lead: LeadToSend) -> None:
+            try:
+                answer = await http.post_lead(token.authorization, lead.body)
+            except Exception as exc:  # a bug must not lose the lead: treat it as "no answer"
+                answer = api.Answer(api.NO_ANSWER, f"unexpected error while sending ({type(exc).__name__})")
+            token.in_flight -= 1
+            state["in_flight"] -= 1
+            on_answer(token, lead, answer)
+            wake.set()
+
+        def refill() -> None:
+            nonlocal source_done
+            if not fresh and not source_done:
+                fresh.extend(itertools.islice(source, 500))
+                source_done = not fresh
+
+        def has_lead(now: float) -> bool:
+            refill()
+            return bool(fresh) or bool(retries and retries[0][0] <= now)
+
+        def next_lead(now: float) -> LeadToSend:
+            if retries and retries[0][0] <= now:  # retries first: they have waited longest
+                return heapq.heappop(retries)[2]
+            return fresh.popleft()
+
+        def can_send(token: _Token, now: float) -> bool:
+            if token.out or token.in_flight >= s.in_flight_per_token or token.hold_until > now:
+                return False
+            if state["hold_until"] > now or (state["streak"] >= 3 and state["in_flight"] > 0):
+                return False
+            return token.pacer.ready(now)
+
+        last_progress = 0.0
+
+        def report(force: bool = False) -> None:
+            nonlocal last_progress
+            now = time.monotonic()
+            if not self.on_progress or (not force and now - last_progress < s.progress_interval):
+                return
+            last_progress = now
+            while recent and recent[0] < now - 5.0:
+                recent.popleft()
+            span = min(5.0, max(now - started, 1e-6))
+            self.on_progress(SendProgress(
+                total=total, done=sum(counts.get(k, 0) for k in (outcomes.QUEUED, outcomes.FAILED, outcomes.UNCERTAIN)),
+                counts=dict(counts), in_flight=state["in_flight"],
+                active_tokens=[t.label for t in tokens if not t.out], paused=self.control.paused,
+                rate=len(recent) / span,
+            ))
+
+        stopped: str | None = None
+        try:
+            while True:
+                now = time.monotonic()
+                if self.control.cancelled:
+                    stopped = STOP_CANCELLED
+                    break
+                active = [t for t in tokens if not t.out]
+                if not active:
+                    stopped = STOP_NO_TOKEN
+                    break
+                batch: list[tuple[_Token, LeadToSend]] = []
+                if not self.control.paused:
+                    progress = True
+                    while progress:
+                        progress = False
+                        for token in active:
+                            if can_send(token, now) and has_lead(now):
+                                lead = next_lead(now)
+                                token.pacer.record(now)
+                                token.in_flight += 1
+                                state["in_flight"] += 1
+                                batch.append((token, lead))
+                                progress = True
+                # commit answers and the "sending" marks before any of these requests leaves
+                wall = time.time()
+                journal.write_batch(self.run_id, self.enterprise_id,
+                                    sending=[(lead.seq, t.label, t.key, wall) for t, lead in batch], finished=finished)
+                finished.clear()
+                for token, lead in batch:
+                    state["requests"] += 1
+                    recent.append(now)
+                    task = asyncio.create_task(send(token, lead))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                report()
+                if not batch and state["in_flight"] == 0 and not retries and not has_lead(now):
+                    break
+                wait = self._next_wake(tokens, retries, state, now, has_lead(now)) - now
+                if batch and wait <= 0:
+                    continue
+                wake.clear()
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=min(max(wait, 0.001), s.progress_interval))
+                except asyncio.TimeoutError:
+                    pass
+            # stopping: answers of requests already on their way still count
+            while tasks:
+                await asyncio.wait(set(tasks))
+            journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
+            finished.clear()
+        finally:
+            self.control._attach(None)
+            for task in tasks:
+                task.cancel()
+            await http.aclose()
+            if finished:  # an exception above: keep what we know
+                journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
+        if stopped == STOP_NO_TOKEN:
+            journal.set_pending(self.run_id, "not sent: telecrm refused every token")
+        elif stopped == STOP_CANCELLED:
+            journal.set_pending(self.run_id, "not sent: the run was cancelled")
+        report(force=True)
+        return SendSummary(
+            stopped=stopped, counts=counts, tokens_out=[t.label for t in tokens if t.out],
+            requests=state["requests"], rate_limited=state["rate_limited"],
+            elapsed=time.monotonic() - started, uncertain_recovered=recovered,
+        )
+
+    def _next_wake(self, tokens: list[_Token], retries: list, state: dict, now: float, have_lead: bool) -> float:
+        """When something may change without an answer arriving: a pacing slot, a back-off ending."""
+        times = []
+        if retries:
+            times.append(retries[0][0])
+        if have_lead or retries:
+            for t in tokens:
+                if not t.out and t.in_flight < self.settings.in_flight_per_token:
+                    times.append(max(t.pacer.next_send_at(now), t.hold_until, state["hold_until"]))
+        return min(times) if times else now + self.settings.progress_interval

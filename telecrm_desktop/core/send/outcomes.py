@@ -1,0 +1,17 @@
+"""The names of what happened to a lead (and to the rows merged into it); cli.md lists them."""
+
+from __future__ import annotations
+
+INVALID = "invalid"  # held back by validation, never sent
+PENDING = "pending"  # waiting to be sent, or not sent because the run stopped
+SENDING = "sending"  # journal only: a request may be on its way; resolved at restart
+QUEUED = "queued"  # telecrm answered 200 QUEUED
+UNCHANGED = "unchanged"  # the same request body was queued for this workspace before
+FAILED = "failed"  # telecrm refused it, or retries ran out
+UNCERTAIN = "uncertain"  # may have reached telecrm, no answer came, and it carries actions
+
+# statuses a finished lead can hold; everything else still needs work
+FINAL = frozenset({QUEUED, UNCHANGED, FAILED, UNCERTAIN})
+# statuses that make `send` exit 0
+GOOD = frozenset({"ready", QUEUED, UNCHANGED})
+REPORT_ORDER = ("ready", QUEUED, UNCHANGED, INVALID, FAILED, UNCERTAIN, PENDING)

@@ -1,0 +1,78 @@
+"""Per-token pacing: never more than `limit` sends in any rolling window, spread evenly.
+
+A send counts at the moment it is dispatched (the server sees it then). Two rules hold at once:
+- the hard one: fewer than `limit` sends in the last `window + margin` seconds, so a rolling
+  window on the server is never exceeded even when answers arrive with some jitter;
+- the smooth one: sends are spaced `(window + margin) / limit` apart, so a run (or a resume
+  after a pause longer than the window) never bursts the whole budget at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Iterable
+
+
+def default_margin(window: float) -> float:
+    """Slack added to the window: 1% of it, and at least 50 ms for scaled-down test windows."""
+    return max(window * 0.01, 0.05)
+
+
+def run_limit(limit_per_window: int, share: float) -> int:
+    """This run's part of a token's budget (the rest stays free for live website forms)."""
+    if not 0 < share <= 1:
+        raise ValueError(f"the share of the rate limit must be above 0 and at most 1, not {share}")
+    return max(1, math.floor(limit_per_window * share))
+
+
+class RollingWindowPacer:
+    """When the next send on one token may leave. Times are `time.monotonic()` seconds."""
+
+    def __init__(self, limit: int, window: float, margin: float | None = None):
+        if limit < 1 or window <= 0:
+            raise ValueError("a rate limit needs at least one send per window of positive length")
+        self.limit = limit
+        self.window = window
+        self.span = window + (default_margin(window) if margin is None else margin)
+        self.interval = self.span / limit
+        self._sends: deque[float] = deque()
+        self._next_slot = -math.inf  # the ideal time of the next evenly spaced send
+
+    def restore(self, sent_at: Iterable[float]) -> None:
+        """Sends made earlier (by a previous run), on the same clock; keeps those inside the window."""
+        for t in sorted(sent_at):
+            self._sends.append(t)
+            self._next_slot = max(self._next_slot, t + self.interval)
+        while len(self._sends) > self.limit:
+            self._sends.popleft()
+
+    def _forget_before(self, now: float) -> None:
+        horizon = now - self.span
+        while self._sends and self._sends[0] <= horizon:
+            self._sends.popleft()
+
+    def next_send_at(self, now: float) -> float:
+        """The earliest time (>= now) at which a send is allowed."""
+        self._forget_before(now)
+        at = max(now, self._next_slot)
+        if len(self._sends) >= self.limit:
+            at = max(at, self._sends[-self.limit] + self.span)
+        return at
+
+    def ready(self, now: float) -> bool:
+        return self.next_send_at(now) <= now
+
+    def record(self, now: float) -> None:
+        """A send was dispatched at `now`."""
+        self._sends.append(now)
+        # keep the even rhythm, but after an idle stretch start again from now instead of catching up
+        if self._next_slot < now - self.interval:
+            self._next_slot = now
+        self._next_slot += self.interval
+        while len(self._sends) > self.limit:
+            self._sends.popleft()
+
+    def sends_in_window(self, now: float) -> int:
+        self._forget_before(now)
+        return len(self._sends)
