@@ -10,7 +10,6 @@ token decides when the next one may leave.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import heapq
 import itertools
 import random
@@ -31,8 +30,12 @@ STOP_NO_TOKEN = "no_token"
 
 
 class TokenLike(Protocol):
+    """A `secrets.Token`: a public label, a one-way `fingerprint`, and `auth_header()` for requests."""
+
     label: str
-    value: str
+    fingerprint: str
+
+    def auth_header(self) -> dict[str, str]: ...
 
 
 @dataclass
@@ -122,11 +125,7 @@ class SendSummary:
 
 def token_key(token: TokenLike) -> str:
     """A stable one-way key for a token (for pacing across restarts); never reveals the value."""
-    fingerprint = getattr(token, "fingerprint", None)
-    if isinstance(fingerprint, str) and fingerprint:
-        return fingerprint
-    digest = hashlib.sha256(b"telecrm-desktop/token/" + token.value.encode("utf-8")).hexdigest()[:16]
-    return digest
+    return token.fingerprint
 
 
 @dataclass
@@ -202,7 +201,7 @@ class SendEngine:
             pacer = RollingWindowPacer(limit, s.window, s.margin)
             earlier = journal.dispatches_since(token_key(token), wall - pacer.span)
             pacer.restore(mono - (wall - t) for t in earlier)
-            result.append(_Token(token.label, token_key(token), "Bearer " + token.value, pacer))
+            result.append(_Token(token.label, token_key(token), token.auth_header()["Authorization"], pacer))
         journal.forget_dispatches_before(wall - 2 * max(s.window, 3600.0))
         return result
 

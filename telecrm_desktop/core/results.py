@@ -1,0 +1,171 @@
+"""A run's result files: every row with its status (CSV and .xlsx), and the "needs attention"
+workbook holding only the rows to fix, in their original columns, ready to import again.
+
+Whatever comes from a sheet or from telecrm is written so that a spreadsheet shows it as text:
+a cell starting with = + - @ tab or carriage return would otherwise run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from telecrm_desktop.core.convert.text import cell_text
+from telecrm_desktop.core.send import outcomes
+from telecrm_desktop.core.table import CellValue
+
+REPORT_COLUMNS = ["row", "identifier", "status", "reason", "warnings"]
+ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})
+REASON_HEADER = "Why this row needs attention"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_TEXT_LIMIT = 32_767
+_BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+_BOLD = Font(bold=True)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    row: int  # spreadsheet row as a person sees it
+    identifier: str
+    status: str
+    reason: str = ""
+    warnings: str = ""
+    values: Sequence[CellValue] = ()  # the row's original cells, aligned with the headers
+    problems: Sequence[tuple[str | None, str]] = ()  # (column or None, sentence) for highlighting
+
+
+@dataclass(frozen=True)
+class ResultFiles:
+    csv: Path
+    xlsx: Path
+    needs_attention: Path
+    attention_rows: int
+
+
+def csv_safe(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _report_line(r: ResultRow) -> list[str]:
+    return [str(r.row), csv_safe(r.identifier), r.status, csv_safe(r.reason), csv_safe(r.warnings)]
+
+
+def write_report_csv(path: Path | str, rows: Iterable[ResultRow]) -> int:
+    """The `--report` CSV of cli.md: row,identifier,status,reason,warnings. Returns rows written."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(REPORT_COLUMNS)
+        for r in rows:
+            writer.writerow(_report_line(r))
+            n += 1
+    return n
+
+
+def _xlsx_value(value: CellValue):
+    """A value openpyxl can store: text cleaned of characters .xlsx cannot hold, dates without zone."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return value[:_XLSX_TEXT_LIMIT]
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.time) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False) -> WriteOnlyCell:
+    value = _xlsx_value(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # always text: "=HYPERLINK(...)" stays a string, never a formula
+    if bad:
+        cell.fill = _BAD_FILL
+        cell.comment = Comment(bad[:_XLSX_TEXT_LIMIT], "telecrm import")
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+class _RunWriters:
+    """The three result files, written in one pass over the rows."""
+
+    def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int):
+        self.folder = folder
+        self.headers = list(headers)
+        self.column_index = {name: i for i, name in enumerate(headers)}
+        self.csv_path = folder / "results.csv"
+        self.xlsx_path = folder / "results.xlsx"
+        self.attention_path = folder / "needs-attention.xlsx"
+        self._csv_file = open(self.csv_path, "w", newline="", encoding="utf-8-sig")
+        self._csv = csv.writer(self._csv_file)
+        self._csv.writerow(REPORT_COLUMNS + [csv_safe(h) for h in header_names])
+        self._book = openpyxl.Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("Results")
+        self._sheet.append([_cell(self._sheet, h, bold=True) for h in REPORT_COLUMNS + list(header_names)])
+        self._attention_book = openpyxl.Workbook(write_only=True)
+        self._attention = self._attention_book.create_sheet("Needs attention")
+        # the header where the template expects it, so the same template imports the fixed file
+        for _ in range(max(0, header_row - 1)):
+            self._attention.append([])
+        self._attention.append([_cell(self._attention, h, bold=True) for h in list(header_names) + [REASON_HEADER]])
+        self.attention_rows = 0
+
+    def add(self, r: ResultRow) -> None:
+        values = list(r.values) + [None] * (len(self.headers) - len(r.values))
+        self._csv.writerow(_report_line(r) + [csv_safe(cell_text(v)) for v in values])
+        self._sheet.append([_cell(self._sheet, v) for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + values])
+        if r.status in ATTENTION:
+            self._add_attention(r, values)
+
+    def _add_attention(self, r: ResultRow, values: list[CellValue]) -> None:
+        notes: dict[int, list[str]] = {}
+        for column, message in r.problems:
+            if column in self.column_index:
+                notes.setdefault(self.column_index[column], []).append(message)
+        reason = r.reason or "; ".join(m for _c, m in r.problems)
+        cells = [_cell(self._attention, v, bad="\n".join(notes[i]) if i in notes else None) for i, v in enumerate(values)]
+        cells.append(_cell(self._attention, f"{r.status}: {reason}" if reason else r.status, bad=None if notes else reason or r.status))
+        self._attention.append(cells)
+        self.attention_rows += 1
+
+    def close(self) -> ResultFiles:
+        self._csv_file.close()
+        self._book.save(self.xlsx_path)
+        self._attention_book.save(self.attention_path)
+        return ResultFiles(self.csv_path, self.xlsx_path, self.attention_path, self.attention_rows)
+
+
+def write_run_results(
+    folder: Path | str,
+    headers: Sequence[str],
+    rows: Iterable[ResultRow],
+    *,
+    raw_headers: Sequence[str] | None = None,
+    header_row: int = 1,
+) -> ResultFiles:
+    """Writes results.csv, results.xlsx and needs-attention.xlsx into `folder` (rows in row order).
+
+    `headers` are the table's column names (problems refer to them); `raw_headers`, when given,
+    are written instead so that the fixed file reads back with the same names.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = list(raw_headers) if raw_headers and len(raw_headers) == len(headers) else list(headers)
+    writers = _RunWriters(folder, headers, names, header_row)
+    try:
+        for r in rows:
+            writers.add(r)
+    finally:
+        files = writers.close()
+    return files
