@@ -1,12 +1,187 @@
-"""telecrm-import send (not written yet)."""
+"""telecrm-import send: check the file, then send every valid lead, paced, journalled, resumable.
+
+Argument parsing and printing only: the pipeline builds the leads, core.send.runs and the engine
+do the rest. Ctrl-C stops cleanly: requests on their way get their answers, the rest stays
+`pending` for the next run of the same command.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
+from telecrm_desktop.cli.history import format_counts
+from telecrm_desktop.core import paths
+from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.results import write_report_csv
+from telecrm_desktop.core.send import outcomes, runs
+from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
+from telecrm_desktop.core.send.engine import STOP_NO_TOKEN, SendControl, SendEngine, SendProgress, SendSettings
+
+ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
+# scaled-down rate windows for tests and the sandbox; not part of the user-facing contract
+WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
+SHARE_ENV = "TELECRM_RATE_SHARE"
 
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser("send", help="(not available yet)")
+    parser = subparsers.add_parser(
+        "send", help="check a sheet and send its valid leads to telecrm",
+        description="Check FILE with the template, then send every valid lead to telecrm's Async API, "
+        "paced under each token's rate limit. Running the same command again resumes.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the lead sheet (.xlsx, .xls, .ods, .csv ...)")
+    parser.add_argument("--mapping", metavar="MAP.json", required=True, help="the mapping template")
+    parser.add_argument("--enterprise", metavar="ID", required=True, help="the workspace's enterprise ID")
+    parser.add_argument("--schema", metavar="FILE", help="a workspace schema file (default: the newest pulled)")
+    parser.add_argument("--report", metavar="REPORT.csv", help="write one line per source row")
+    parser.add_argument("--base-url", metavar="URL", help=f"the Async API root (default {DEFAULT_BASE_URL})")
+    parser.add_argument("--rate-per-hour", metavar="N", type=int, default=18_000,
+                        help="each token's limit of requests per hour (default 18000)")
+    parser.add_argument("--send-all", action="store_true", help="also send leads whose request was queued before")
+    parser.add_argument("--resend-uncertain", action="store_true",
+                        help="send again leads with actions whose earlier request got no answer")
     parser.set_defaults(run=run)
     return parser
 
 
+def _settings(args) -> SendSettings:
+    if args.rate_per_hour < 1:
+        raise UsageError(f"--rate-per-hour must be a positive number of requests, not {args.rate_per_hour}")
+    settings = SendSettings(rate_per_hour=args.rate_per_hour, resend_uncertain=args.resend_uncertain)
+    for env, attr in ((WINDOW_ENV, "window"), (SHARE_ENV, "share")):
+        raw = os.environ.get(env)
+        if raw:
+            try:
+                setattr(settings, attr, float(raw))
+            except ValueError:
+                raise UsageError(f"{env} must be a number, not {raw!r}") from None
+    if not 0 < settings.share <= 1:
+        raise UsageError(f"{SHARE_ENV} must be above 0 and at most 1, not {settings.share}")
+    if settings.window <= 0:
+        raise UsageError(f"{WINDOW_ENV} must be a positive number of seconds")
+    return settings
+
+
+def _tokens(enterprise: str):
+    from telecrm_desktop.core import secrets
+
+    try:
+        tokens = secrets.load_async_tokens(enterprise)
+    except secrets.SecretsError as exc:
+        raise UsageError(str(exc)) from None
+    if not tokens:
+        raise UsageError(
+            f"no Async token for enterprise {enterprise}: add one with "
+            f"`telecrm-import tokens add --enterprise {enterprise}` or set {secrets.ASYNC_TOKENS_ENV}"
+        )
+    return tokens
+
+
+class _Progress:
+    """A bar on a terminal, a plain line every few seconds otherwise (standard error)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_line = 0.0
+
+    def __call__(self, p: SendProgress) -> None:
+        import time
+
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(p.counts.items()))
+        tokens = ", ".join(p.active_tokens) or "none"
+        state = " (paused)" if p.paused else ""
+        if self.tty:
+            width = 30
+            filled = int(width * p.done / p.total) if p.total else width
+            sys.stderr.write(f"\rsending [{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} "
+                             f"{p.rate:.1f}/s tokens: {tokens}{state}   ")
+            sys.stderr.flush()
+        elif time.monotonic() - self.last_line >= 5 or p.done == p.total:
+            self.last_line = time.monotonic()
+            print(f"sending: {p.done}/{p.total} done ({counts or 'none yet'}), {p.rate:.1f} requests/s, "
+                  f"tokens: {tokens}{state}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def _event(message: str) -> None:
+    print(f"telecrm-import: {message}", file=sys.stderr)
+
+
 def run(args) -> int:
-    print("telecrm-import send: not available yet")
-    return 2
+    from telecrm_desktop.cli import pipeline_input  # the check/send shared front half
+
+    try:
+        enterprise = check_enterprise_id(args.enterprise)
+    except ValueError as exc:
+        raise UsageError(f"--enterprise: {exc}") from None
+    base = args.base_url or os.environ.get(ASYNC_URL_ENV) or DEFAULT_BASE_URL
+    try:
+        base_url = check_base_url(base)
+    except ValueError as exc:
+        raise UsageError(f"--base-url: {exc}") from None
+    settings = _settings(args)
+    tokens = _tokens(enterprise)
+
+    checked = pipeline_input.check_file(args, enterprise=enterprise)  # exit 2 on unreadable input
+    file_fp = runs.file_fingerprint(args.file)
+    template_fp = runs.template_fingerprint(checked.template)
+    journal_path = paths.journal_path()
+    with Journal(journal_path) as journal:
+        prepared = runs.open_run(journal, enterprise_id=enterprise, file_path=args.file, file_fp=file_fp,
+                                 template_fp=template_fp)
+        run_id = prepared.run.id
+        if prepared.resumed:
+            _event(f"resuming run {run_id} of this file (started {prepared.run.started_at})")
+        journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
+                          send_all=args.send_all)
+        journal.add_rows(run_id, checked.row_records)
+
+    control = SendControl()
+    progress = _Progress()
+    engine = SendEngine(journal_path, run_id, enterprise_id=enterprise, base_url=base_url, tokens=tokens,
+                        settings=settings, control=control, on_progress=progress, on_event=_event)
+
+    def stop(signum, frame):
+        if control.cancelled:
+            raise KeyboardInterrupt
+        _event("stopping: waiting for the answers of requests already sent (Ctrl-C again to quit at once)")
+        control.cancel()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        summary = engine.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        progress.close()
+
+    with Journal(journal_path) as journal:
+        folder = paths.run_dir(run_id)
+        files = runs.write_results(journal, run_id, folder, headers=checked.headers, data_rows=checked.data_rows(),
+                                   raw_headers=checked.raw_headers, header_row=checked.header_row)
+        state = "stopped" if summary.stopped else "finished"
+        reason = {STOP_NO_TOKEN: "telecrm refused every token"}.get(summary.stopped, summary.stopped)
+        info = journal.end_run(run_id, state, reason, str(folder))
+        if args.report:
+            try:
+                write_report_csv(args.report, runs.result_rows(journal, run_id, ()))
+            except OSError as exc:
+                raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
+
+    counts = info.counts
+    total = sum(counts.values())
+    print(f"send: {total} rows: {format_counts(counts)}; {summary.requests} requests in {summary.elapsed:.1f} s; "
+          f"results in {folder}" + (f" ({files.attention_rows} need attention)" if files.attention_rows else ""))
+    if summary.stopped == STOP_NO_TOKEN:
+        _event("telecrm refused every token (" + ", ".join(summary.tokens_out) + "); the unsent leads are pending: "
+               "fix the tokens and run the same command again")
+        return EXIT_NO_TOKEN_LEFT
+    if all(status in outcomes.GOOD for status, n in counts.items() if n):
+        return EXIT_OK
+    return EXIT_ROWS_NEED_ATTENTION

@@ -1,0 +1,89 @@
+"""A send run from start to end, around the engine: which run this is (a new one, or the one a
+crash interrupted), the leads and rows it holds, and its result files when it ends.
+
+The command line and the app both call these, so a run looks the same whichever started it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from telecrm_desktop.core.journal import Journal, NewLead, RowRecord, RunInfo
+from telecrm_desktop.core.results import ResultFiles, ResultRow, write_run_results
+from telecrm_desktop.core.send.client import canonical_body
+from telecrm_desktop.core.table import DataRow
+
+
+def file_fingerprint(path: Path | str) -> str:
+    """sha256 of the file's bytes: the same file (wherever it lies) resumes the same run."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def template_fingerprint(template: Any) -> str:
+    """sha256 of the template as canonical JSON (a dict, or a path to the template file)."""
+    if isinstance(template, (str, Path)):
+        template = json.loads(Path(template).read_text(encoding="utf-8"))
+    return hashlib.sha256(json.dumps(template, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def new_lead(identifier: str, rows: Sequence[int], body: dict) -> NewLead:
+    data = canonical_body(body)
+    return NewLead(identifier, list(rows), data, hashlib.sha256(data).hexdigest(), bool(body.get("actions")))
+
+
+def _text(findings: Iterable[Any]) -> str:
+    return "; ".join(getattr(f, "message", str(f)) for f in findings)
+
+
+def row_record(row: int, identifier: str | None, lead_identifier: str | None, errors: Iterable[Any] = (),
+               warnings: Iterable[Any] = ()) -> RowRecord:
+    """A source row's place in a run; `errors`/`warnings` are findings (with .column and .message)."""
+    errors = list(errors)
+    return RowRecord(
+        row=row, identifier=identifier or "", lead_identifier=lead_identifier,
+        reason=_text(errors), warnings=_text(warnings),
+        problems=[(getattr(f, "column", None), getattr(f, "message", str(f))) for f in errors],
+    )
+
+
+@dataclass
+class PreparedRun:
+    run: RunInfo
+    resumed: bool
+
+
+def open_run(journal: Journal, *, enterprise_id: str, file_path: Path | str, file_fp: str, template_fp: str) -> PreparedRun:
+    """The interrupted run of the same file, template and workspace, or a new one."""
+    found = journal.find_resumable_run(enterprise_id, file_fp, template_fp)
+    if found:
+        journal.reopen_run(found.id)
+        return PreparedRun(journal.run(found.id), True)
+    return PreparedRun(journal.start_run(enterprise_id, str(Path(file_path).resolve()), file_fp, template_fp), False)
+
+
+def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow]) -> Iterator[ResultRow]:
+    """Every row of the run in row order, joined with its original cells (the sheet read again)."""
+    cells = iter(data_rows)
+    current = next(cells, None)
+    for outcome in journal.row_outcomes(run_id):
+        while current is not None and current.number < outcome.row:
+            current = next(cells, None)
+        values = current.values if current is not None and current.number == outcome.row else ()
+        yield ResultRow(outcome.row, outcome.identifier, outcome.status, outcome.reason, outcome.warnings,
+                        values, outcome.problems)
+
+
+def write_results(journal: Journal, run_id: int, folder: Path, *, headers: Sequence[str],
+                  data_rows: Iterable[DataRow], raw_headers: Sequence[str] | None = None,
+                  header_row: int = 1) -> ResultFiles:
+    files = write_run_results(folder, headers, result_rows(journal, run_id, data_rows),
+                              raw_headers=raw_headers, header_row=header_row)
+    return files
