@@ -24,11 +24,15 @@ def add_parser(subparsers):
             "'add' asks for the token without showing it, or reads it from standard input."
         ),
     )
-    parser.add_argument("action", choices=("add", "list", "remove"))
+    parser.add_argument(
+        "action", choices=("add", "list", "remove"),
+        help="add (asks for the token), list (labels and last 4 characters), remove (--label)")
     # Catches a token typed after the action, to refuse it without echoing it back.
     parser.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
-    parser.add_argument("--enterprise", required=True, metavar="ID", help="24-character enterprise ID")
-    parser.add_argument("--label", metavar="NAME", help="the token's name (default: token-1, token-2...)")
+    parser.add_argument(
+        "--enterprise", required=True, metavar="ID", help="the 24-character enterprise ID")
+    parser.add_argument(
+        "--label", metavar="NAME", help="the token's name (default: token-1, token-2...)")
     parser.add_argument("--sync", action="store_true", help="a Sync token (default: Async)")
     parser.set_defaults(run=run)
     return parser

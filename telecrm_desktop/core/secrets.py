@@ -109,6 +109,12 @@ class Token:
     def __hash__(self) -> int:
         return hash((self.label, self.kind, self._value))
 
+    def __copy__(self) -> Token:
+        return self
+
+    def __deepcopy__(self, memo) -> Token:
+        return self
+
     def __reduce__(self):
         # Pickles end up in files and queues; a token must be fetched again instead.
         raise TypeError("a Token cannot be pickled: load it from the keyring where it is needed")
@@ -287,7 +293,10 @@ def _keyring_call(operation, *args):
         if not _is_backend_failure(exc):
             raise
         if isinstance(exc, keyring.errors.KeyringLocked):
-            reason = "the keyring is locked: unlock it (log in to the desktop, or unlock it in your keyring app) and try again"
+            reason = (
+                "the keyring is locked: unlock it (log in to the desktop, or unlock it in your "
+                "keyring app) and try again"
+            )
         else:
             reason = f"the keyring ({backend.name}) could not be reached: " + _unavailable_advice()
         raise KeyringUnavailable(reason) from None
@@ -428,7 +437,9 @@ def rename_token(enterprise_id: str, old_label: str, new_label: str) -> Token:
         raise SecretsError(f"enterprise {enterprise} already has a token labelled '{new_label}'")
     value = _get(_token_name(enterprise, found))
     if value is None:
-        raise SecretsError(f"the token '{found.label}' is listed but missing from the keyring: add it again")
+        raise SecretsError(
+            f"the token '{found.label}' is listed but missing from the keyring: add it again"
+        )
     renamed = _Entry(new_label, found.kind)
     _set(_token_name(enterprise, renamed), value)
     _write_index(enterprise, [renamed if e == found else e for e in entries])
@@ -439,7 +450,7 @@ def rename_token(enterprise_id: str, old_label: str, new_label: str) -> Token:
 # --- what the engine and the Sync client call ------------------------------------------------
 
 
-def _tokens_from_env(name: str, kind: str, labels) -> list[Token]:
+def _tokens_from_env(name: str, kind: str, label_prefix: str) -> list[Token]:
     items = os.environ.get(name, "").split(",")
     tokens: list[Token] = []
     for position, raw in enumerate(items, start=1):
@@ -451,22 +462,24 @@ def _tokens_from_env(name: str, kind: str, labels) -> list[Token]:
             raise SecretsError(f"{name}, item {position}: {exc}") from None
         duplicate = next((t for t in tokens if t.reveal() == value), None)
         if duplicate:
-            raise SecretsError(f"{name} lists the same token twice ({duplicate.label} and item {position})")
-        tokens.append(Token(labels(len(tokens) + 1), kind, value))
+            raise SecretsError(
+                f"{name} lists the same token twice ({duplicate.label} and item {position})"
+            )
+        tokens.append(Token(f"{label_prefix}-{len(tokens) + 1}", kind, value))
     return tokens
 
 
 def load_async_tokens(enterprise_id: str) -> list[Token]:
     """TELECRM_ASYNC_TOKENS (labels env-1, env-2...) when set, else the keyring's Async tokens."""
-    from_env = _tokens_from_env(ASYNC_TOKENS_ENV, ASYNC, lambda n: f"env-{n}")
+    from_env = _tokens_from_env(ASYNC_TOKENS_ENV, ASYNC, "env")
     if from_env:
         return from_env
     return _stored(check_enterprise_id(enterprise_id), kinds=(ASYNC,))
 
 
 def load_sync_token(enterprise_id: str) -> Token | None:
-    """TELECRM_SYNC_TOKEN (label env-sync) when set, else the first Sync token in the keyring."""
-    from_env = _tokens_from_env(SYNC_TOKEN_ENV, SYNC, lambda n: "env-sync")
+    """TELECRM_SYNC_TOKEN (label env-sync-1) when set, else the first Sync token in the keyring."""
+    from_env = _tokens_from_env(SYNC_TOKEN_ENV, SYNC, "env-sync")
     if from_env:
         return from_env[0]
     stored = _stored(check_enterprise_id(enterprise_id), kinds=(SYNC,))

@@ -3,6 +3,7 @@ environment variables, and scrubbing."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import logging
@@ -70,9 +71,11 @@ def test_short_token_shows_no_characters_and_fingerprint_is_stable():
     assert len(short.fingerprint) == 16
 
 
-def test_token_cannot_be_pickled():
+def test_token_cannot_be_pickled_but_can_be_copied():
+    token = Token("token-1", "async", make_token())
     with pytest.raises(TypeError, match="cannot be pickled"):
-        pickle.dumps(Token("token-1", "async", make_token()))
+        pickle.dumps(token)
+    assert copy.deepcopy({"t": [token]})["t"][0] is token
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -189,7 +192,7 @@ def test_environment_tokens_come_first_and_need_no_keyring(monkeypatch, keyring_
     tokens = secrets.load_async_tokens(enterprise)
     assert [(t.label, t.kind, t.reveal()) for t in tokens] == [
         ("env-1", "async", first), ("env-2", "async", second)]
-    assert secrets.load_sync_token(enterprise).label == "env-sync"
+    assert secrets.load_sync_token(enterprise).label == "env-sync-1"
 
 
 def test_environment_mistakes_name_the_item_not_the_value(monkeypatch):
