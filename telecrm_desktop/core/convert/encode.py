@@ -1,0 +1,66 @@
+"""One entry point for every type: a cell -> the JSON value telecrm expects (None when empty)."""
+
+from __future__ import annotations
+
+from typing import Callable, Union
+
+from .context import ConvertContext
+from .dates import encode_date
+from .numbers import encode_money, encode_number, encode_rating
+from .phones import normalise_phone
+from .tags import encode_tags
+from .text import encode_email, encode_label, encode_text, encode_url, encode_user
+
+JsonValue = Union[str, int, float, list, None]
+
+# The type names a mapping template may use (mapping-format.md).
+KNOWN_TYPES = frozenset(
+    {"text", "email", "phone", "number", "money", "date", "dropdown", "tags", "rating",
+     "status", "lost_reason", "user", "website", "medialink"}
+)
+# Names telecrm's own documentation and schema use for the same types.
+TYPE_ALIASES = {"lostReason": "lost_reason", "activeUsers": "user", "assignee": "user"}
+
+_Encoder = Callable[[object, ConvertContext, str], JsonValue]
+_ENCODERS: dict[str, _Encoder] = {
+    "text": lambda value, ctx, sep: encode_text(value),
+    "email": lambda value, ctx, sep: encode_email(value),
+    "phone": lambda value, ctx, sep: normalise_phone(value, ctx),
+    "number": lambda value, ctx, sep: encode_number(value),
+    "money": lambda value, ctx, sep: encode_money(value),
+    "date": lambda value, ctx, sep: encode_date(value, ctx),
+    "dropdown": lambda value, ctx, sep: encode_label(value),
+    "tags": lambda value, ctx, sep: encode_tags(value, sep),
+    "rating": lambda value, ctx, sep: encode_rating(value),
+    "status": lambda value, ctx, sep: encode_label(value),
+    "lost_reason": lambda value, ctx, sep: encode_label(value),
+    "user": lambda value, ctx, sep: encode_user(value),
+    "website": lambda value, ctx, sep: encode_url(value),
+    "medialink": lambda value, ctx, sep: encode_url(value),
+}
+for _alias, _name in TYPE_ALIASES.items():
+    _ENCODERS[_alias] = _ENCODERS[_name]
+_TEXT = _ENCODERS["text"]
+
+
+def encode_value(value: object, type_name: str, ctx: ConvertContext, *, separator: str = ",") -> JsonValue:
+    """The JSON value for `value` as `type_name`, or None when the cell is empty.
+
+    Raises ValueRejected when the value cannot be that type. A type name this module does not
+    know is treated as text (the workspace schema may name types newer than this code).
+    """
+    if value is None or value == "":
+        return None
+    return _ENCODERS.get(type_name, _TEXT)(value, ctx, separator)
+
+
+def identifier_key(encoded: object, type_name: str) -> str:
+    """The merge key of an encoded identifier: rows with equal keys are one lead."""
+    if encoded is None:
+        return ""
+    if type_name == "phone":
+        return str(encoded)
+    text = str(encoded).strip()
+    if type_name in ("email", "user"):
+        return text.lower()
+    return text.casefold()

@@ -1,0 +1,200 @@
+"""Numbers, money and ratings as people write them: 1,50,000 / 1,234.5 / 1.234,5 / ₹ 5,000/-.
+
+How separators are read (the same for every column, whatever the country):
+- When both "," and "." appear, the last one is the decimal mark and the other groups digits.
+- Spaces (also no-break and thin spaces) and apostrophes only group digits.
+- A "." that appears once is a decimal point; one appearing several times groups digits.
+- A "," that appears several times groups digits. A single "," is a thousands separator when
+  exactly three digits follow it and one to three digits (not starting with 0) precede it
+  ("50,000" is 50000); otherwise it is a decimal comma ("12,5" is 12.5, "0,250" is 0.25).
+- Groups must line up in western (1,234,567) or Indian (12,34,567) style, else the value is
+  rejected rather than guessed.
+Percentages are rejected: whether "12%" means 12 or 0.12 depends on the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+from .context import ValueRejected
+from .text import trim
+
+_CURRENCY_WORDS = r"₹|rs\.?|inr|\$|us\$|usd|€|eur|£|gbp|aed|sar|qar|myr|pkr|sgd|aud|cad"
+_LEADING_CURRENCY = re.compile(rf"^(?:{_CURRENCY_WORDS})\s*", re.IGNORECASE)
+_TRAILING_CURRENCY = re.compile(rf"\s*(?:/-|{_CURRENCY_WORDS}|only)$", re.IGNORECASE)
+_SIMPLE = re.compile(r"^-?\d+(?:\.\d+)?$")
+_SHAPE = re.compile(r"^\.?\d(?:[\d.,' \u00a0\u202f\u2009\u2019]*\d)?\.?$")
+_SCIENTIFIC = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d{1,3}$")
+_SPACES = " \u00a0\u202f\u2009'\u2019"
+_WESTERN = re.compile(r"^[1-9]\d{0,2}(?:G\d{3})+$")
+_INDIAN = re.compile(r"^[1-9]\d?(?:G\d{2})*G\d{3}$")
+
+
+def _not_a(what: str, rule: str, why: str = "") -> ValueRejected:
+    return ValueRejected(rule, f"is not {what}{': ' + why if why else ''}")
+
+
+def _grouped_ok(integer: str, group: str) -> bool:
+    shape = integer.replace(group, "G")
+    return bool(_WESTERN.match(shape) or _INDIAN.match(shape))
+
+
+def _split_marks(body: str) -> tuple[str, str, str]:
+    """(integer digits with their group marks, group mark or "", fraction digits)."""
+    spaced = any(c in body for c in _SPACES)
+    commas, dots = body.count(","), body.count(".")
+    if commas and dots:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        if body.count(decimal) > 1 or spaced:
+            raise ValueError
+    elif dots:
+        decimal, group = (".", "") if dots == 1 else ("", ".")
+    elif commas:
+        if commas > 1:
+            decimal, group = "", ","
+        elif spaced:
+            decimal, group = ",", ""
+        else:
+            head, tail = body.split(",")
+            if len(tail) == 3 and 1 <= len(head) <= 3 and head[0] != "0":
+                decimal, group = "", ","
+            else:
+                decimal, group = ",", ""
+    else:
+        decimal, group = "", ""
+    if spaced:
+        if group:
+            raise ValueError
+        marks = {c for c in body if c in _SPACES}
+        if len(marks) > 1:
+            raise ValueError
+        group = marks.pop()
+    if decimal:
+        integer, fraction = body.split(decimal)
+    else:
+        integer, fraction = body, ""
+    if group and group in fraction:
+        raise ValueError
+    return integer, group, fraction
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text(text: str, rule: str, what: str) -> Decimal:
+    body = text.replace("\u2212", "-")
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = body[0], body[1:].lstrip()
+    body = _LEADING_CURRENCY.sub("", body)
+    if not sign and body[:1] in "+-":
+        sign, body = body[0], body[1:].lstrip()
+    body = _TRAILING_CURRENCY.sub("", body)
+    body = _TRAILING_CURRENCY.sub("", body)  # "Rs. 5,000/- only"
+    if sign == "+":
+        sign = ""
+    if "%" in body:
+        raise _not_a(what, rule, "it is a percentage; write the number without %")
+    if not body:
+        raise _not_a(what, rule, "it has no digits")
+    if _SCIENTIFIC.match(body):
+        return Decimal(sign + body)
+    if not _SHAPE.match(body):
+        if not any(c.isdigit() for c in body):
+            raise _not_a(what, rule, "it has no digits")
+        if any(c.isalpha() for c in body):
+            raise _not_a(what, rule, "it has letters in it")
+        raise _not_a(what, rule, "it has characters a number cannot have")
+    try:
+        integer, group, fraction = _split_marks(body)
+    except ValueError:
+        raise _not_a(what, rule, 'its "," and "." marks do not line up') from None
+    if group:
+        if not _grouped_ok(integer, group):
+            raise _not_a(
+                what, rule, "its digit groups do not line up; write it as 150000, 1,50,000 or 150,000"
+            )
+        integer = integer.replace(group, "")
+    if not (integer or fraction) or not (integer + fraction).isdigit():
+        raise _not_a(what, rule, 'its "," and "." marks do not line up')
+    return Decimal(f"{sign}{integer or '0'}.{fraction or '0'}")
+
+
+def parse_decimal(value: object, rule: str = "number.invalid", what: str = "a number") -> Decimal | None:
+    """The exact number a cell means, or None for an empty cell. Raises ValueRejected."""
+    kind = type(value)
+    if kind is str:
+        text = trim(value)  # type: ignore[arg-type]
+        if not text:
+            return None
+        if _SIMPLE.match(text):
+            return Decimal(text)
+        return _parse_text(text, rule, what)
+    if kind is int:
+        return Decimal(value)  # type: ignore[arg-type]
+    if kind is float:
+        if not math.isfinite(value):  # type: ignore[arg-type]
+            raise _not_a(what, rule)
+        if value.is_integer():  # type: ignore[union-attr]
+            return Decimal(int(value))  # type: ignore[arg-type]
+        # Excel shows 15 significant digits; 0.1 + 0.2 is 0.3 to a person.
+        return Decimal(format(value, ".15g"))
+    if value is None:
+        return None
+    if kind is bool:
+        raise _not_a(what, rule, "it is TRUE or FALSE")
+    if isinstance(value, (int, float)):
+        return parse_decimal(float(value), rule, what)
+    from .text import cell_text
+
+    raise _not_a(what, rule, f"the cell holds a date or time ({cell_text(value)})")
+
+
+def decimal_to_json(number: Decimal) -> int | float:
+    """A JSON number: int when whole, else float."""
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+def decimal_to_text(number: Decimal) -> str:
+    """A numeric string without exponent or trailing zeros: "5000", "1500.5"."""
+    text = format(number.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def encode_number(value: object) -> int | float | None:
+    kind = type(value)
+    if kind is int:
+        return value  # type: ignore[return-value]
+    if kind is float and value.is_integer():  # type: ignore[union-attr]
+        return int(value)  # type: ignore[arg-type]
+    if kind is str and value.isdigit() and value.isascii():  # type: ignore[union-attr]
+        return int(value)  # type: ignore[arg-type]
+    number = parse_decimal(value)
+    return None if number is None else decimal_to_json(number)
+
+
+def encode_money(value: object) -> str | None:
+    number = parse_decimal(value, "money.invalid", "an amount of money")
+    return None if number is None else decimal_to_text(number)
+
+
+_RATING_HINT = "a rating is a whole number from 1 to 5"
+
+
+def encode_rating(value: object) -> int | None:
+    """Rating: integer 1..5 ("3", 3.0, " 4 ")."""
+    try:
+        number = parse_decimal(value, "rating.invalid", "a rating")
+    except ValueRejected as error:
+        raise ValueRejected("rating.invalid", f"{error.reason}; {_RATING_HINT}") from None
+    if number is None:
+        return None
+    if number != number.to_integral_value() or not 1 <= number <= 5:
+        raise ValueRejected("rating.range", f"is not a rating: {_RATING_HINT}")
+    return int(number)

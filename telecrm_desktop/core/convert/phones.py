@@ -1,0 +1,218 @@
+"""Phone numbers: every common writing -> country code + number, digits only ("919876543210").
+
+Indian mobile numbers (the bulk of every sheet) take a fast path without phonenumbers; the
+rest are parsed by phonenumbers with the template's country as the default region.
+
+Choices where telecrm is silent:
+- A number phonenumbers calls *possible* (right length) is accepted even when its metadata
+  does not know the range: telecrm only needs country code + number, and new ranges appear
+  before the metadata catches up. Impossible lengths are rejected with the digit count.
+- Digits written without "+" that do not fit the default country are tried as international
+  ("447911123456" with country IN is a UK number), as telecrm recommends writing them so.
+- Extensions are rejected (telecrm has nowhere to put them); so are cells with two numbers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers.phonenumberutil import ValidationResult
+
+from .context import ConvertContext, ValueRejected
+from .text import trim
+
+_NOT_SEPARATORS = str.maketrans(
+    "", "", " -.()[]\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u202f\u2009\t"
+)
+_PREFIX = re.compile(r"^(?:p|tel|phone|mobile|mob|ph)\s*[:.]\s*", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^\+?(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})$")
+_DECIMAL_ZERO = re.compile(r"^(\+?\d{6,})\.0+$")  # "9876543210.0" from a float column saved as CSV
+_MANY = re.compile(r"[,;/|&\n\\]|\s(?:or|and)\s", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+_IN_MOBILE_START = frozenset("6789")
+
+
+def _reject(reason: str) -> ValueRejected:
+    return ValueRejected("phone.invalid", reason)
+
+
+@functools.lru_cache(maxsize=256)
+def _example(region: str) -> str:
+    if region == "IN":
+        return "919876543210"
+    number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        return "919876543210"
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)[1:]
+
+
+def _hint(region: str) -> str:
+    return f"write the country code and the number, e.g. {_example(region)}"
+
+
+def _from_scientific(text: str) -> str:
+    """ "9.19876543210E+11" (a CSV re-saved by Excel) -> "919876543210", unless Excel rounded it."""
+    match = _SCIENTIFIC.match(text)
+    assert match is not None
+    first, rest, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+    try:
+        value = Decimal(f"{first}.{rest}E{exponent}")
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        raise _reject("is not a phone number") from None
+    if value != value.to_integral_value():
+        raise _reject("is not a phone number: it is a decimal number")
+    # Excel's General format keeps only about 6 significant digits ("9.19877E+11"); the digits
+    # it dropped are gone. Trailing zeros of a real number are dropped too, so allow two.
+    if exponent - len(rest) > 2:
+        raise _reject(
+            "is not a phone number: Excel rounded it to "
+            f"{len(rest) + 1} digits when the file was saved; format the column as Text "
+            "(or Number without decimals) in Excel and save the file again"
+        )
+    return str(int(value))
+
+
+def _fast_india(compact: str) -> str | None:
+    """The common Indian mobile writings, without phonenumbers."""
+    size = len(compact)
+    if size == 10:
+        if compact[0] in _IN_MOBILE_START:
+            return "91" + compact
+    elif size == 12:
+        if compact[0] == "9" and compact[1] == "1" and compact[2] in _IN_MOBILE_START:
+            return compact
+    elif size == 11:
+        if compact[0] == "0" and compact[1] in _IN_MOBILE_START:
+            return "91" + compact[1:]
+    elif size == 14:
+        if compact.startswith("0091") and compact[4] in _IN_MOBILE_START:
+            return compact[2:]
+    return None
+
+
+def _digits(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)[1:]
+
+
+def _length_reason(number: phonenumbers.PhoneNumber, result: int, region: str) -> str:
+    national = phonenumbers.national_significant_number(number)
+    if result == ValidationResult.INVALID_COUNTRY_CODE:
+        return f"is not a phone number: +{number.country_code} is not a country code; {_hint(region)}"
+    count = len(national)
+    where = f"country code +{number.country_code}"
+    if result == ValidationResult.TOO_SHORT:
+        return f"is not a phone number: it has {count} digits, too few for {where}; {_hint(region)}"
+    if result == ValidationResult.TOO_LONG:
+        return f"is not a phone number: it has {count} digits, too many for {where}; {_hint(region)}"
+    return f"is not a phone number: {count} digits is not a number length for {where}; {_hint(region)}"
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str, region: str) -> tuple[bool, str]:
+    """(True, digits) or (False, reason). Cached: phonenumbers costs ~30 us a value."""
+    digit_count = len(_DIGIT_RUN.findall(text))
+    if digit_count == 0:
+        return False, "is not a phone number: it has no digits"
+    pieces = [p for p in _MANY.split(text) if len(_DIGIT_RUN.findall(p)) >= 6]
+    if len(pieces) > 1:
+        return False, "holds more than one phone number; keep one number per cell"
+    explicit = text.lstrip().startswith("+") or text.translate(_NOT_SEPARATORS).startswith("00")
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException as error:
+        if error.error_type == NumberParseException.TOO_LONG:
+            return False, f"is not a phone number: it has {digit_count} digits, too many; {_hint(region)}"
+        if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            return False, f"is not a phone number: it does not start with a country code; {_hint(region)}"
+        if error.error_type in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
+            return False, f"is not a phone number: it has {digit_count} digits, too few; {_hint(region)}"
+        return False, f"is not a phone number: it has {digit_count} digits; {_hint(region)}"
+    if number.extension:
+        return False, (
+            f"has an extension ({number.extension}); telecrm stores only the number, "
+            "so write it without the extension"
+        )
+    if _LETTER.search(_PREFIX.sub("", text)):
+        return False, "is not a phone number: it has letters in it"
+    if phonenumbers.is_valid_number(number):
+        return True, _digits(number)
+    if not explicit:
+        # "447911123456": the country code written without "+".
+        digits = "".join(_DIGIT_RUN.findall(text))
+        if len(digits) >= 8:
+            try:
+                international = phonenumbers.parse("+" + digits, None)
+            except NumberParseException:
+                international = None
+            if international is not None and phonenumbers.is_valid_number(international):
+                return True, _digits(international)
+    result = phonenumbers.is_possible_number_with_reason(number)
+    if result not in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+        return False, _length_reason(number, result, region)
+    if result == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        return False, f"is not a phone number telecrm can match: the area code is missing; {_hint(region)}"
+    national = phonenumbers.national_significant_number(number)
+    if len(set(national)) == 1:
+        return False, f"is not a phone number: its digits are all {national[0]}"
+    return True, _digits(number)
+
+
+def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
+    """Country code + number, digits only, or None for an empty cell. Raises ValueRejected."""
+    kind = type(value)
+    if kind is str:
+        text = trim(value)  # type: ignore[arg-type]
+        if not text:
+            return None
+    elif kind is int:
+        if value < 0:  # type: ignore[operator]
+            raise _reject("is not a phone number: it is negative")
+        text = str(value)
+    elif kind is float:
+        if value != value or value in (float("inf"), float("-inf")):  # type: ignore[comparison-overlap]
+            raise _reject("is not a phone number")
+        if not value.is_integer():  # type: ignore[union-attr]
+            raise _reject("is not a phone number: it is a decimal number")
+        if value < 0:  # type: ignore[operator]
+            raise _reject("is not a phone number: it is negative")
+        text = str(int(value))  # type: ignore[arg-type]
+    elif value is None:
+        return None
+    elif kind is bool:
+        raise _reject("is not a phone number: it is TRUE or FALSE")
+    else:
+        from .text import cell_text  # dates and times
+
+        raise _reject(f'is not a phone number: the cell holds a date or time ({cell_text(value)})')
+
+    if text[0] in "pPtT'" and len(text) > 2:
+        if text[0] == "'":  # Excel's "keep as text" mark, kept by some CSV exports
+            text = text[1:]
+        else:
+            text = _PREFIX.sub("", text)
+    if "." in text or "E" in text or "e" in text or "," in text:
+        tight = text.replace(" ", "")
+        match = _DECIMAL_ZERO.match(tight)
+        if match:
+            text = match.group(1)
+        elif _SCIENTIFIC.match(tight):
+            text = _from_scientific(tight)
+    compact = text.translate(_NOT_SEPARATORS)
+    if compact.isdigit() and compact.isascii():
+        if ctx.country == "IN":
+            fast = _fast_india(compact)
+            if fast is not None:
+                return fast
+    elif compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
+        if len(compact) == 13 and compact[1:3] == "91" and compact[3] in _IN_MOBILE_START:
+            return compact[1:]
+    ok, result = _parse(text, ctx.country)
+    if not ok:
+        raise _reject(result)
+    return result
