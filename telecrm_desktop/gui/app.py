@@ -1,0 +1,121 @@
+"""`telecrm-desktop`: starts the window. `--self-test` walks the sandbox flow offscreen and exits
+0 when every step worked (the installer's CI runs it), non-zero with a sentence when one did not."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from telecrm_desktop import __version__
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="telecrm-desktop", description="Load leads from Excel and CSV files into telecrm.")
+    parser.add_argument("--version", action="version", version=f"telecrm-desktop {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="walk the whole flow on the sandbox workspace offscreen and exit (0 = it works)")
+    parser.add_argument("file", nargs="?", help="a spreadsheet to open at start")
+    return parser.parse_args(argv)
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from telecrm_desktop.gui import style
+    from telecrm_desktop.gui.settings import APPLICATION, ORGANISATION
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("telecrm importer")
+    app.setStyleSheet(style.APP_STYLESHEET)
+    icon = icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def icon_path() -> Path | None:
+    roots = [Path(__file__).resolve().parents[2] / "resources" / "icons"]
+    if getattr(sys, "_MEIPASS", None):
+        roots.insert(0, Path(sys._MEIPASS) / "resources" / "icons")
+    for root in roots:
+        for name in ("telecrm-desktop.svg", "telecrm-desktop-256.png"):
+            if (root / name).exists():
+                return root / name
+    return None
+
+
+def run_self_test(window) -> int:
+    from telecrm_desktop.gui.flow_driver import FlowDriver, FlowError
+    from telecrm_desktop.gui.open_screen import sample_sheet_path
+
+    sample = sample_sheet_path()
+    if sample is None:
+        print("self-test failed: the sample sheet is missing from this installation.", file=sys.stderr)
+        return EXIT_FAILED
+    driver = FlowDriver(window, timeout=60, on_step=lambda name: print(f"self-test: {name} ok", file=sys.stderr))
+    try:
+        driver.use_sandbox()
+        driver.open_file(sample)
+        driver.accept_mapping()
+        driver.review()
+        counts = driver.send()
+        driver.results()
+    except FlowError as exc:
+        print(f"self-test failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    bad = {s: n for s, n in counts.items() if s in ("failed", "uncertain", "pending") and n}
+    if bad or not counts.get("queued", 0) + counts.get("unchanged", 0):
+        print(f"self-test failed: the sandbox send ended with {counts}.", file=sys.stderr)
+        return EXIT_FAILED
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    print(f"self-test passed: {sample.name} sent to the sandbox ({summary}).", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # a throw-away data folder: the self-test must not touch the user's journal or settings
+        if not os.environ.get("TELECRM_DESKTOP_HOME"):
+            os.environ["TELECRM_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="telecrm-self-test-")
+
+    from telecrm_desktop.gui import crash_report
+
+    app = make_application()
+    crash_report.setup_logging()
+    crash_report.install_excepthook()
+
+    from telecrm_desktop.gui.main_window import MainWindow
+    from telecrm_desktop.gui.sandbox_link import stop_sandbox
+
+    window = MainWindow()
+    window.workspace_screen.sample_requested.connect(window.open_screen.open_sample)
+    window.show()
+    try:
+        if args.self_test:
+            app.setProperty("selfTest", True)
+            return run_self_test(window)
+        if args.file:
+            window.open_path(args.file)
+        return app.exec()
+    finally:
+        window.close()
+        stop_sandbox()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Cell editors: a searchable list of targets and a type picker for the mapping table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QStyledItemDelegate
+
+from telecrm_desktop.gui.models.mapping_model import TYPES
+
+IGNORE_LABEL = "Ignore this column"
+STANDARD_FIELDS = [("Name", "name"), ("Phone", "phone"), ("Email", "email"), ("Status", "status"),
+                   ("Rating", "rating"), ("Assignee (team member e-mail)", "assignee")]
+PAYMENT_KEYS = [("Payment amount", "amount"), ("Payment currency", "currency"),
+                ("Payment status", "status")]
+
+
+def target_choices(schema=None) -> list[tuple[str, str]]:
+    """(label, path) pairs for the target list: the workspace's own fields and actions when known."""
+    choices: list[tuple[str, str]] = [(IGNORE_LABEL, "")]
+    if schema is not None and schema.fields:
+        for api_name, field in sorted(schema.fields.items()):
+            name = field.display_name or api_name
+            choices.append((f"{name}  ·  fields.{api_name}", f"fields.{api_name}"))
+        for code, action in sorted(schema.actions.items()):
+            name = action.display_name or code
+            choices.append((f"{name}: date  ·  actions.{code}.created_on", f"actions.{code}.created_on"))
+            for key, field in sorted(action.fields.items()):
+                choices.append((f"{name}: {field.display_name or key}  ·  actions.{code}.{key}",
+                                f"actions.{code}.{key}"))
+    else:
+        for name, api_name in STANDARD_FIELDS:
+            choices.append((f"{name}  ·  fields.{api_name}", f"fields.{api_name}"))
+    for name, key in PAYMENT_KEYS:
+        choices.append((f"{name}  ·  actions.PAYMENT.{key}", f"actions.PAYMENT.{key}"))
+    return choices
+
+
+def searchable_combo(parent) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo
+
+
+def path_from_text(combo: QComboBox, choices: list[tuple[str, str]]) -> str:
+    """The chosen path: a listed choice, or a path typed by hand (fields.x / actions.ACTION_1.y)."""
+    text = combo.currentText().strip()
+    for label, path in choices:
+        if text in (label, path):
+            return path
+    if text.lower() in ("", "ignore", IGNORE_LABEL.lower()):
+        return ""
+    if "·" in text:
+        text = text.rsplit("·", 1)[1].strip()
+    if not text.startswith(("fields.", "actions.")):
+        text = f"fields.{text}"
+    return text
+
+
+class TargetDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.schema = None
+
+    def createEditor(self, parent, option, index):
+        combo = searchable_combo(parent)
+        combo.setToolTip("Type to search; or type a field's API name (fields.city) or an action "
+                         "field (actions.ACTION_1001.note).")
+        self._choices = target_choices(self.schema)
+        for label, path in self._choices:
+            combo.addItem(label, path)
+        combo.activated.connect(lambda _=0, c=combo: self._commit(c))
+        return combo
+
+    def _commit(self, combo):
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
+
+    def setEditorData(self, editor, index):
+        path = index.data(Qt.ItemDataRole.EditRole) or ""
+        i = editor.findData(path)
+        if i >= 0:
+            editor.setCurrentIndex(i)
+        else:
+            editor.setEditText(path)
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, path_from_text(editor, self._choices), Qt.ItemDataRole.EditRole)
+
+
+class TypeDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        combo.addItem("automatic", "")
+        for name in TYPES:
+            combo.addItem(name, name)
+        combo.activated.connect(lambda _=0, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
+        return combo
+
+    def setEditorData(self, editor, index):
+        i = editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.setCurrentIndex(max(i, 0))
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

@@ -1,0 +1,42 @@
+"""The sheet as the user left it on the review screen: corrections applied, left-out rows skipped.
+
+A core Table whose rows come from memory, so the core validates and builds requests from exactly
+what the user sees; the file on disk is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from telecrm_desktop.core.table import DataRow, Table
+
+
+def corrected_row(row: DataRow, headers: list[str], edits: dict[str, Any] | None) -> DataRow:
+    if not edits:
+        return row
+    values = tuple(edits.get(h, v) if h in edits else v for h, v in zip(headers, row.values))
+    return DataRow(row.number, values)
+
+
+@dataclass
+class EditedTable(Table):
+    loaded_rows: list = field(default_factory=list)
+    edits: dict[int, dict[str, Any]] = field(default_factory=dict)
+    excluded: set[int] = field(default_factory=set)
+
+    def rows(self) -> Iterator[DataRow]:
+        for row in list(self.loaded_rows):
+            if row.number in self.excluded:
+                continue
+            yield corrected_row(row, self.headers, self.edits.get(row.number))
+
+    @classmethod
+    def from_session(cls, session) -> "EditedTable":
+        sheet = session.sheet
+        table = sheet.table
+        return cls(
+            source=table.source, header_row=table.header_row, headers=list(table.headers),
+            raw_headers=list(table.raw_headers), loaded_rows=sheet.rows,
+            edits={k: dict(v) for k, v in session.edits.items()}, excluded=set(session.excluded),
+        )

@@ -1,0 +1,86 @@
+"""Walks the app through the sandbox flow the way a new user would: used by `--self-test`,
+by scripts/screenshots.py and by the GUI tests. Each step waits on the real widgets' state."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+
+
+class FlowError(Exception):
+    """A step of the flow did not reach its expected state: one sentence saying which."""
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise FlowError(f"Timed out after {timeout:.0f} s waiting for {what}.")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+
+
+class FlowDriver:
+    def __init__(self, window, timeout: float = 60.0, on_step: Callable[[str], None] | None = None):
+        self.window = window
+        self.timeout = timeout
+        self.on_step = on_step or (lambda name: None)
+
+    def use_sandbox(self) -> None:
+        ws = self.window.workspace_screen
+        ws.sandbox_radio.setChecked(True)
+        self.on_step("workspace")
+
+    def open_file(self, path: Path) -> None:
+        from telecrm_desktop.gui.main_window import OPEN
+
+        w = self.window
+        w.go_to(OPEN)
+        w.open_screen.open_path(Path(path))
+        wait_until(lambda: not w.open_screen.is_loading() and w.session.sheet is not None
+                   and w.session.sheet.complete, self.timeout, f"{Path(path).name} to be read")
+        self.on_step("open")
+
+    def accept_mapping(self) -> None:
+        from telecrm_desktop.gui.main_window import MAP
+
+        w = self.window
+        w.go_to(MAP)
+        if w.session.mapping is None:
+            raise FlowError("The suggested mapping was not accepted: " + (w.map_screen._error or "no mapping."))
+        self.on_step("map")
+
+    def review(self) -> None:
+        from telecrm_desktop.gui.main_window import REVIEW
+
+        w = self.window
+        w.go_to(REVIEW)
+        wait_until(lambda: not w.review_screen.is_checking() and w.session.check is not None,
+                   self.timeout, "the rows to be checked")
+        if w.review_screen.result.lead_count == 0:
+            raise FlowError("The check found no lead ready to send.")
+        self.on_step("review")
+
+    def send(self) -> dict:
+        from telecrm_desktop.gui.main_window import SEND
+
+        w = self.window
+        w.go_to(SEND)
+        w.send_screen.start()
+        wait_until(lambda: not w.send_screen.is_running(), self.timeout * 3, "the leads to be sent")
+        summary = w.send_screen._last_summary
+        if summary is None:
+            raise FlowError("The send did not start: " + (w.message_bar.label.text() or "no reason given."))
+        self.on_step("send")
+        return w.send_screen.worker_counts()
+
+    def results(self) -> None:
+        from telecrm_desktop.gui.main_window import RESULTS
+
+        self.window.go_to(RESULTS)
+        self.on_step("results")

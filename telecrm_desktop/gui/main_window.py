@@ -1,0 +1,266 @@
+"""The one window: a step bar (Workspace -> Open -> Map -> Review -> Send -> Results), the screens
+in a stack, a message bar for plain-sentence errors, and a footer with Back and the next action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from telecrm_desktop import __version__
+from telecrm_desktop.gui.map_screen import MapScreen
+from telecrm_desktop.gui.open_screen import OpenScreen
+from telecrm_desktop.gui.results_screen import ResultsScreen
+from telecrm_desktop.gui.review_screen import ReviewScreen
+from telecrm_desktop.gui.send_screen import SendScreen
+from telecrm_desktop.gui.session import ImportSession
+from telecrm_desktop.gui.settings import app_settings
+from telecrm_desktop.gui.widgets import MessageBar, Screen
+from telecrm_desktop.gui.workspace_screen import WorkspaceScreen
+
+WORKSPACE, OPEN, MAP, REVIEW, SEND, RESULTS = range(6)
+STEP_NAMES = ["Workspace", "Open file", "Map columns", "Review", "Send", "Results"]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: ImportSession | None = None):
+        super().__init__()
+        self.setWindowTitle("telecrm importer")
+        self.setAcceptDrops(True)
+        self.session = session or ImportSession(self)
+
+        self.workspace_screen = WorkspaceScreen(self.session)
+        self.open_screen = OpenScreen(self.session)
+        self.map_screen = MapScreen(self.session)
+        self.review_screen = ReviewScreen(self.session)
+        self.send_screen = SendScreen(self.session)
+        self.results_screen = ResultsScreen(self.session)
+        self.screens: list[Screen] = [
+            self.workspace_screen, self.open_screen, self.map_screen,
+            self.review_screen, self.send_screen, self.results_screen,
+        ]
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_step_bar())
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(20, 12, 20, 8)
+        self.message_bar = MessageBar()
+        body_layout.addWidget(self.message_bar)
+        self.stack = QStackedWidget()
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+            screen.footer_changed.connect(self._update_footer)
+            screen.message.connect(self.show_message)
+            screen.advance_requested.connect(self.next_step)
+        body_layout.addWidget(self.stack, 1)
+        outer.addWidget(body, 1)
+        outer.addWidget(self._build_footer())
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self.session.sheet_changed.connect(self._update_steps)
+        self.session.mapping_changed.connect(self._update_steps)
+        self.session.workspace_changed.connect(self._update_steps)
+        self.session.run_changed.connect(self._update_steps)
+        self.send_screen.run_finished.connect(lambda: self.go_to(RESULTS))
+        self.results_screen.resume_requested.connect(self._resume_run)
+        self.results_screen.retry_requested.connect(self._retry_run)
+
+        self._restore_geometry()
+        self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
+
+    # ----- layout -----
+    def _build_step_bar(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("stepBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(4)
+        self.step_buttons: list[QToolButton] = []
+        for i, name in enumerate(STEP_NAMES):
+            if i:
+                arrow = QLabel("›")
+                arrow.setEnabled(False)
+                layout.addWidget(arrow)
+            button = QToolButton()
+            button.setObjectName("step")
+            button.setText(f"{i + 1}  {name}")
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setToolTip(f"Go to step {i + 1}: {name} (Alt+{i + 1})")
+            button.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            button.clicked.connect(lambda _=False, i=i: self.go_to(i))
+            layout.addWidget(button)
+            self.step_buttons.append(button)
+        layout.addStretch(1)
+        self.workspace_label = QLabel()
+        layout.addWidget(self.workspace_label)
+        return bar
+
+    def _build_footer(self) -> QWidget:
+        footer = QFrame()
+        footer.setObjectName("footer")
+        layout = QHBoxLayout(footer)
+        layout.setContentsMargins(20, 10, 20, 10)
+        self.back_button = QPushButton("Back")
+        self.back_button.clicked.connect(self.previous_step)
+        layout.addWidget(self.back_button)
+        layout.addStretch(1)
+        self.primary_button = QPushButton()
+        self.primary_button.setObjectName("primary")
+        self.primary_button.setDefault(True)
+        self.primary_button.clicked.connect(self._primary_clicked)
+        layout.addWidget(self.primary_button)
+        return footer
+
+    def _build_actions(self) -> None:
+        def action(text, shortcut, slot):
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.open_action = action("Open a file…", QKeySequence.StandardKey.Open, self._open_file)
+        self.save_template_action = action("Save template…", QKeySequence.StandardKey.Save,
+                                           self._save_template)
+        self.send_action = action("Send", "Ctrl+Return", self._send_shortcut)
+        action("Next step", "Ctrl+PgDown", self.next_step)
+        action("Previous step", "Ctrl+PgUp", self.previous_step)
+
+    # ----- navigation -----
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def step_available(self, step: int) -> bool:
+        s = self.session
+        if step in (WORKSPACE, OPEN, RESULTS):
+            return step != OPEN or s.workspace.is_configured
+        if step == MAP:
+            return s.sheet is not None
+        if step in (REVIEW, SEND):
+            return s.sheet is not None and s.mapping is not None
+        return True
+
+    def go_to(self, step: int) -> None:
+        if not self.step_available(step):
+            self._update_steps()
+            return
+        self.stack.setCurrentIndex(step)
+        self.screens[step].on_enter()
+        self._update_steps()
+
+    def next_step(self) -> None:
+        step = self.current_step()
+        if step + 1 < len(self.screens):
+            self.go_to(step + 1)
+
+    def previous_step(self) -> None:
+        if self.current_step() > 0:
+            self.go_to(self.current_step() - 1)
+
+    def _primary_clicked(self) -> None:
+        screen = self.screens[self.current_step()]
+        if not screen.primary_enabled():
+            return
+        if screen.on_primary():
+            self.next_step()
+
+    def _update_steps(self) -> None:
+        current = self.current_step()
+        for i, button in enumerate(self.step_buttons):
+            button.setEnabled(self.step_available(i))
+            button.setChecked(i == current)
+        ws = self.session.workspace
+        if ws.use_sandbox:
+            self.workspace_label.setText("Workspace: sandbox (nothing leaves this computer)")
+        elif ws.enterprise_id:
+            self.workspace_label.setText(f"Workspace: {ws.enterprise_id}")
+        else:
+            self.workspace_label.setText("No workspace yet")
+        self._update_footer()
+
+    def _update_footer(self) -> None:
+        screen = self.screens[self.current_step()]
+        self.back_button.setEnabled(self.current_step() > 0)
+        text = screen.primary_text()
+        self.primary_button.setVisible(bool(text))
+        self.primary_button.setText(text)
+        self.primary_button.setEnabled(screen.primary_enabled())
+
+    def show_message(self, kind: str, text: str) -> None:
+        if not text:
+            self.message_bar.hide()
+            return
+        self.message_bar.show_message(kind, text)
+
+    # ----- shortcuts and drops -----
+    def _open_file(self) -> None:
+        self.go_to(OPEN)
+        if self.current_step() == OPEN:
+            self.open_screen.choose_file()
+
+    def open_path(self, path: str | Path) -> None:
+        self.go_to(OPEN)
+        if self.current_step() == OPEN:
+            self.open_screen.open_path(Path(path))
+
+    def _save_template(self) -> None:
+        if self.session.mapping is not None:
+            self.map_screen.save_template()
+
+    def _send_shortcut(self) -> None:
+        if self.current_step() == REVIEW and self.review_screen.primary_enabled():
+            self.go_to(SEND)
+        if self.current_step() == SEND and self.send_screen.primary_enabled():
+            self.send_screen.on_primary()
+
+    def _resume_run(self, run_id) -> None:
+        self.go_to(SEND)
+        self.send_screen.resume_run(run_id)
+
+    def _retry_run(self, run_id, which: str) -> None:
+        self.go_to(SEND)
+        self.send_screen.retry_run(run_id, which)
+
+    def dragEnterEvent(self, event):
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(url.toLocalFile())
+                event.acceptProposedAction()
+                return
+
+    # ----- geometry -----
+    def _restore_geometry(self) -> None:
+        geometry = app_settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+
+    def closeEvent(self, event):
+        if self.send_screen.is_running():
+            self.send_screen.pause_for_close()
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+        super().closeEvent(event)
+
+
+def about_text() -> str:
+    return f"telecrm importer {__version__}"

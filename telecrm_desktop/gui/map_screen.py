@@ -1,0 +1,370 @@
+"""Step 3: say where each column goes. Suggested on open (or a saved template that fits), editable
+with a searchable target list, saved and loaded as `telecrm-mapping/1` templates."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate
+from telecrm_desktop.gui.models.mapping_model import STATUS, TARGET, TYPE, MappingModel
+from telecrm_desktop.gui.templates import library_path, matching_template
+from telecrm_desktop.gui.widgets import Screen, page_header
+
+SAMPLE_ROWS = 200  # rows looked at for sample values
+SAMPLES_PER_COLUMN = 5
+DATE_ORDERS = [("DMY", "Day first (05/11/2026 = 5 Nov)"), ("MDY", "Month first (05/11/2026 = 11 May)"),
+               ("YMD", "Year first (2026/11/05)")]
+
+
+class MapScreen(Screen):
+    title = "Map columns"
+    subtitle = ("Choose where each column of the file goes in telecrm. Columns you ignore are not "
+                "sent. Double-click a cell in “Send to” to change it; type to search.")
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._stale = True
+        self._error = ""
+        self.model = MappingModel(self)
+        self.model.template_changed.connect(self._template_edited)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page_header(self))
+
+        bar = QHBoxLayout()
+        self.origin_label = QLabel()
+        bar.addWidget(self.origin_label, 1)
+        self.suggest_button = QPushButton("Suggest again")
+        self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
+        self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
+        self.load_button = QPushButton("Load template…")
+        self.load_button.clicked.connect(self.load_template)
+        self.save_button = QPushButton("Save template…")
+        self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
+        self.save_button.clicked.connect(self.save_template)
+        for b in (self.suggest_button, self.load_button, self.save_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Column mapping")
+        self.target_delegate = TargetDelegate(self.view)
+        self.view.setItemDelegateForColumn(TARGET, self.target_delegate)
+        self.view.setItemDelegateForColumn(TYPE, TypeDelegate(self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((0, 170), (1, 230), (2, 220), (3, 130)):
+            self.view.setColumnWidth(col, width)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self._build_side_panel())
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([840, 300])
+        layout.addWidget(splitter, 1)
+
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        layout.addWidget(self.summary_label)
+
+        session.sheet_changed.connect(self._sheet_changed)
+        session.rows_loaded.connect(self._rows_loaded)
+        session.workspace_changed.connect(self._update_context)
+
+    def _build_side_panel(self) -> QWidget:
+        panel = QFrame()
+        panel.setObjectName("card")
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(12, 10, 12, 12)
+        box.addWidget(QLabel("<b>How to read the file</b>"))
+        self.date_order_combo = QComboBox()
+        for code, text in DATE_ORDERS:
+            self.date_order_combo.addItem(text, code)
+        self.date_order_combo.activated.connect(self._date_order_changed)
+        label = QLabel("&Dates written as text")
+        label.setBuddy(self.date_order_combo)
+        box.addWidget(label)
+        box.addWidget(self.date_order_combo)
+        self.identifier_label = QLabel()
+        self.identifier_label.setWordWrap(True)
+        box.addWidget(self.identifier_label)
+
+        box.addSpacing(8)
+        box.addWidget(QLabel("<b>Same value for every lead</b>"))
+        hint = QLabel("e.g. fields.contact_source = Expo 2026")
+        hint.setEnabled(False)
+        box.addWidget(hint)
+        self.constants_table = QTableWidget(0, 2)
+        self.constants_table.setHorizontalHeaderLabels(["Send to", "Value"])
+        self.constants_table.horizontalHeader().setStretchLastSection(True)
+        self.constants_table.verticalHeader().hide()
+        self.constants_table.setAccessibleName("Constants")
+        self.constants_table.itemChanged.connect(self._constants_edited)
+        box.addWidget(self.constants_table, 1)
+        row = QHBoxLayout()
+        add = QPushButton("Add")
+        add.clicked.connect(self._add_constant)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_constant)
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        box.addLayout(row)
+        return panel
+
+    # ----- sheet and suggestion -----
+    def _sheet_changed(self) -> None:
+        self._stale = True
+        self.session.mapping = None
+
+    def _rows_loaded(self) -> None:
+        if self._stale and self.isVisible():
+            self.on_enter()
+
+    def _samples(self) -> dict[str, list]:
+        sheet = self.session.sheet
+        headers = sheet.table.headers
+        samples: dict[str, list] = {h: [] for h in headers}
+        for row in sheet.rows[:SAMPLE_ROWS]:
+            for header, value in zip(headers, row.values):
+                bucket = samples[header]
+                if len(bucket) < SAMPLES_PER_COLUMN and value is not None and value != "":
+                    bucket.append(value)
+        return samples
+
+    def on_enter(self) -> None:
+        sheet = self.session.sheet
+        if sheet is None:
+            return
+        if self._stale or self.session.mapping is None:
+            self._stale = False
+            self.model.set_sheet(sheet.table.headers, self._samples())
+            self._update_context()
+            fitting = matching_template(sheet.table.headers)
+            if fitting is not None:
+                path, data = fitting
+                self._use_template(data, f"Saved template “{data.get('name') or path.stem}” fits this file "
+                                         "and was loaded.", f"template: {path}")
+            else:
+                self.apply_suggestion(force=True)
+        self._refresh_summary()
+
+    def apply_suggestion(self, force: bool = False) -> None:
+        sheet = self.session.sheet
+        if sheet is None:
+            return
+        try:
+            from telecrm_desktop.core.mapping import mapping_to_dict, suggest_mapping
+        except ImportError:
+            self.message.emit("warning", "Automatic suggestions are not available in this build; "
+                                         "choose targets by hand.")
+            template = {"format": "telecrm-mapping/1", "columns": {h: None for h in sheet.table.headers}}
+        else:
+            suggestion = suggest_mapping(sheet.table.headers, self._samples(), self.session.schema)
+            template = mapping_to_dict(suggestion)
+        self._use_template(template, "Suggested from the column names and sample values. "
+                                     "Check the targets, then continue.", "suggested")
+
+    def _use_template(self, template: dict, origin_text: str, origin: str) -> None:
+        template = copy.deepcopy(template)
+        columns = template.setdefault("columns", {})
+        for header in self.model.headers:
+            columns.setdefault(header, None)
+        self.origin_label.setText(origin_text)
+        self._origin = origin
+        self._applying = True
+        try:
+            self.model.set_template(template)
+        finally:
+            self._applying = False
+        i = self.date_order_combo.findData(template.get("date_order", "DMY"))
+        self.date_order_combo.setCurrentIndex(max(i, 0))
+        self._fill_constants()
+        self._template_edited(origin=origin)
+
+    def _update_context(self) -> None:
+        try:
+            from telecrm_desktop.core.convert import ConvertContext
+        except ImportError:
+            return
+        ws = self.session.workspace
+        order = self.date_order_combo.currentData() or "DMY"
+        self.model.set_context(ConvertContext(country=ws.country, timezone=ws.timezone, date_order=order),
+                               self.session.schema)
+        self.target_delegate.schema = self.session.schema
+
+    # ----- template editing -----
+    def full_template(self) -> dict:
+        """The template with what the Open and Workspace steps decided filled in."""
+        template = copy.deepcopy(self.model.template)
+        sheet = self.session.sheet
+        ws = self.session.workspace
+        template["format"] = "telecrm-mapping/1"
+        if sheet is not None:
+            if sheet.source.sheet:
+                template["sheet"] = sheet.source.sheet
+            template["header_row"] = sheet.table.header_row
+        template.setdefault("country", ws.country)
+        template.setdefault("timezone", ws.timezone)
+        template["date_order"] = self.date_order_combo.currentData() or "DMY"
+        if not template.get("constants"):
+            template.pop("constants", None)
+        return template
+
+    def _template_edited(self, origin: str | None = None) -> None:
+        if getattr(self, "_applying", False):
+            return
+        if origin is None:
+            origin = "edited"
+            if getattr(self, "_origin", "") != "edited":
+                self.origin_label.setText(self.origin_label.text().split(" Edited")[0] + " Edited by you.")
+        self._origin = origin
+        self._error = ""
+        try:
+            from telecrm_desktop.core.mapping import parse_mapping
+        except ImportError:
+            self._error = "The mapping module is not available in this build."
+            self.session.set_mapping(None, origin)
+        else:
+            template = self.full_template()
+            try:
+                mapping = parse_mapping(template, "the mapping on screen")
+            except Exception as exc:  # MappingError: one sentence naming the key
+                self._error = str(exc)
+                self.session.set_mapping(None, origin)
+            else:
+                self.session.set_mapping(mapping, origin, template)
+        self._refresh_summary()
+        self.footer_changed.emit()
+
+    def _date_order_changed(self) -> None:
+        self._update_context()
+        self._template_edited()
+
+    def _refresh_summary(self) -> None:
+        n = len(self.model.headers)
+        mapped = sum(1 for r in range(n) if self.model.target_paths(r))
+        identifier = self.model.template.get("identifier") or (
+            self.session.schema.identifier_field if self.session.schema else "phone")
+        feeding = [self.model.headers[r] for r in range(n) if f"fields.{identifier}" in self.model.target_paths(r)]
+        if feeding:
+            self.identifier_label.setText(f"Leads are matched on <b>{identifier}</b>, from the column "
+                                          f"“{feeding[0]}”.")
+        else:
+            self.identifier_label.setText(f"Leads are matched on <b>{identifier}</b>: map a column to "
+                                          f"fields.{identifier}, or every row will be held back.")
+        text = f"{n} columns: {mapped} sent, {n - mapped} ignored."
+        if self._error:
+            text = f"<span style='color:{self._error_colour()}'>{self._error}</span>"
+        self.summary_label.setText(text)
+
+    @staticmethod
+    def _error_colour() -> str:
+        from telecrm_desktop.gui import style
+
+        return style.status_colour("error").name()
+
+    # ----- constants -----
+    def _fill_constants(self) -> None:
+        self.constants_table.blockSignals(True)
+        constants = self.model.template.get("constants") or {}
+        self.constants_table.setRowCount(len(constants))
+        for i, (path, value) in enumerate(constants.items()):
+            self.constants_table.setItem(i, 0, QTableWidgetItem(path))
+            self.constants_table.setItem(i, 1, QTableWidgetItem(str(value)))
+        self.constants_table.blockSignals(False)
+
+    def _constants_edited(self, *_):
+        constants = {}
+        for i in range(self.constants_table.rowCount()):
+            path_item, value_item = self.constants_table.item(i, 0), self.constants_table.item(i, 1)
+            path = path_item.text().strip() if path_item else ""
+            if path:
+                constants[path] = value_item.text() if value_item else ""
+        self.model.template["constants"] = constants
+        self._template_edited()
+
+    def _add_constant(self) -> None:
+        row = self.constants_table.rowCount()
+        self.constants_table.insertRow(row)
+        self.constants_table.setItem(row, 0, QTableWidgetItem("fields."))
+        self.constants_table.editItem(self.constants_table.item(row, 0))
+
+    def _remove_constant(self) -> None:
+        row = self.constants_table.currentRow()
+        if row >= 0:
+            self.constants_table.removeRow(row)
+            self._constants_edited()
+
+    # ----- files -----
+    def save_template(self, path: str | Path | None = None) -> Path | None:
+        try:
+            from telecrm_desktop.core.mapping import parse_mapping, save_mapping
+        except ImportError:
+            self.message.emit("error", "Templates cannot be saved in this build.")
+            return None
+        if path is None:
+            suggested = str(library_path(self.session.sheet.path.stem if self.session.sheet else "template"))
+            path, _ = QFileDialog.getSaveFileName(self, "Save template", suggested, "Mapping templates (*.json)")
+            if not path:
+                return None
+        path = Path(path)
+        template = self.full_template()
+        template.setdefault("name", path.stem)
+        try:
+            mapping = parse_mapping(template, str(path))
+            save_mapping(mapping, path)
+            library = library_path(path.stem)
+            if library != path:
+                save_mapping(mapping, library)  # so a file with these headers gets it offered
+        except Exception as exc:  # MappingError or OSError: one sentence
+            self.message.emit("error", f"The template could not be saved: {exc}")
+            return None
+        self.message.emit("info", f"Template saved to {path}.")
+        return path
+
+    def load_template(self, path: str | Path | None = None) -> None:
+        try:
+            from telecrm_desktop.core.mapping import load_mapping, mapping_to_dict
+        except ImportError:
+            self.message.emit("error", "Templates cannot be loaded in this build.")
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Load template", "", "Mapping templates (*.json);;All files (*)")
+            if not path:
+                return
+        try:
+            template = mapping_to_dict(load_mapping(Path(path)))
+        except Exception as exc:  # MappingError naming the key
+            self.message.emit("error", str(exc))
+            return
+        missing = [c for c in (template.get("columns") or {}) if c not in self.model.headers]
+        self._use_template(template, f"Loaded from {Path(path).name}.", f"template: {path}")
+        if missing:
+            self.message.emit("warning", "The template names columns this file does not have: "
+                                         + ", ".join(f"“{c}”" for c in missing[:5]) + ".")
+
+    # ----- footer -----
+    def primary_text(self) -> str:
+        return "Continue to Review"
+
+    def primary_enabled(self) -> bool:
+        return self.session.mapping is not None

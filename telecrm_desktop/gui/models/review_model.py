@@ -1,0 +1,286 @@
+"""The whole sheet for review: every row with its status, bad cells washed red or amber, the
+reason as tooltip, corrected cells shown with their new value, left-out rows greyed.
+
+Built for 100,000+ rows: the model holds references to the core's rows and a few per-row arrays;
+display text is computed in data() for the cells on screen only, and filtering is an index list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from telecrm_desktop.gui import style
+from telecrm_desktop.gui.models.cell_text import cell_text
+
+READY, WARNING, INVALID, EXCLUDED, UNCHECKED = "ready", "warning", "invalid", "excluded", "unchecked"
+STATUS_TEXT = {READY: "✓ ready", WARNING: "⚠ warning", INVALID: "✕ invalid", EXCLUDED: "left out",
+               UNCHECKED: "…"}
+SHOW_ALL, SHOW_PROBLEMS, SHOW_INVALID, SHOW_EXCLUDED = range(4)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    severity: str  # "error" | "warning"
+    message: str
+
+
+@dataclass
+class RowCheck:
+    """What validation said about one row, reduced to what the view needs."""
+
+    status: str  # READY / WARNING / INVALID
+    cells: dict[str | None, list[CellProblem]]  # column (None: the row as a whole) -> problems
+    identifier: str = ""
+
+    def messages(self) -> list[str]:
+        return [p.message for problems in self.cells.values() for p in problems]
+
+
+def row_check_from_findings(status: str, findings, identifier: str = "") -> RowCheck:
+    """`findings`: core Finding objects (errors and warnings) for one row."""
+    cells: dict[str | None, list[CellProblem]] = {}
+    has_error = has_warning = False
+    for f in findings:
+        cells.setdefault(f.column, []).append(CellProblem(f.severity, f.message))
+        has_error |= f.severity == "error"
+        has_warning |= f.severity != "error"
+    if status == INVALID or has_error:
+        status = INVALID
+    elif has_warning:
+        status = WARNING
+    else:
+        status = READY
+    return RowCheck(status, cells, identifier)
+
+
+class ReviewModel(QAbstractTableModel):
+    STATUS_COLUMN = 0
+    cell_edited = Signal(int, str, object)  # row number, column name, new value
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.headers: list[str] = []
+        self.rows: list = []  # core DataRow (shared with the session; may grow while loading)
+        self.edits: dict[int, dict[str, Any]] = {}
+        self.excluded: set[int] = set()
+        self.checks: dict[int, RowCheck] = {}  # row number -> check
+        self.merged_into: dict[int, int] = {}  # row number -> first row of its lead (when merged)
+        self._visible: list[int] | None = None  # positions into rows; None = all
+        self.mode = SHOW_ALL
+        self._column_of: dict[str, int] = {}
+
+    # ----- loading -----
+    def set_sheet(self, headers: list[str], rows: list, edits: dict, excluded: set) -> None:
+        self.beginResetModel()
+        self.headers = list(headers)
+        self._column_of = {h: i + 1 for i, h in enumerate(self.headers)}
+        self.rows, self.edits, self.excluded = rows, edits, excluded
+        self.checks = {}
+        self.merged_into = {}
+        self._shown = len(rows)
+        self._rebuild_filter()
+        self.endResetModel()
+
+    def rows_appended(self) -> None:
+        """The shared row list grew (background reading): show the new rows."""
+        if self._visible is not None:
+            return  # filtered views are rebuilt when the check finishes
+        shown = self._shown
+        if len(self.rows) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(self.rows) - 1)
+            self._shown = len(self.rows)
+            self.endInsertRows()
+
+    _shown = 0
+
+    def set_checks(self, checks: dict[int, RowCheck], merged_into: dict[int, int] | None = None) -> None:
+        self.beginResetModel()
+        self.checks = checks
+        self.merged_into = merged_into or {}
+        self._rebuild_filter()
+        self.endResetModel()
+
+    def set_row_check(self, number: int, check: RowCheck) -> None:
+        self.checks[number] = check
+        position = self.position_of_number(number)
+        if position is not None:
+            view_row = self.view_row_of_position(position)
+            if view_row is not None:
+                self.dataChanged.emit(self.index(view_row, 0), self.index(view_row, len(self.headers)))
+
+    def set_mode(self, mode: int) -> None:
+        self.beginResetModel()
+        self.mode = mode
+        self._rebuild_filter()
+        self.endResetModel()
+
+    def _rebuild_filter(self) -> None:
+        if self.mode == SHOW_ALL:
+            self._visible = None
+            self._shown = len(self.rows)
+            return
+        wanted = {SHOW_PROBLEMS: (INVALID, WARNING), SHOW_INVALID: (INVALID,)}.get(self.mode)
+        visible = []
+        for position, row in enumerate(self.rows):
+            status = self.status_of(row.number)
+            if (self.mode == SHOW_EXCLUDED and status == EXCLUDED) or (wanted and status in wanted):
+                visible.append(position)
+        self._visible = visible
+
+    # ----- lookups -----
+    def position_of(self, view_row: int) -> int:
+        return view_row if self._visible is None else self._visible[view_row]
+
+    def row_at(self, view_row: int):
+        return self.rows[self.position_of(view_row)]
+
+    def position_of_number(self, number: int) -> int | None:
+        # rows are in file order with increasing numbers: binary search
+        lo, hi = 0, len(self.rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.rows[mid].number < number:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.rows) and self.rows[lo].number == number else None
+
+    def view_row_of_position(self, position: int) -> int | None:
+        if self._visible is None:
+            return position if position < self._shown else None
+        import bisect
+
+        i = bisect.bisect_left(self._visible, position)
+        return i if i < len(self._visible) and self._visible[i] == position else None
+
+    def status_of(self, number: int) -> str:
+        if number in self.excluded:
+            return EXCLUDED
+        check = self.checks.get(number)
+        return check.status if check else UNCHECKED
+
+    def value_of(self, row, column_index: int):
+        """The value shown and sent: the user's correction when there is one, else the file's."""
+        header = self.headers[column_index]
+        edited = self.edits.get(row.number)
+        if edited and header in edited:
+            return edited[header]
+        return row.values[column_index]
+
+    def problems_of(self, number: int, header: str | None) -> list[CellProblem]:
+        check = self.checks.get(number)
+        return check.cells.get(header, []) if check else []
+
+    # ----- Qt -----
+    def rowCount(self, parent=QModelIndex()):
+        if parent.isValid():
+            return 0
+        return self._shown if self._visible is None else len(self._visible)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.headers) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return "Status" if section == 0 else self.headers[section - 1]
+        if 0 <= section < self.rowCount():
+            return str(self.row_at(section).number)
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid() and index.column() > 0:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        col = index.column()
+        number = row.number
+        if col == 0:
+            status = self.status_of(number)
+            if role == Qt.ItemDataRole.DisplayRole:
+                text = STATUS_TEXT[status]
+                if number in self.merged_into and status in (READY, WARNING):
+                    text += f" · merged with row {self.merged_into[number]}"
+                return text
+            if role == Qt.ItemDataRole.ForegroundRole:
+                kind = {READY: "ok", WARNING: "warning", INVALID: "error"}.get(status)
+                return style.status_colour(kind) if kind else style.muted_colour()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                check = self.checks.get(number)
+                return "\n".join(check.messages()) if check and check.messages() else None
+            return None
+        header = self.headers[col - 1]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return cell_text(self.value_of(row, col - 1))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if number in self.excluded:
+                return style.EXCLUDED_WASH
+            problems = self.problems_of(number, header)
+            if problems:
+                return style.ERROR_WASH if any(p.severity == "error" for p in problems) else style.WARNING_WASH
+            edited = self.edits.get(number)
+            if edited and header in edited:
+                return style.EDITED_WASH
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            problems = self.problems_of(number, header)
+            lines = [p.message for p in problems]
+            edited = self.edits.get(number)
+            if edited and header in edited:
+                lines.append(f"Corrected here; the file says “{cell_text(row.values[col - 1])}”.")
+            return "\n".join(lines) or None
+        if role == Qt.ItemDataRole.FontRole and number in self.excluded:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+            return False
+        row = self.row_at(index.row())
+        header = self.headers[index.column() - 1]
+        original = row.values[index.column() - 1]
+        text = "" if value is None else str(value)
+        row_edits = self.edits.setdefault(row.number, {})
+        if text == cell_text(original):
+            row_edits.pop(header, None)  # typed back to what the file says: no correction
+            if not row_edits:
+                self.edits.pop(row.number, None)
+        else:
+            row_edits[header] = text
+        self.dataChanged.emit(index, index)
+        self.cell_edited.emit(row.number, header, text)
+        return True
+
+    def set_excluded(self, numbers: list[int], excluded: bool) -> None:
+        for number in numbers:
+            if excluded:
+                self.excluded.add(number)
+            else:
+                self.excluded.discard(number)
+        if self._visible is not None:
+            self.beginResetModel()
+            self._rebuild_filter()
+            self.endResetModel()
+        elif self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.headers)))
+
+    def column_index(self, header: str) -> int | None:
+        return self._column_of.get(header)
+
+    def counts(self) -> dict[str, int]:
+        counts = {READY: 0, WARNING: 0, INVALID: 0, EXCLUDED: 0, UNCHECKED: 0}
+        for row in self.rows:
+            counts[self.status_of(row.number)] += 1
+        return counts

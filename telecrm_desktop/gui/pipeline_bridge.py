@@ -1,0 +1,218 @@
+"""The one place where the GUI meets the core's pipeline, journal and engine: it calls them and
+reshapes their answers for the views. No rule lives here: validation, merging, request bodies,
+fingerprints, pacing and outcomes all come from the core."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from telecrm_desktop.core import paths
+from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.gui.edited_table import EditedTable, corrected_row
+from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
+
+# scaled-down rate windows for tests and the sandbox, as the command line honours them
+WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
+
+
+# ----- checking -----------------------------------------------------------------------------
+
+@dataclass
+class CheckView:
+    """A full check reduced to what the review screen shows."""
+
+    checks: dict[int, RowCheck]
+    merged_into: dict[int, int]  # row number -> first row of the lead it was merged into
+    lead_of_row: dict[int, object] = field(default_factory=dict)  # row number -> core Lead
+    lead_count: int = 0
+    merged_rows: int = 0
+
+    def request_json(self, number: int) -> str | None:
+        lead = self.lead_of_row.get(number)
+        if lead is None:
+            return None
+        rows = list(lead.rows)
+        head = f"// rows {', '.join(map(str, rows))} merged into one lead\n" if len(rows) > 1 else ""
+        return head + json.dumps(lead.body, indent=2, ensure_ascii=False)
+
+
+def check_view(result) -> CheckView:
+    checks: dict[int, RowCheck] = {}
+    for rr in result.rows:
+        findings = list(rr.errors) + list(rr.warnings)
+        checks[rr.row] = row_check_from_findings(rr.status, findings, rr.identifier or "")
+    merged_into: dict[int, int] = {}
+    lead_of_row: dict[int, object] = {}
+    merged = 0
+    for lead in result.leads:
+        rows = list(lead.rows)
+        for number in rows:
+            lead_of_row[number] = lead
+        if len(rows) > 1:
+            merged += len(rows) - 1
+            for number in rows[1:]:
+                merged_into[number] = rows[0]
+            merged_into[rows[0]] = rows[1]
+    return CheckView(checks, merged_into, lead_of_row, len(result.leads), merged)
+
+
+def convert_context(mapping):
+    from telecrm_desktop.core.convert import ConvertContext
+
+    return ConvertContext(country=mapping.country, timezone=mapping.timezone, date_order=mapping.date_order)
+
+
+def check_one_row(session, row) -> RowCheck:
+    """The row with the user's corrections, checked by the core on its own."""
+    from telecrm_desktop.core.pipeline import convert_row
+
+    headers = session.sheet.table.headers
+    fixed = corrected_row(row, headers, session.edits.get(row.number))
+    rr = convert_row(fixed, headers, session.mapping, convert_context(session.mapping), session.schema)
+    return row_check_from_findings(rr.status, list(rr.errors) + list(rr.warnings), rr.identifier or "")
+
+
+# ----- workspace ----------------------------------------------------------------------------
+
+@dataclass
+class Destination:
+    enterprise_id: str
+    base_url: str
+    tokens: list  # core secrets.Token
+
+
+def destination(workspace) -> Destination:
+    from telecrm_desktop.core import secrets
+
+    if workspace.use_sandbox:
+        from telecrm_desktop.gui.sandbox_link import sandbox_destination
+
+        return sandbox_destination()
+    enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
+    tokens = secrets.load_async_tokens(enterprise)
+    if not tokens:
+        raise secrets.SecretsError(
+            f"there is no Async token for workspace {enterprise}: add one on the Workspace step")
+    return Destination(enterprise, workspace.base_url, tokens)
+
+
+# ----- sending ------------------------------------------------------------------------------
+
+def _fingerprint_source(session) -> dict:
+    """The template plus the user's corrections: another set of corrections is another run."""
+    return {
+        "template": session.template or {},
+        "edits": {str(k): {c: str(v) for c, v in sorted(cols.items())} for k, cols in sorted(session.edits.items())},
+        "excluded": sorted(session.excluded),
+    }
+
+
+class SendJob:
+    """One send: the journal run it fills or resumes, the engine that sends it, the files it leaves."""
+
+    def __init__(self, journal: Journal, run_id: int, dest: Destination, settings, total: int, session):
+        self.journal, self.run_id, self.dest = journal, run_id, dest
+        self.settings, self.total, self.session = settings, total, session
+
+    @classmethod
+    def prepare(cls, session, *, run_id=None, send_all=False, resend_uncertain=False,
+                on_event: Callable[[str], None] | None = None) -> "SendJob":
+        from telecrm_desktop.core.send import runs
+        from telecrm_desktop.core.send.engine import SendSettings
+
+        ws = session.workspace
+        dest = destination(ws)
+        journal = Journal(paths.journal_path())
+        try:
+            if run_id is not None:
+                journal.reopen_run(run_id)
+            else:
+                check = session.check
+                if check is None:
+                    raise RuntimeError("the rows have not been checked yet")
+                sheet = session.sheet
+                prepared = runs.open_run(
+                    journal, enterprise_id=dest.enterprise_id, file_path=sheet.path,
+                    file_fp=runs.file_fingerprint(sheet.path),
+                    template_fp=runs.template_fingerprint(_fingerprint_source(session)),
+                )
+                run_id = prepared.run.id
+                if prepared.resumed and on_event:
+                    on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
+                journal.add_leads(run_id, dest.enterprise_id,
+                                  (runs.new_lead(l.identifier, l.rows, l.body) for l in check.leads),
+                                  send_all=send_all)
+                lead_id = {n: l.identifier for l in check.leads for n in l.rows}
+                journal.add_rows(run_id, (
+                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings)
+                    for rr in check.rows
+                ))
+            settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,
+                                    resend_uncertain=resend_uncertain, progress_interval=0.1)
+            if os.environ.get(WINDOW_ENV):
+                settings.window = float(os.environ[WINDOW_ENV])
+            if ws.use_sandbox:
+                from telecrm_desktop.gui.sandbox_link import tune_for_sandbox
+
+                tune_for_sandbox(settings)
+            total = journal.count_to_send(run_id, resend_uncertain=resend_uncertain)
+        except BaseException:
+            journal.close()
+            raise
+        return cls(journal, run_id, dest, settings, total, session)
+
+    def token_names(self) -> list[tuple[str, str]]:
+        return [(t.label, t.masked) for t in self.dest.tokens]
+
+    def run(self, control, *, on_progress, on_event):
+        from telecrm_desktop.core.send.engine import SendEngine
+
+        engine = SendEngine(
+            paths.journal_path(), self.run_id, enterprise_id=self.dest.enterprise_id,
+            base_url=self.dest.base_url, tokens=self.dest.tokens, settings=self.settings,
+            control=control, on_progress=on_progress, on_event=on_event,
+        )
+        return engine.run()
+
+    def finish(self, summary) -> dict[str, int]:
+        """Write the result files, close the run in the journal; returns rows per status."""
+        from telecrm_desktop.core.send import runs
+        from telecrm_desktop.core.send.engine import STOP_NO_TOKEN
+
+        folder = paths.run_dir(self.run_id)
+        table = self.session.sheet.table if self.session.sheet else None
+        if table is not None:
+            data_rows = EditedTable.from_session(self.session).rows()
+            runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=data_rows,
+                               raw_headers=table.raw_headers, header_row=table.header_row)
+        state = "stopped" if summary.stopped else "finished"
+        reason = {STOP_NO_TOKEN: "telecrm refused every token"}.get(summary.stopped, summary.stopped)
+        info = self.journal.end_run(self.run_id, state, reason, str(folder))
+        return dict(info.counts)
+
+    def close(self) -> None:
+        self.journal.close()
+
+
+# ----- history ------------------------------------------------------------------------------
+
+def past_runs() -> list:
+    with Journal(paths.journal_path()) as journal:
+        return journal.runs()
+
+
+def run_outcomes(run_id: int) -> list:
+    with Journal(paths.journal_path()) as journal:
+        return list(journal.row_outcomes(run_id))
+
+
+def result_files(run) -> list[Path]:
+    if not run.results_dir:
+        raise FileNotFoundError(f"run {run.id} has no result files yet")
+    folder = Path(run.results_dir)
+    files = [folder / n for n in ("results.csv", "results.xlsx", "needs-attention.xlsx")]
+    return [f for f in files if f.exists()] or sorted(p for p in folder.iterdir() if p.is_file())

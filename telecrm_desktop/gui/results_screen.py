@@ -1,0 +1,215 @@
+"""Step 6: what happened to every row, the result files, and the history of past runs with
+retry failed / re-send uncertain / resume for unfinished runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from telecrm_desktop.gui import pipeline_bridge
+from telecrm_desktop.gui.models.results_model import ResultsModel, RunsModel
+from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+
+FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
+           ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid")]
+
+
+class ResultsScreen(Screen):
+    title = "Results"
+    subtitle = ("What happened to every row. Rows that need attention are in needs-attention.xlsx: fix "
+                "them in Excel and import that file again with the same template.")
+
+    resume_requested = Signal(object)  # run id
+    retry_requested = Signal(object, str)  # run id, "failed" | "uncertain"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.current_run = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page_header(self))
+
+        tiles = QHBoxLayout()
+        self.tiles = {
+            "queued": CounterTile("queued", "ok"),
+            "unchanged": CounterTile("unchanged", "ok"),
+            "failed": CounterTile("failed", "error"),
+            "uncertain": CounterTile("uncertain", "warning"),
+            "pending": CounterTile("pending"),
+            "invalid": CounterTile("invalid", "error"),
+        }
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.run_label = QLabel()
+        bar.addWidget(self.run_label, 1)
+        self.filter_combo = QComboBox()
+        for text, status in FILTERS:
+            self.filter_combo.addItem(text, status)
+        self.filter_combo.currentIndexChanged.connect(
+            lambda: self.model.set_status_filter(self.filter_combo.currentData()))
+        show = QLabel("&Show")
+        show.setBuddy(self.filter_combo)
+        bar.addWidget(show)
+        bar.addWidget(self.filter_combo)
+        self.retry_failed_button = QPushButton("Retry failed")
+        self.retry_failed_button.clicked.connect(lambda: self._retry("failed"))
+        self.resend_uncertain_button = QPushButton("Re-send uncertain…")
+        self.resend_uncertain_button.setToolTip("Their actions may be added twice in telecrm.")
+        self.resend_uncertain_button.clicked.connect(lambda: self._retry("uncertain"))
+        self.resume_button = QPushButton("Resume run")
+        self.resume_button.clicked.connect(self._resume)
+        self.export_button = QPushButton("Export result files…")
+        self.export_button.clicked.connect(self.export_results)
+        self.open_folder_button = QPushButton("Open folder")
+        self.open_folder_button.clicked.connect(self._open_folder)
+        for b in (self.retry_failed_button, self.resend_uncertain_button, self.resume_button,
+                  self.export_button, self.open_folder_button):
+            bar.addWidget(b)
+        ul.addLayout(bar)
+        self.model = ResultsModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Outcome of every row")
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for col, width in ((0, 60), (1, 160), (2, 100), (3, 420)):
+            self.view.setColumnWidth(col, width)
+        ul.addWidget(self.view, 1)
+        splitter.addWidget(upper)
+
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 6, 0, 0)
+        ll.addWidget(QLabel("<b>Past runs</b>"))
+        self.runs_model = RunsModel(self)
+        self.runs_view = QTableView()
+        self.runs_view.setModel(self.runs_model)
+        self.runs_view.setAccessibleName("Past runs")
+        self.runs_view.verticalHeader().hide()
+        self.runs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs_view.horizontalHeader().setStretchLastSection(True)
+        for col, width in ((0, 50), (1, 140), (2, 240), (3, 140)):
+            self.runs_view.setColumnWidth(col, width)
+        self.runs_view.selectionModel().currentRowChanged.connect(self._run_selected)
+        ll.addWidget(self.runs_view, 1)
+        splitter.addWidget(lower)
+        splitter.setSizes([460, 180])
+        layout.addWidget(splitter, 1)
+        session.run_changed.connect(self._run_changed)
+        self._update_buttons()
+
+    # ----- loading -----
+    def on_enter(self) -> None:
+        self.reload()
+
+    def _run_changed(self) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        try:
+            runs = pipeline_bridge.past_runs()
+        except Exception as exc:  # noqa: BLE001 - an unreadable journal is told, not raised
+            self.message.emit("error", f"The history of past runs could not be read: {exc}")
+            runs = []
+        self.runs_model.set_runs(runs)
+        wanted = self.session.run_id if self.session.run_id is not None else (runs and max(r.id for r in runs))
+        row = self.runs_model.row_of(wanted) if wanted else None
+        if row is not None:
+            self.runs_view.selectRow(row)
+            self._show_run(self.runs_model.run(row))
+        else:
+            self._show_run(None)
+
+    def _run_selected(self, current, _previous=None) -> None:
+        if current.isValid():
+            self._show_run(self.runs_model.run(current.row()))
+
+    def _show_run(self, run) -> None:
+        self.current_run = run
+        if run is None:
+            self.model.set_outcomes([])
+            self.run_label.setText("No runs yet: send a file to see its results here.")
+        else:
+            outcomes = pipeline_bridge.run_outcomes(run.id)
+            self.model.set_outcomes(outcomes)
+            self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
+                                   f"{len(outcomes):,} rows")
+        counts = self.model.counts()
+        for status, tile in self.tiles.items():
+            tile.set_value(counts.get(status, 0) if run is not None else None)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        counts = self.model.counts()
+        run = self.current_run
+        self.retry_failed_button.setEnabled(bool(run) and counts.get("failed", 0) > 0)
+        self.resend_uncertain_button.setEnabled(bool(run) and counts.get("uncertain", 0) > 0)
+        self.resume_button.setEnabled(bool(run) and (run.state == "open" or counts.get("pending", 0) > 0))
+        self.export_button.setEnabled(bool(run))
+        self.open_folder_button.setEnabled(bool(run and run.results_dir))
+
+    # ----- actions -----
+    def _retry(self, which: str) -> None:
+        if self.current_run is not None:
+            self.retry_requested.emit(self.current_run.id, which)
+
+    def _resume(self) -> None:
+        if self.current_run is not None:
+            self.resume_requested.emit(self.current_run.id)
+
+    def _open_folder(self) -> None:
+        if self.current_run is not None and self.current_run.results_dir:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.current_run.results_dir))
+
+    def export_results(self, folder: str | Path | None = None) -> list[Path]:
+        """Copy the run's result files (CSV, .xlsx, needs-attention .xlsx) into a folder."""
+        run = self.current_run
+        if run is None:
+            return []
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Export result files to")
+            if not folder:
+                return []
+        try:
+            files = pipeline_bridge.result_files(run)
+            copied = []
+            for path in files:
+                target = Path(folder) / f"run-{run.id}-{path.name}"
+                shutil.copyfile(path, target)
+                copied.append(target)
+        except Exception as exc:  # noqa: BLE001
+            self.message.emit("error", f"The result files could not be exported: {exc}")
+            return []
+        self.message.emit("info", f"Saved {len(copied)} files to {folder}.")
+        return copied
+
+    def primary_text(self) -> str:
+        return "Import another file"
+
+    def on_primary(self) -> bool:
+        window = self.window()
+        if hasattr(window, "go_to"):
+            window.go_to(1)
+        return False

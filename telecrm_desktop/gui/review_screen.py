@@ -1,0 +1,332 @@
+"""Step 4: every row as telecrm would receive it. Bad cells are washed red (amber for warnings)
+with the reason as tooltip and in the side panel; a cell is corrected in place (the file is never
+changed) and its row checked again by the core; rows can be left out; the side panel shows the
+exact JSON request of the selected lead."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+    QPlainTextEdit, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from telecrm_desktop.gui import pipeline_bridge
+from telecrm_desktop.gui.edited_table import EditedTable
+from telecrm_desktop.gui.models.review_model import (
+    EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
+    ReviewModel,
+)
+from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.workers import CheckWorker, start_worker
+
+RECHECK_DELAY_MS = 700  # after an edit, wait for a pause in typing before checking everything again
+
+
+class ReviewScreen(Screen):
+    title = "Review"
+    subtitle = ("Every row as telecrm would receive it. Fix a red cell by double-clicking it (the file "
+                "itself is not changed), or leave the row out. Rows held back are never sent.")
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.worker: CheckWorker | None = None
+        self.result = None  # pipeline_bridge.CheckView of the latest full check
+        self._stale = True
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page_header(self))
+
+        tiles = QHBoxLayout()
+        self.ready_tile = CounterTile("leads ready to send", "ok")
+        self.invalid_tile = CounterTile("rows held back (invalid)", "error")
+        self.warning_tile = CounterTile("rows with warnings", "warning")
+        self.merged_tile = CounterTile("duplicate rows merged")
+        self.excluded_tile = CounterTile("rows left out")
+        for t in (self.ready_tile, self.invalid_tile, self.warning_tile, self.merged_tile, self.excluded_tile):
+            tiles.addWidget(t)
+        layout.addLayout(tiles)
+
+        bar = QHBoxLayout()
+        self.filter_combo = QComboBox()
+        self.filter_combo.addItem("All rows", SHOW_ALL)
+        self.filter_combo.addItem("Rows with problems", SHOW_PROBLEMS)
+        self.filter_combo.addItem("Invalid rows only", SHOW_INVALID)
+        self.filter_combo.addItem("Left-out rows", SHOW_EXCLUDED)
+        self.filter_combo.currentIndexChanged.connect(self._filter_changed)
+        show_label = QLabel("&Show")
+        show_label.setBuddy(self.filter_combo)
+        bar.addWidget(show_label)
+        bar.addWidget(self.filter_combo)
+        self.next_problem_button = QPushButton("Next problem  (F8)")
+        self.next_problem_button.clicked.connect(self.select_next_problem)
+        bar.addWidget(self.next_problem_button)
+        bar.addStretch(1)
+        self.exclude_button = QPushButton("Leave out selected rows")
+        self.exclude_button.setToolTip("Left-out rows are not sent (Delete).")
+        self.exclude_button.clicked.connect(lambda: self.exclude_selected(True))
+        self.include_button = QPushButton("Put back")
+        self.include_button.clicked.connect(lambda: self.exclude_selected(False))
+        bar.addWidget(self.exclude_button)
+        bar.addWidget(self.include_button)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.model = ReviewModel(self)
+        self.model.cell_edited.connect(self._cell_edited)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Rows of the sheet")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setWordWrap(False)
+        # fixed row heights and column widths: the view never measures 100,000 rows
+        vh = self.view.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setDefaultSectionSize(150)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self._build_side_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([800, 340])
+        layout.addWidget(splitter, 1)
+
+        status = QHBoxLayout()
+        self.status_label = QLabel()
+        status.addWidget(self.status_label, 1)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(240)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        status.addWidget(self.progress)
+        layout.addLayout(status)
+
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setSingleShot(True)
+        self.recheck_timer.setInterval(RECHECK_DELAY_MS)
+        self.recheck_timer.timeout.connect(self.start_check)
+
+        QShortcut(QKeySequence("F8"), self, self.select_next_problem)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view,
+                  lambda: self.exclude_selected(True))
+
+        session.sheet_changed.connect(self._mark_stale)
+        session.mapping_changed.connect(self._mark_stale)
+        session.rows_loaded.connect(self._rows_loaded)
+        session.workspace_changed.connect(self._mark_stale)
+
+    def _build_side_panel(self) -> QWidget:
+        panel = QFrame()
+        panel.setObjectName("card")
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(12, 10, 12, 12)
+        self.row_title = QLabel("<b>Select a row</b>")
+        box.addWidget(self.row_title)
+        self.problem_list = QListWidget()
+        self.problem_list.setWordWrap(True)
+        self.problem_list.setAccessibleName("Problems in the selected row")
+        self.problem_list.itemActivated.connect(self._problem_activated)
+        box.addWidget(self.problem_list, 2)
+        box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
+        self.json_view = QPlainTextEdit()
+        self.json_view.setReadOnly(True)
+        self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.json_view.setAccessibleName("Request JSON of the selected lead")
+        self.json_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        box.addWidget(self.json_view, 3)
+        return panel
+
+    # ----- checking -----
+    def _mark_stale(self) -> None:
+        self._stale = True
+        self.session.check = None
+        self.footer_changed.emit()
+
+    def _rows_loaded(self) -> None:
+        if self.isVisible():
+            self.on_enter()
+
+    def on_enter(self) -> None:
+        sheet = self.session.sheet
+        if sheet is None or self.session.mapping is None:
+            return
+        if self._stale:
+            self._stale = False
+            self.model.set_sheet(sheet.table.headers, sheet.rows, self.session.edits, self.session.excluded)
+            self.result = None
+            self.json_view.clear()
+            self.problem_list.clear()
+            self.start_check()
+        else:
+            self.model.rows_appended()
+
+    def start_check(self) -> None:
+        sheet = self.session.sheet
+        if sheet is None or self.session.mapping is None:
+            return
+        if not sheet.complete:
+            self.status_label.setText("Reading the rest of the file…")
+            self._stale = True
+            return
+        if self.worker is not None:
+            self.worker.cancel()
+        table = EditedTable.from_session(self.session)
+        self.worker = worker = CheckWorker(table, self.session.mapping, self.session.schema)
+        worker.progress.connect(self._check_progress)
+        worker.failed.connect(lambda text: self.message.emit("error", text))
+        worker.finished.connect(lambda result, w=worker: self._check_finished(w, result))
+        self.status_label.setText(f"Checking {len(sheet.rows):,} rows…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        start_worker(self, worker)
+        self.footer_changed.emit()
+
+    def _check_progress(self, args) -> None:
+        done = args[0] if args else 0
+        total = len(self.session.sheet.rows) if self.session.sheet else 0
+        if isinstance(done, int) and total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _check_finished(self, worker, result) -> None:
+        if worker is not self.worker:
+            return
+        self.worker = None
+        self.progress.hide()
+        if result is None:
+            self.footer_changed.emit()
+            return
+        self.result = pipeline_bridge.check_view(result)
+        self.session.check = result
+        self.session.check_view = self.result
+        self.model.set_checks(self.result.checks, self.result.merged_into)
+        self._update_counts()
+        self._current_changed(self.view.currentIndex())
+        self.session.check_changed.emit()
+        self.footer_changed.emit()
+
+    def _update_counts(self) -> None:
+        counts = self.model.counts()
+        view = self.result
+        self.ready_tile.set_value(view.lead_count if view else None)
+        self.invalid_tile.set_value(counts[INVALID])
+        self.warning_tile.set_value(counts[WARNING])
+        self.merged_tile.set_value(view.merged_rows if view else None)
+        self.excluded_tile.set_value(counts[EXCLUDED])
+        rows = len(self.model.rows)
+        self.status_label.setText(
+            f"{rows:,} rows checked: {counts[READY] + counts[WARNING]:,} will be sent as "
+            f"{view.lead_count if view else 0:,} leads, {counts[INVALID]:,} held back, "
+            f"{counts[EXCLUDED]:,} left out."
+        )
+
+    # ----- editing -----
+    def _cell_edited(self, number: int, header: str, value) -> None:
+        """Check the corrected row at once (one row is fast), everything again after a pause."""
+        position = self.model.position_of_number(number)
+        if position is None or self.session.mapping is None:
+            return
+        self.session.check = None
+        row = self.model.rows[position]
+        try:
+            check = pipeline_bridge.check_one_row(self.session, row)
+        except Exception as exc:  # noqa: BLE001 - show it, keep the edit
+            self.message.emit("error", f"Row {number} could not be checked again: {exc}")
+            return
+        self.model.set_row_check(number, check)
+        self._update_counts()
+        self._current_changed(self.view.currentIndex())
+        self.recheck_timer.start()
+        self.footer_changed.emit()
+
+    def exclude_selected(self, exclude: bool) -> None:
+        numbers = sorted({self.model.row_at(i.row()).number for i in self.view.selectionModel().selectedIndexes()})
+        if not numbers and self.view.currentIndex().isValid():
+            numbers = [self.model.row_at(self.view.currentIndex().row()).number]
+        if not numbers:
+            return
+        self.model.set_excluded(numbers, exclude)
+        self.session.check = None
+        self._update_counts()
+        self.recheck_timer.start()
+        self.footer_changed.emit()
+
+    def _filter_changed(self) -> None:
+        self.model.set_mode(self.filter_combo.currentData())
+        self.json_view.clear()
+        self.problem_list.clear()
+        self.row_title.setText("<b>Select a row</b>")
+
+    def select_next_problem(self) -> None:
+        start = self.view.currentIndex().row() + 1 if self.view.currentIndex().isValid() else 0
+        n = self.model.rowCount()
+        for offset in range(n):
+            view_row = (start + offset) % n
+            row = self.model.row_at(view_row)
+            check = self.model.checks.get(row.number)
+            if check and check.status in (INVALID, WARNING) and row.number not in self.model.excluded:
+                column = next((self.model.column_index(h) for h in check.cells if h is not None
+                               and self.model.column_index(h) is not None), 0)
+                index = self.model.index(view_row, column)
+                self.view.setCurrentIndex(index)
+                self.view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                return
+        self.message.emit("info", "No problems left to fix.")
+
+    # ----- side panel -----
+    def _current_changed(self, index, _previous=None) -> None:
+        self.problem_list.clear()
+        if not index.isValid():
+            return
+        row = self.model.row_at(index.row())
+        number = row.number
+        status = self.model.status_of(number)
+        self.row_title.setText(f"<b>Row {number}</b> — {status}")
+        check = self.model.checks.get(number)
+        if check:
+            for header, problems in check.cells.items():
+                for p in problems:
+                    mark = "✕" if p.severity == "error" else "⚠"
+                    self.problem_list.addItem(f"{mark} {p.message}")
+                    self.problem_list.item(self.problem_list.count() - 1).setData(Qt.ItemDataRole.UserRole, header)
+        if not self.problem_list.count():
+            self.problem_list.addItem("No problems in this row.")
+        if status == EXCLUDED:
+            self.json_view.setPlainText("This row is left out: it will not be sent.")
+        elif status == INVALID:
+            self.json_view.setPlainText("This row is held back: fix the red cells to send it.")
+        elif self.result is not None and self.session.check is not None:
+            self.json_view.setPlainText(self.result.request_json(number) or "")
+        else:
+            self.json_view.setPlainText("Checking again…")
+
+    def _problem_activated(self, item) -> None:
+        header = item.data(Qt.ItemDataRole.UserRole)
+        column = self.model.column_index(header) if header else None
+        if column is not None:
+            current = self.view.currentIndex()
+            self.view.setCurrentIndex(self.model.index(current.row(), column))
+            self.view.setFocus()
+
+    # ----- footer -----
+    def primary_text(self) -> str:
+        if self.result is not None and self.session.check is not None:
+            n = self.result.lead_count
+            return f"Continue to Send ({n:,} lead{'s' if n != 1 else ''})"
+        return "Continue to Send"
+
+    def primary_enabled(self) -> bool:
+        return (self.session.check is not None and self.result is not None and self.result.lead_count > 0
+                and self.worker is None)
+
+    def is_checking(self) -> bool:
+        return self.worker is not None or self.recheck_timer.isActive()

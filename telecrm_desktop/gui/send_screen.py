@@ -1,0 +1,301 @@
+"""Step 5: send. A QThread worker runs the core engine; the screen shows progress, rate and time
+left, live counters, each token's state, and pause / resume / cancel. Cancel leaves the run
+resumable: the journal keeps every lead's state, and "Send" continues where it stopped."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QFrame, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QVBoxLayout,
+)
+
+from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.workers import SendWorker, start_worker
+
+
+def duration_text(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class SendScreen(Screen):
+    title = "Send"
+    subtitle = ("Leads go out paced under each token's rate limit. You can pause, or cancel and "
+                "continue later: nothing is sent twice.")
+
+    run_finished = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.worker: SendWorker | None = None
+        self._started_at = 0.0
+        self._last_summary = None
+        self._retry: tuple | None = None  # (run id, which) for a retry or resume
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page_header(self))
+
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        layout.addWidget(self.plan_label)
+
+        options = QHBoxLayout()
+        self.resend_uncertain_check = QCheckBox("Also send again leads whose answer never came (uncertain)")
+        self.resend_uncertain_check.setToolTip("Their actions may be added twice in telecrm.")
+        self.send_all_check = QCheckBox("Send leads even if the same request was queued before")
+        options.addWidget(self.resend_uncertain_check)
+        options.addWidget(self.send_all_check)
+        options.addStretch(1)
+        layout.addLayout(options)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("%v of %m leads")
+        self.progress.setMinimumHeight(26)
+        layout.addWidget(self.progress)
+        self.rate_label = QLabel(" ")
+        layout.addWidget(self.rate_label)
+
+        tiles = QHBoxLayout()
+        self.queued_tile = CounterTile("queued by telecrm", "ok")
+        self.failed_tile = CounterTile("failed", "error")
+        self.uncertain_tile = CounterTile("uncertain (no answer)", "warning")
+        self.pending_tile = CounterTile("still to send")
+        self.unchanged_tile = CounterTile("unchanged, skipped")
+        for t in (self.queued_tile, self.failed_tile, self.uncertain_tile, self.pending_tile, self.unchanged_tile):
+            tiles.addWidget(t)
+        layout.addLayout(tiles)
+
+        controls = QHBoxLayout()
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop sending; what is not sent stays pending and can be sent later.")
+        self.cancel_button.clicked.connect(self.cancel)
+        controls.addWidget(self.pause_button)
+        controls.addWidget(self.cancel_button)
+        controls.addStretch(1)
+        layout.addLayout(controls)
+
+        lower = QHBoxLayout()
+        tokens_card = QFrame()
+        tokens_card.setObjectName("card")
+        tbox = QVBoxLayout(tokens_card)
+        tbox.addWidget(QLabel("<b>Tokens</b>"))
+        self.token_list = QListWidget()
+        self.token_list.setAccessibleName("Token states")
+        tbox.addWidget(self.token_list)
+        lower.addWidget(tokens_card, 1)
+        events_card = QFrame()
+        events_card.setObjectName("card")
+        ebox = QVBoxLayout(events_card)
+        ebox.addWidget(QLabel("<b>What happened</b>"))
+        self.event_list = QListWidget()
+        self.event_list.setWordWrap(True)
+        self.event_list.setAccessibleName("Events")
+        ebox.addWidget(self.event_list)
+        lower.addWidget(events_card, 2)
+        layout.addLayout(lower, 1)
+        self._set_running(False)
+
+    # ----- starting -----
+    def on_enter(self) -> None:
+        if self.worker is None and self._retry is None:
+            check = self.session.check
+            view = getattr(self.session, "check_view", None) if check is not None else None
+            n = view.lead_count if view else None
+            self.plan_label.setText(
+                f"Ready to send {n:,} leads to {self._workspace_text()}." if n is not None
+                else "Check the rows on the Review step first.")
+        self.footer_changed.emit()
+
+    def _workspace_text(self) -> str:
+        ws = self.session.workspace
+        return "the sandbox workspace on this computer" if ws.use_sandbox else f"workspace {ws.enterprise_id}"
+
+    def start(self) -> None:
+        if self.worker is not None:
+            return
+        retry, self._retry = self._retry, None
+        self.event_list.clear()
+        self.token_list.clear()
+        for tile in (self.queued_tile, self.failed_tile, self.uncertain_tile, self.pending_tile, self.unchanged_tile):
+            tile.set_value(None)
+        self.progress.setRange(0, 0)
+        self.rate_label.setText("Preparing the run…")
+        worker = SendWorker(
+            self.session,
+            resend_uncertain=self.resend_uncertain_check.isChecked() or (retry is not None and retry[1] == "uncertain"),
+            send_all=self.send_all_check.isChecked(),
+            run_id=retry[0] if retry else None,
+        )
+        worker.prepared.connect(self._prepared)
+        worker.progress.connect(self._progress)
+        worker.event.connect(self._event)
+        worker.failed.connect(lambda text: self.message.emit("error", text))
+        worker.finished.connect(lambda summary, w=worker: self._finished(w, summary))
+        self.worker = worker
+        self._started_at = time.monotonic()
+        start_worker(self, worker)
+        self._set_running(True)
+
+    def resume_run(self, run_id) -> None:
+        self._retry = (run_id, "resume")
+        self.plan_label.setText(f"Continue run {run_id}: send what is still pending.")
+        self.footer_changed.emit()
+
+    def retry_run(self, run_id, which: str) -> None:
+        self._retry = (run_id, which)
+        self.resend_uncertain_check.setChecked(which == "uncertain")
+        words = {"failed": "failed leads", "uncertain": "uncertain leads (their actions may be doubled)"}
+        self.plan_label.setText(f"Send the {words.get(which, which)} of run {run_id} again.")
+        self.footer_changed.emit()
+
+    # ----- worker signals -----
+    def _prepared(self, run_id, total: int, tokens: list) -> None:
+        self.session.run_id = run_id
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self.pending_tile.set_value(total)
+        self.token_list.clear()
+        for label, masked in tokens:
+            self.token_list.addItem(f"{label}  {masked}  ·  sending")
+        self._token_labels = [(label, masked) for label, masked in tokens]
+        self.plan_label.setText(f"Run {run_id}: sending {total:,} leads to {self._workspace_text()}.")
+        self.session.run_changed.emit()
+
+    def _progress(self, p) -> None:
+        """p: core SendProgress; the engine already spaces these out (about 10 a second)."""
+        total = max(p.total, 1)
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(p.done, total))
+        counts = p.counts
+        self.queued_tile.set_value(counts.get("queued", 0))
+        self.failed_tile.set_value(counts.get("failed", 0))
+        self.uncertain_tile.set_value(counts.get("uncertain", 0))
+        self.pending_tile.set_value(max(0, p.total - p.done))
+        left = p.total - p.done
+        if p.paused:
+            self.rate_label.setText("Paused. Requests already on their way still get their answers.")
+        elif p.rate > 0:
+            self.rate_label.setText(f"{p.rate:,.1f} leads a second · about {duration_text(left / p.rate)} left"
+                                    f" · {p.in_flight} on their way")
+        else:
+            self.rate_label.setText("Waiting for the rate limit…" if left else "Finishing…")
+        active = set(p.active_tokens)
+        for i, (label, masked) in enumerate(getattr(self, "_token_labels", [])):
+            state = ("paused" if p.paused else "sending") if label in active else "refused by telecrm"
+            item = self.token_list.item(i)
+            if item is not None:
+                item.setText(f"{label}  {masked}  ·  {state}")
+
+    def _event(self, text: str) -> None:
+        self.event_list.addItem(text)
+        self.event_list.scrollToBottom()
+
+    def _finished(self, worker, summary) -> None:
+        if worker is not self.worker:
+            return
+        self.worker = None
+        self._set_running(False)
+        self._last_summary = summary
+        if summary is None:
+            self.rate_label.setText("The run did not start.")
+            self.progress.setRange(0, 1)
+            return
+        counts = worker.final_counts or {}
+        self.final_counts = counts
+        self.queued_tile.set_value(counts.get("queued", 0))
+        self.failed_tile.set_value(counts.get("failed", 0))
+        self.uncertain_tile.set_value(counts.get("uncertain", 0))
+        self.pending_tile.set_value(counts.get("pending", 0))
+        self.unchanged_tile.set_value(counts.get("unchanged", 0))
+        elapsed = time.monotonic() - self._started_at
+        if summary.stopped == "cancelled":
+            text = (f"Cancelled after {duration_text(elapsed)}. {counts.get('pending', 0):,} leads were not "
+                    "sent; press Send to continue where it stopped.")
+        elif summary.stopped == "no_token":
+            text = "Stopped: telecrm refused every token. Check the tokens on the Workspace step."
+            self.message.emit("error", text)
+        else:
+            text = f"Done in {duration_text(elapsed)} at {summary.rate:,.1f} requests a second."
+        self.rate_label.setText(text)
+        self._event(text)
+        self.session.run_changed.emit()
+        if summary.stopped is None:
+            self.run_finished.emit()
+
+    # ----- controls -----
+    def toggle_pause(self) -> None:
+        if self.worker is None:
+            return
+        if self.worker.control.paused:
+            self.worker.control.resume()
+            self.pause_button.setText("Pause")
+            self._event("Resumed.")
+        else:
+            self.worker.control.pause()
+            self.pause_button.setText("Resume")
+            self._event("Paused.")
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.control.cancel()
+            self.cancel_button.setEnabled(False)
+            self.pause_button.setEnabled(False)
+            self.rate_label.setText("Cancelling: waiting for the answers of requests already sent…")
+
+    def pause_for_close(self) -> None:
+        """The window is closing mid-run: stop cleanly so the run can be resumed next time."""
+        if self.worker is not None:
+            self.worker.control.cancel()
+            thread = self.worker.thread()
+            thread.quit()
+            thread.wait(15000)
+
+    def worker_counts(self) -> dict:
+        """Rows per status of the last run that ended (from the journal)."""
+        return dict(getattr(self, "final_counts", {}) or {})
+
+    def is_running(self) -> bool:
+        return self.worker is not None
+
+    def _set_running(self, running: bool) -> None:
+        self.pause_button.setEnabled(running)
+        self.pause_button.setText("Pause")
+        self.cancel_button.setEnabled(running)
+        self.resend_uncertain_check.setEnabled(not running)
+        self.send_all_check.setEnabled(not running)
+        self.footer_changed.emit()
+
+    # ----- footer -----
+    def primary_text(self) -> str:
+        if self.worker is not None:
+            return "Sending…"
+        if self._last_summary is not None and self._last_summary.stopped == "cancelled":
+            return "Continue sending  (Ctrl+Enter)"
+        if self._retry is not None:
+            return "Send again  (Ctrl+Enter)"
+        return "Send  (Ctrl+Enter)"
+
+    def primary_enabled(self) -> bool:
+        if self.worker is not None:
+            return False
+        if self._retry is not None:
+            return True
+        return self.session.check is not None
+
+    def on_primary(self) -> bool:
+        self.start()
+        return False

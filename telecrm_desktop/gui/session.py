@@ -1,0 +1,104 @@
+"""What the screens share about the import in progress: workspace, file, mapping, check, run.
+
+Plain data plus change signals; the screens read it, workers fill it, nothing here knows rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from telecrm_desktop.gui.settings import app_settings
+
+SANDBOX_BASE = "sandbox"  # base_url marker: use the embedded sandbox server
+
+
+@dataclass
+class WorkspaceSettings:
+    enterprise_id: str = ""
+    country: str = "IN"
+    timezone: str = "Asia/Kolkata"
+    budget_share: int = 80  # percent of each token's hourly limit this app may use
+    rate_per_hour: int = 18000
+    base_url: str = "https://next-api.telecrm.in"
+    use_sandbox: bool = False
+
+    @classmethod
+    def load(cls) -> "WorkspaceSettings":
+        s = app_settings()
+        default = cls()
+        return cls(
+            enterprise_id=str(s.value("workspace/enterprise_id", default.enterprise_id) or ""),
+            country=str(s.value("workspace/country", default.country) or "IN"),
+            timezone=str(s.value("workspace/timezone", default.timezone) or "Asia/Kolkata"),
+            budget_share=int(s.value("workspace/budget_share", default.budget_share) or 80),
+            rate_per_hour=int(s.value("workspace/rate_per_hour", default.rate_per_hour) or 18000),
+            base_url=str(s.value("workspace/base_url", default.base_url) or default.base_url),
+            use_sandbox=str(s.value("workspace/use_sandbox", "false")).lower() == "true",
+        )
+
+    def save(self) -> None:
+        s = app_settings()
+        s.setValue("workspace/enterprise_id", self.enterprise_id)
+        s.setValue("workspace/country", self.country)
+        s.setValue("workspace/timezone", self.timezone)
+        s.setValue("workspace/budget_share", self.budget_share)
+        s.setValue("workspace/rate_per_hour", self.rate_per_hour)
+        s.setValue("workspace/base_url", self.base_url)
+        s.setValue("workspace/use_sandbox", "true" if self.use_sandbox else "false")
+        s.sync()
+
+    @property
+    def is_configured(self) -> bool:
+        return self.use_sandbox or bool(self.enterprise_id)
+
+
+@dataclass
+class LoadedSheet:
+    """The chosen file, sheet and header row, with its data rows held in memory for review."""
+
+    path: Path
+    source: Any  # core SheetSource
+    table: Any  # core Table
+    rows: list = field(default_factory=list)  # core DataRow, in file order
+    complete: bool = False  # all rows read
+
+
+class ImportSession(QObject):
+    workspace_changed = Signal()
+    sheet_changed = Signal()  # a new file, sheet or header row
+    rows_loaded = Signal()  # the background read finished
+    mapping_changed = Signal()
+    check_changed = Signal()  # a new validation result
+    run_changed = Signal()  # a send started, progressed to an end, or a past run was opened
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.workspace = WorkspaceSettings.load()
+        self.sheet: LoadedSheet | None = None
+        self.mapping = None  # core Mapping
+        self.template: dict | None = None  # the same mapping in its file form (for fingerprints)
+        self.mapping_origin: str | None = None  # "suggested", "template: <path>", "edited"
+        self.schema = None  # core Schema when known
+        self.edits: dict[int, dict[str, Any]] = {}  # row number -> column -> corrected value
+        self.excluded: set[int] = set()  # row numbers the user left out
+        self.check = None  # core CheckResult
+        self.run_id: Any = None
+        self.run_outcome = None
+
+    def set_sheet(self, sheet: LoadedSheet) -> None:
+        self.sheet = sheet
+        self.edits.clear()
+        self.excluded.clear()
+        self.check = None
+        self.sheet_changed.emit()
+
+    def set_mapping(self, mapping, origin: str, template: dict | None = None) -> None:
+        self.mapping = mapping
+        self.template = template if mapping is not None else None
+        self.mapping_origin = origin
+        self.check = None
+        self.mapping_changed.emit()

@@ -1,0 +1,131 @@
+"""Small building blocks every screen shares: page header, message bar, counter tile, screen base."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget,
+)
+
+from telecrm_desktop.gui import style
+
+
+class Screen(QWidget):
+    """One step of the flow. The main window asks it for the footer's button text and state."""
+
+    # the primary button's label or enabled state changed
+    footer_changed = Signal()
+    # the screen wants to move on (e.g. after a double click); the window decides
+    advance_requested = Signal()
+    # a sentence the window shows in its message bar: (kind, text), kind "error"|"warning"|"info"
+    message = Signal(str, str)
+
+    title = ""
+    subtitle = ""
+
+    def primary_text(self) -> str:
+        return "Continue"
+
+    def primary_enabled(self) -> bool:
+        return True
+
+    def on_enter(self) -> None:
+        """Called each time the screen is shown."""
+
+    def on_primary(self) -> bool:
+        """The primary button was pressed; return True to move to the next step."""
+        return True
+
+
+def page_header(screen: Screen) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 6)
+    layout.setSpacing(2)
+    title = QLabel(screen.title)
+    title.setFont(style.title_font(title))
+    title.setAccessibleName(screen.title)
+    layout.addWidget(title)
+    if screen.subtitle:
+        sub = QLabel(screen.subtitle)
+        sub.setWordWrap(True)
+        pal = sub.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, style.muted_colour())
+        sub.setPalette(pal)
+        layout.addWidget(sub)
+    return box
+
+
+class MessageBar(QFrame):
+    """A dismissible sentence above the screens: errors the user must see, never a traceback."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setAutoFillBackground(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout.addWidget(close)
+        self.kind = ""
+        self.hide()
+
+    def show_message(self, kind: str, text: str) -> None:
+        self.kind = kind
+        wash = {"error": style.ERROR_WASH, "warning": style.WARNING_WASH}.get(kind, style.EDITED_WASH)
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Window)
+        pal.setColor(QPalette.ColorRole.Window, _blend(base, wash))
+        self.setPalette(pal)
+        self.label.setText(text)
+        self.show()
+
+
+def _blend(base: QColor, wash: QColor) -> QColor:
+    a = wash.alphaF()
+    return QColor(
+        round(base.red() * (1 - a) + wash.red() * a),
+        round(base.green() * (1 - a) + wash.green() * a),
+        round(base.blue() * (1 - a) + wash.blue() * a),
+    )
+
+
+class CounterTile(QFrame):
+    """A number with a caption: ready 1,204 / invalid 17 / queued 980 ..."""
+
+    def __init__(self, caption: str, kind: str = "", parent=None):
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.kind = kind
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(0)
+        self.number = QLabel("–")
+        self.number.setFont(style.title_font(self.number, 1.6))
+        if kind:
+            pal = self.number.palette()
+            pal.setColor(QPalette.ColorRole.WindowText, style.status_colour(kind))
+            self.number.setPalette(pal)
+        self.caption = QLabel(caption)
+        pal = self.caption.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, style.muted_colour())
+        self.caption.setPalette(pal)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+        self.setAccessibleName(caption)
+
+    def set_value(self, value: int | None) -> None:
+        self.number.setText("–" if value is None else f"{value:,}")
+
+    def value(self) -> int | None:
+        text = self.number.text().replace(",", "")
+        return int(text) if text.isdigit() else None

@@ -1,0 +1,196 @@
+"""QThread bridges: each runs one core job off the GUI thread and turns its callbacks into signals.
+
+Every worker has the same shape (`run`, `cancel`, signals `progress`, `failed`, `finished`) and
+throttles its progress to about ten signals a second, so a fast core never floods the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
+FIRST_SCREEN_ROWS = 200  # rows sent at once so the first screen shows immediately
+
+
+class Throttle:
+    def __init__(self, interval: float = PROGRESS_INTERVAL):
+        self.interval = interval
+        self._last = 0.0
+
+    def ready(self) -> bool:
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            return True
+        return False
+
+
+class Worker(QObject):
+    progress = Signal(object)  # job-specific progress value
+    failed = Signal(str)  # one sentence for the user
+    finished = Signal(object)  # the job's result (None when cancelled or failed)
+
+    def __init__(self):
+        super().__init__()
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        result = None
+        try:
+            result = self.work()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence, details to the log
+            log.exception("%s failed", type(self).__name__)
+            self.failed.emit(self.describe_failure(exc))
+        self.finished.emit(result)
+
+    def work(self) -> Any:
+        raise NotImplementedError
+
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.table import SourceError
+
+        if isinstance(exc, SourceError):
+            return str(exc)
+        return f"The job stopped because of an unexpected problem ({type(exc).__name__}: {exc})."
+
+
+def start_worker(owner: QObject, worker: Worker) -> QThread:
+    """Run `worker.run` in a new QThread owned by `owner`; the thread ends when the worker does."""
+    thread = QThread(owner)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    # keep Python references alive while the thread runs
+    running = owner.__dict__.setdefault("_running_workers", set())
+    pair = (thread, worker)
+    running.add(pair)
+    thread.finished.connect(lambda: running.discard(pair))
+    thread.start()
+    return thread
+
+
+class SheetReadWorker(Worker):
+    """Opens a file, shows its top at once, then reads every data row below the header."""
+
+    opened = Signal(object, object, int)  # source, preview records, header row in use
+    table_ready = Signal(object)  # core Table
+    rows_read = Signal(object)  # a batch (list) of core DataRow
+
+    def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None):
+        super().__init__()
+        self.path, self.sheet, self.encoding, self.delimiter = Path(path), sheet, encoding, delimiter
+        self.header_row = header_row
+
+    def work(self):
+        from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+
+        source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
+        preview = source.preview(50)
+        header_row = self.header_row or (detect_header_row(preview) if preview else 1)
+        self.opened.emit(source, preview, header_row)
+        table = read_table(source, header_row)
+        self.table_ready.emit(table)
+        batch: list = []
+        throttle = Throttle()
+        first_sent = False
+        count = 0
+        for row in table.rows():
+            if self.cancelled:
+                return None
+            batch.append(row)
+            count += 1
+            if (not first_sent and len(batch) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):
+                self.rows_read.emit(batch)
+                self.progress.emit((count, source.progress()))
+                batch, first_sent = [], True
+        if batch:
+            self.rows_read.emit(batch)
+        self.progress.emit((count, 1.0))
+        return table
+
+
+class CheckWorker(Worker):
+    """Validates every row and merges leads (core.pipeline.build_leads) for the review screen."""
+
+    def __init__(self, table, mapping, schema=None):
+        super().__init__()
+        self.table, self.mapping, self.schema = table, mapping, schema
+
+    def work(self):
+        from telecrm_desktop.core.pipeline import build_leads
+
+        throttle = Throttle()
+
+        def on_progress(*args):
+            if throttle.ready():
+                self.progress.emit(args)
+
+        return build_leads(
+            self.table, self.mapping, self.schema,
+            on_progress=on_progress, should_stop=self._stop.is_set,
+        )
+
+
+class SendWorker(Worker):
+    """Prepares a journal run from the checked leads (or reopens one), then runs the core engine.
+
+    The engine already spaces its progress callbacks out; they are passed on as signals as they come.
+    """
+
+    prepared = Signal(object, int, list)  # run id, leads to send, [(token label, masked)]
+    event = Signal(str)
+
+    def __init__(self, session, *, resend_uncertain=False, send_all=False, run_id=None):
+        super().__init__()
+        from telecrm_desktop.core.send.engine import SendControl
+
+        self.session = session
+        self.resend_uncertain, self.send_all, self.run_id = resend_uncertain, send_all, run_id
+        self.control = SendControl()
+        self.final_counts: dict[str, int] | None = None
+
+    def cancel(self) -> None:
+        super().cancel()
+        self.control.cancel()
+
+    def work(self):
+        from telecrm_desktop.gui import pipeline_bridge
+
+        job = pipeline_bridge.SendJob.prepare(
+            self.session, run_id=self.run_id, send_all=self.send_all,
+            resend_uncertain=self.resend_uncertain, on_event=self.event.emit,
+        )
+        try:
+            self.prepared.emit(job.run_id, job.total, job.token_names())
+            if self.cancelled:
+                self.control.cancel()
+            summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
+            self.final_counts = job.finish(summary)
+            return summary
+        finally:
+            job.close()
+
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.secrets import SecretsError, redact
+
+        if isinstance(exc, SecretsError):
+            text = str(exc)
+            return redact(text[0].upper() + text[1:])
+        return redact(super().describe_failure(exc))

@@ -1,0 +1,314 @@
+"""Step 1: which telecrm workspace to send to, with which tokens, at what share of the rate budget.
+
+A first run with nothing set offers the sandbox workspace (a telecrm stand-in on this computer)
+and its sample sheet, so the whole flow can be tried before any real token is pasted.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QCompleter, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
+    QWidget,
+)
+
+from telecrm_desktop.gui import token_store
+from telecrm_desktop.gui.token_dialog import TokenDialog
+from telecrm_desktop.gui.widgets import Screen, page_header
+
+
+def _country_items() -> list[tuple[str, str]]:
+    import phonenumbers
+
+    items = []
+    for code in sorted(phonenumbers.SUPPORTED_REGIONS):
+        territory = QLocale.codeToTerritory(code)
+        name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyTerritory else code
+        items.append((f"{name} ({code})", code))
+    return sorted(items)
+
+
+class WorkspaceScreen(Screen):
+    title = "Workspace"
+    subtitle = ("Where the leads go. The enterprise ID and API tokens are on telecrm's "
+                "Settings → Website and API page.")
+
+    sample_requested = Signal()  # "try the sandbox with the sample sheet"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page_header(self))
+
+        self.first_run_card = self._build_first_run_card()
+        layout.addWidget(self.first_run_card)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(self._build_workspace_card(), 0, 0)
+        grid.addWidget(self._build_tokens_card(), 0, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        self._load()
+
+    # ----- building -----
+    def _card(self, title: str) -> tuple[QFrame, QVBoxLayout]:
+        card = QFrame()
+        card.setObjectName("card")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(16, 12, 16, 16)
+        heading = QLabel(f"<b>{title}</b>")
+        box.addWidget(heading)
+        return card, box
+
+    def _build_first_run_card(self) -> QWidget:
+        card, box = self._card("New here? Try it on the sandbox first")
+        text = QLabel(
+            "The sandbox is a practice telecrm workspace that runs on this computer. Open the sample "
+            "sheet, map it, review it and send it: nothing leaves this computer."
+        )
+        text.setWordWrap(True)
+        box.addWidget(text)
+        row = QHBoxLayout()
+        self.try_sandbox_button = QPushButton("Try the sandbox with the sample sheet")
+        self.try_sandbox_button.setObjectName("primary")
+        self.try_sandbox_button.clicked.connect(self.use_sandbox_with_sample)
+        row.addWidget(self.try_sandbox_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        return card
+
+    def _build_workspace_card(self) -> QWidget:
+        card, box = self._card("Workspace")
+        choice = QHBoxLayout()
+        self.real_radio = QRadioButton("My telecrm workspace")
+        self.sandbox_radio = QRadioButton("Sandbox (practice, on this computer)")
+        self.real_radio.toggled.connect(self._kind_changed)
+        choice.addWidget(self.real_radio)
+        choice.addWidget(self.sandbox_radio)
+        choice.addStretch(1)
+        box.addLayout(choice)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.enterprise_edit = QLineEdit()
+        self.enterprise_edit.setPlaceholderText("24 characters, e.g. 66f6bc6faf29b5a6f29c9bbf")
+        self.enterprise_edit.editingFinished.connect(self._save)
+        form.addRow("&Enterprise ID", self.enterprise_edit)
+
+        self.country_combo = QComboBox()
+        self.country_combo.setEditable(True)
+        self.country_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for name, code in _country_items():
+            self.country_combo.addItem(name, code)
+        self.country_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.country_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.country_combo.currentIndexChanged.connect(self._save)
+        form.addRow("Default &country", self.country_combo)
+        note = QLabel("Used for phone numbers written without a country code.")
+        note.setEnabled(False)
+        form.addRow("", note)
+
+        self.timezone_combo = QComboBox()
+        self.timezone_combo.setEditable(True)
+        self.timezone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone_combo.addItems(sorted(zoneinfo.available_timezones()))
+        self.timezone_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.timezone_combo.currentIndexChanged.connect(self._save)
+        form.addRow("&Time zone", self.timezone_combo)
+
+        self.share_spin = QSpinBox()
+        self.share_spin.setRange(10, 100)
+        self.share_spin.setSuffix(" % of each token's limit")
+        self.share_spin.valueChanged.connect(self._save)
+        form.addRow("Rate &budget", self.share_spin)
+        share_note = QLabel("Leave room for your website forms that use the same tokens.")
+        share_note.setEnabled(False)
+        form.addRow("", share_note)
+        box.addLayout(form)
+        self.sandbox_note = QLabel(
+            "The sandbox has its own enterprise ID and three tokens; you need to paste nothing."
+        )
+        self.sandbox_note.setWordWrap(True)
+        box.addWidget(self.sandbox_note)
+        box.addStretch(1)
+        return card
+
+    def _build_tokens_card(self) -> QWidget:
+        card, box = self._card("API tokens")
+        self.tokens_hint = QLabel(
+            "Up to 3 Async tokens are used at once, each at its own rate limit. A Sync token is "
+            "optional: with it the app learns your workspace's fields, statuses and team."
+        )
+        self.tokens_hint.setWordWrap(True)
+        box.addWidget(self.tokens_hint)
+        self.token_list = QListWidget()
+        self.token_list.setAccessibleName("Stored tokens")
+        self.token_list.setMinimumHeight(110)
+        self.token_list.currentRowChanged.connect(self._token_selection_changed)
+        box.addWidget(self.token_list)
+        row = QHBoxLayout()
+        self.add_async_button = QPushButton("Add Async token…")
+        self.add_async_button.clicked.connect(lambda: self.add_token("async"))
+        self.add_sync_button = QPushButton("Add Sync token…")
+        self.add_sync_button.clicked.connect(lambda: self.add_token("sync"))
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.clicked.connect(self.rename_selected_token)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_selected_token)
+        for b in (self.add_async_button, self.add_sync_button, self.rename_button, self.remove_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.tokens_status = QLabel()
+        self.tokens_status.setWordWrap(True)
+        box.addWidget(self.tokens_status)
+        return card
+
+    # ----- state -----
+    def _load(self) -> None:
+        ws = self.session.workspace
+        self._loading = True
+        self.enterprise_edit.setText(ws.enterprise_id)
+        i = self.country_combo.findData(ws.country)
+        self.country_combo.setCurrentIndex(max(i, 0))
+        i = self.timezone_combo.findText(ws.timezone)
+        self.timezone_combo.setCurrentIndex(max(i, 0))
+        self.share_spin.setValue(ws.budget_share)
+        (self.sandbox_radio if ws.use_sandbox else self.real_radio).setChecked(True)
+        self._loading = False
+        self._refresh()
+
+    def _kind_changed(self) -> None:
+        self._save()
+
+    def _save(self) -> None:
+        if getattr(self, "_loading", True):
+            return
+        ws = self.session.workspace
+        ws.use_sandbox = self.sandbox_radio.isChecked()
+        ws.enterprise_id = self.enterprise_edit.text().strip()
+        ws.country = self.country_combo.currentData() or ws.country
+        tz = self.timezone_combo.currentText().strip()
+        if tz in zoneinfo.available_timezones():
+            ws.timezone = tz
+        ws.budget_share = self.share_spin.value()
+        ws.save()
+        self._refresh()
+        self.session.workspace_changed.emit()
+        self.footer_changed.emit()
+
+    def _refresh(self) -> None:
+        ws = self.session.workspace
+        sandbox = ws.use_sandbox
+        self.first_run_card.setVisible(not ws.is_configured)
+        self.enterprise_edit.setEnabled(not sandbox)
+        self.sandbox_note.setVisible(sandbox)
+        for w in (self.token_list, self.add_async_button, self.add_sync_button,
+                  self.rename_button, self.remove_button):
+            w.setEnabled(not sandbox and bool(ws.enterprise_id))
+        self.reload_tokens()
+
+    def reload_tokens(self) -> None:
+        self.token_list.clear()
+        ws = self.session.workspace
+        if ws.use_sandbox:
+            self.tokens_status.setText("The sandbox workspace brings its own tokens.")
+            return
+        if not ws.enterprise_id:
+            self.tokens_status.setText("Enter the enterprise ID first.")
+            return
+        problem = token_store.check_enterprise_id(ws.enterprise_id)
+        if problem:
+            self.tokens_status.setText(problem)
+            self.add_async_button.setEnabled(False)
+            self.add_sync_button.setEnabled(False)
+            return
+        try:
+            entries = token_store.list_tokens(ws.enterprise_id)
+        except token_store.TokenStoreError as exc:
+            self.tokens_status.setText(str(exc))
+            self.add_async_button.setEnabled(False)
+            self.add_sync_button.setEnabled(False)
+            return
+        for entry in entries:
+            kind = "Sync" if entry.kind == "sync" else "Async"
+            item = QListWidgetItem(f"{entry.label}    {kind}    {entry.masked}")
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            self.token_list.addItem(item)
+        n_async = sum(1 for e in entries if e.kind != "sync")
+        self.add_async_button.setEnabled(n_async < token_store.MAX_ASYNC_TOKENS)
+        self.add_sync_button.setEnabled(not any(e.kind == "sync" for e in entries))
+        self.tokens_status.setText(
+            "No Async token yet: add one to send." if n_async == 0
+            else f"{n_async} Async token{'s' if n_async > 1 else ''} ready."
+        )
+        self._token_selection_changed()
+
+    def _token_selection_changed(self, *_):
+        has = self.token_list.currentItem() is not None
+        self.rename_button.setEnabled(has and self.token_list.isEnabled())
+        self.remove_button.setEnabled(has and self.token_list.isEnabled())
+
+    def _selected_entry(self):
+        item = self.token_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    # ----- actions -----
+    def add_token(self, kind: str) -> None:
+        ws = self.session.workspace
+        try:
+            default_label = token_store.next_label(ws.enterprise_id, kind)
+        except token_store.TokenStoreError as exc:
+            self.message.emit("error", str(exc))
+            return
+        dialog = TokenDialog("Async" if kind == "async" else "Sync", default_label, self)
+        if dialog.exec():
+            self._guard(token_store.add_token, ws.enterprise_id, dialog.label(), dialog.value(), kind)
+
+    def rename_selected_token(self) -> None:
+        entry = self._selected_entry()
+        if not entry:
+            return
+        label, ok = QInputDialog.getText(self, "Rename token", "New label:", text=entry.label)
+        if ok and label.strip() and label.strip() != entry.label:
+            self._guard(token_store.rename_token, self.session.workspace.enterprise_id,
+                        entry.label, label.strip())
+
+    def remove_selected_token(self) -> None:
+        entry = self._selected_entry()
+        if entry:
+            self._guard(token_store.remove_token, self.session.workspace.enterprise_id, entry.label)
+
+    def _guard(self, fn, *args) -> None:
+        try:
+            warning = fn(*args)
+        except token_store.TokenStoreError as exc:
+            self.message.emit("error", str(exc))
+        else:
+            self.message.emit("warning" if warning else "", warning or "")
+        self.reload_tokens()
+        self.footer_changed.emit()
+
+    def use_sandbox_with_sample(self) -> None:
+        self.sandbox_radio.setChecked(True)
+        self._save()
+        self.sample_requested.emit()
+
+    # ----- footer -----
+    def primary_text(self) -> str:
+        return "Continue to Open file"
+
+    def primary_enabled(self) -> bool:
+        return self.session.workspace.is_configured
+
+    def on_enter(self) -> None:
+        self._refresh()
