@@ -1,0 +1,78 @@
+"""The review model over 100,000 rows: built at once, display computed only for cells asked for."""
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from telecrm_desktop.core.findings import Finding
+from telecrm_desktop.core.table import DataRow
+from telecrm_desktop.gui import style
+from telecrm_desktop.gui.models.review_model import (
+    EXCLUDED, INVALID, READY, SHOW_INVALID, SHOW_PROBLEMS, WARNING, ReviewModel, row_check_from_findings,
+)
+
+HEADERS = ["Name", "Mobile", "Email", "City"]
+N = 100_000
+
+
+def make_rows(n=N):
+    return [DataRow(i + 2, (f"Lead {i}", f"98765{i:05d}", f"lead{i}@example.com", "Pune")) for i in range(n)]
+
+
+def test_100k_rows_are_lazy_and_fast(qapp, qtbot):
+    rows = make_rows()
+    model = ReviewModel()
+    started = time.perf_counter()
+    model.set_sheet(HEADERS, rows, {}, set())
+    assert time.perf_counter() - started < 0.5
+    assert model.rowCount() == N
+    assert model.columnCount() == len(HEADERS) + 1
+    assert model.data(model.index(N - 1, 2)) == "9876599999"
+    assert model.headerData(N - 1, Qt.Orientation.Vertical) == str(N + 1)
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    started = time.perf_counter()
+    for fraction in (0.25, 0.5, 0.75, 1.0):
+        view.verticalScrollBar().setValue(int(view.verticalScrollBar().maximum() * fraction))
+        qapp.processEvents()
+    assert (time.perf_counter() - started) / 4 < 0.05  # each jump well under one frame budget
+
+
+def test_findings_highlight_cells_and_filter(qapp):
+    rows = make_rows(1000)
+    model = ReviewModel()
+    model.set_sheet(HEADERS, rows, {}, set())
+    bad = Finding(7, "Mobile", "99999", "phone.invalid", 'Row 7, column "Mobile": "99999" is not a phone number.')
+    warn = Finding(9, "City", "Pnue", "dropdown.new_option", 'Row 9: "Pnue" would create a new option.', "warning")
+    checks = {r.number: row_check_from_findings("ready", []) for r in rows}
+    checks[7] = row_check_from_findings("invalid", [bad])
+    checks[9] = row_check_from_findings("ready", [warn])
+    model.set_checks(checks)
+    assert model.status_of(7) == INVALID and model.status_of(9) == WARNING and model.status_of(8) == READY
+    row7 = model.index(5, 2)  # row numbers start at 2
+    assert model.data(row7, Qt.ItemDataRole.BackgroundRole) == style.ERROR_WASH
+    assert "not a phone number" in model.data(row7, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(7, 4), Qt.ItemDataRole.BackgroundRole) == style.WARNING_WASH
+    assert model.data(model.index(6, 2), Qt.ItemDataRole.BackgroundRole) is None
+
+    model.set_mode(SHOW_PROBLEMS)
+    assert model.rowCount() == 2
+    model.set_mode(SHOW_INVALID)
+    assert model.rowCount() == 1 and model.row_at(0).number == 7
+
+    # a correction is kept beside the file's value, never written into the row itself
+    assert model.setData(model.index(0, 2), "919876543210")
+    assert model.edits == {7: {"Mobile": "919876543210"}}
+    assert rows[5].values[1] == "9876500005"
+    assert model.data(model.index(0, 2)) == "919876543210"
+
+    model.set_excluded([7], True)
+    assert model.status_of(7) == EXCLUDED
+    assert model.rowCount() == 0  # the invalid-only filter no longer shows it
+    assert model.counts()[EXCLUDED] == 1
