@@ -26,6 +26,10 @@ _CURRENCY_WORDS = r"₹|rs\.?|inr|\$|us\$|usd|€|eur|£|gbp|aed|sar|qar|myr|pkr
 _LEADING_CURRENCY = re.compile(rf"^(?:{_CURRENCY_WORDS})\s*", re.IGNORECASE)
 _TRAILING_CURRENCY = re.compile(rf"\s*(?:/-|{_CURRENCY_WORDS}|only)$", re.IGNORECASE)
 _SIMPLE = re.compile(r"^-?\d+(?:\.\d+)?$")
+# The everyday groupings "1,234,567.5" and "12,34,567.5", read without the general rules.
+_COMMA_GROUPED = re.compile(
+    r"^-?(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d?(?:,\d{2})*,\d{3})(?:\.\d+)?$"
+)
 _SHAPE = re.compile(r"^\.?\d(?:[\d.,' \u00a0\u202f\u2009\u2019]*\d)?\.?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d{1,3}$")
 _SPACES = " \u00a0\u202f\u2009'\u2019"
@@ -131,6 +135,8 @@ def parse_decimal(value: object, rule: str = "number.invalid", what: str = "a nu
             return None
         if _SIMPLE.match(text):
             return Decimal(text)
+        if _COMMA_GROUPED.match(text):
+            return Decimal(text.replace(",", ""))
         return _parse_text(text, rule, what)
     if kind is int:
         return Decimal(value)  # type: ignore[arg-type]
@@ -171,8 +177,10 @@ def encode_number(value: object) -> int | float | None:
     kind = type(value)
     if kind is int:
         return value  # type: ignore[return-value]
-    if kind is float and value.is_integer():  # type: ignore[union-attr]
-        return int(value)  # type: ignore[arg-type]
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        if value.is_integer():  # type: ignore[union-attr]
+            return int(value)  # type: ignore[arg-type]
+        return float(format(value, ".15g"))  # as Excel shows it: 0.1 + 0.2 is 0.3
     if kind is str and value.isdigit() and value.isascii():  # type: ignore[union-attr]
         return int(value)  # type: ignore[arg-type]
     number = parse_decimal(value)

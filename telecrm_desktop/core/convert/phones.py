@@ -19,7 +19,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, NumberParseException, PhoneMetadata, PhoneNumberFormat
 from phonenumbers.phonenumberutil import ValidationResult
 
 from .context import ConvertContext, ValueRejected
@@ -163,39 +163,70 @@ def _parse(text: str, region: str) -> tuple[bool, str]:
     return True, _digits(number)
 
 
-def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
-    """Country code + number, digits only, or None for an empty cell. Raises ValueRejected."""
-    kind = type(value)
-    if kind is str:
-        text = trim(value)  # type: ignore[arg-type]
-        if not text:
-            return None
-    elif kind is int:
-        if value < 0:  # type: ignore[operator]
-            raise _reject("is not a phone number: it is negative")
-        text = str(value)
-    elif kind is float:
-        if value != value or value in (float("inf"), float("-inf")):  # type: ignore[comparison-overlap]
-            raise _reject("is not a phone number")
-        if not value.is_integer():  # type: ignore[union-attr]
-            raise _reject("is not a phone number: it is a decimal number")
-        if value < 0:  # type: ignore[operator]
-            raise _reject("is not a phone number: it is negative")
-        text = str(int(value))  # type: ignore[arg-type]
-    elif value is None:
-        return None
-    elif kind is bool:
-        raise _reject("is not a phone number: it is TRUE or FALSE")
+@functools.lru_cache(maxsize=None)
+def _possible_lengths(country_code: int) -> frozenset[int]:
+    region = phonenumbers.region_code_for_country_code(country_code)
+    if region == phonenumbers.UNKNOWN_REGION:
+        return frozenset()
+    if region == "001":
+        metadata = PhoneMetadata.metadata_for_nongeo_region(country_code)
     else:
-        from .text import cell_text  # dates and times
+        metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return frozenset()
+    return frozenset(metadata.general_desc.possible_length)
 
-        raise _reject(f'is not a phone number: the cell holds a date or time ({cell_text(value)})')
 
-    if text[0] in "pPtT'" and len(text) > 2:
-        if text[0] == "'":  # Excel's "keep as text" mark, kept by some CSV exports
-            text = text[1:]
-        else:
-            text = _PREFIX.sub("", text)
+def _fast_international(digits: str) -> str | None:
+    """ "+<country code><number>" with a plausible length, without phonenumbers.parse.
+
+    Country codes are prefix-free, so the first known 1-3 digit prefix is the code. Numbers
+    with a leading 0 (trunk prefix) or an odd length are left to phonenumbers.
+    """
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    if not national or national[0] == "0" or len(national) not in _possible_lengths(code):
+        return None
+    if national.count(national[0]) == len(national):
+        return None
+    return digits
+
+
+def _from_plain_digits(digits: str, ctx: ConvertContext) -> str:
+    if ctx.country == "IN":
+        fast = _fast_india(digits)
+        if fast is not None:
+            return fast
+    return _parsed(digits, ctx.country)
+
+
+def _from_plus_digits(digits: str, ctx: ConvertContext) -> str:
+    if len(digits) == 12 and digits[0] == "9" and digits[1] == "1" and digits[2] in _IN_MOBILE_START:
+        return digits
+    fast = _fast_international(digits)
+    if fast is not None:
+        return fast
+    return _parsed("+" + digits, ctx.country)
+
+
+def _parsed(text: str, region: str) -> str:
+    ok, result = _parse(text, region)
+    if not ok:
+        raise _reject(result)
+    return result
+
+
+def _from_writing(text: str, ctx: ConvertContext) -> str:
+    """Everything that is not plain digits: prefixes, brackets, dots, Excel's scientific form."""
+    if text[0] == "'":  # Excel's "keep as text" mark, kept by some CSV exports
+        text = text[1:].lstrip()
+    if text[:1].isalpha():
+        text = _PREFIX.sub("", text)  # "p:+91..." from Facebook Lead Ads, "tel:..."
     if "." in text or "E" in text or "e" in text or "," in text:
         tight = text.replace(" ", "")
         match = _DECIMAL_ZERO.match(tight)
@@ -204,15 +235,40 @@ def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
         elif _SCIENTIFIC.match(tight):
             text = _from_scientific(tight)
     compact = text.translate(_NOT_SEPARATORS)
-    if compact.isdigit() and compact.isascii():
-        if ctx.country == "IN":
-            fast = _fast_india(compact)
-            if fast is not None:
-                return fast
-    elif compact[:1] == "+" and compact[1:].isdigit() and compact.isascii():
-        if len(compact) == 13 and compact[1:3] == "91" and compact[3] in _IN_MOBILE_START:
-            return compact[1:]
-    ok, result = _parse(text, ctx.country)
-    if not ok:
-        raise _reject(result)
-    return result
+    if compact.isascii():
+        if compact.isdigit():
+            return _from_plain_digits(compact, ctx)
+        if compact[:1] == "+" and compact[1:].isdigit():
+            return _from_plus_digits(compact[1:], ctx)
+    return _parsed(text, ctx.country)
+
+
+def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
+    """Country code + number, digits only, or None for an empty cell. Raises ValueRejected."""
+    kind = type(value)
+    if kind is str:
+        text = trim(value)  # type: ignore[arg-type]
+        if not text:
+            return None
+        compact = text.replace(" ", "").replace("-", "")
+        if compact.isascii():
+            if compact.isdigit():
+                return _from_plain_digits(compact, ctx)
+            if compact[0] == "+" and compact[1:].isdigit():
+                return _from_plus_digits(compact[1:], ctx)
+        return _from_writing(text, ctx)
+    if kind is int or kind is float:
+        if value != value or value in (float("inf"), float("-inf")):  # type: ignore[comparison-overlap]
+            raise _reject("is not a phone number")
+        if kind is float and not value.is_integer():  # type: ignore[union-attr]
+            raise _reject("is not a phone number: it is a decimal number")
+        if value < 0:  # type: ignore[operator]
+            raise _reject("is not a phone number: it is negative")
+        return _from_plain_digits(str(int(value)), ctx)  # type: ignore[call-overload]
+    if value is None:
+        return None
+    if kind is bool:
+        raise _reject("is not a phone number: it is TRUE or FALSE")
+    from .text import cell_text  # dates and times
+
+    raise _reject(f"is not a phone number: the cell holds a date or time ({cell_text(value)})")
