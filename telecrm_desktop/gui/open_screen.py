@@ -281,8 +281,7 @@ class OpenScreen(Screen):
     def _progress(self, value) -> None:
         if not self._is_current():
             return
-        count, fraction = value
-        total = self._source.estimated_records() if self._source is not None else None
+        count, fraction, total = value
         if fraction is not None:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))

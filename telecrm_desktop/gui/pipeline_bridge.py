@@ -30,6 +30,7 @@ class CheckView:
     lead_of_row: dict[int, object] = field(default_factory=dict)  # row number -> core Lead
     lead_count: int = 0
     merged_rows: int = 0
+    status_counts: dict[str, int] = field(default_factory=dict)
 
     def request_json(self, number: int) -> str | None:
         lead = self.lead_of_row.get(number)
@@ -57,7 +58,10 @@ def check_view(result) -> CheckView:
             for number in rows[1:]:
                 merged_into[number] = rows[0]
             merged_into[rows[0]] = rows[1]
-    return CheckView(checks, merged_into, lead_of_row, len(result.leads), merged)
+    counts: dict[str, int] = {}
+    for check in checks.values():
+        counts[check.status] = counts.get(check.status, 0) + 1
+    return CheckView(checks, merged_into, lead_of_row, len(result.leads), merged, counts)
 
 
 def convert_context(mapping):

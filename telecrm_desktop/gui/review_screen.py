@@ -204,10 +204,10 @@ class ReviewScreen(Screen):
         if result is None:
             self.footer_changed.emit()
             return
-        self.result = pipeline_bridge.check_view(result)
+        result, self.result = result
         self.session.check = result
         self.session.check_view = self.result
-        self.model.set_checks(self.result.checks, self.result.merged_into)
+        self.model.set_checks(self.result.checks, self.result.merged_into, self.result.status_counts)
         self._update_counts()
         self._current_changed(self.view.currentIndex())
         self.session.check_changed.emit()

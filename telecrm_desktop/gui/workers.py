@@ -106,6 +106,7 @@ class SheetReadWorker(Worker):
         header_row = self.header_row or (detect_header_row(preview) if preview else 1)
         self.opened.emit(source, preview, header_row)
         table = read_table(source, header_row)
+        estimate = source.estimated_records()
         self.table_ready.emit(table)
         batch: list = []
         throttle = Throttle()
@@ -118,11 +119,11 @@ class SheetReadWorker(Worker):
             count += 1
             if (not first_sent and len(batch) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):
                 self.rows_read.emit(batch)
-                self.progress.emit((count, source.progress()))
+                self.progress.emit((count, source.progress(), estimate))
                 batch, first_sent = [], True
         if batch:
             self.rows_read.emit(batch)
-        self.progress.emit((count, 1.0))
+        self.progress.emit((count, 1.0, estimate))
         return table
 
 
@@ -142,10 +143,16 @@ class CheckWorker(Worker):
             if throttle.ready():
                 self.progress.emit(args)
 
-        return build_leads(
+        from telecrm_desktop.gui.pipeline_bridge import check_view
+
+        result = build_leads(
             self.table, self.mapping, self.schema,
             on_progress=on_progress, should_stop=self._stop.is_set,
         )
+        if result is None or self.cancelled:
+            return None
+        # reshaping 100,000 rows for the view happens here, off the GUI thread
+        return result, check_view(result)
 
 
 class SendWorker(Worker):

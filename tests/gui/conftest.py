@@ -36,3 +36,6 @@ def window(app, qtbot):
     if win.send_screen.is_running():
         win.send_screen.pause_for_close()
     stop_sandbox()
+
+
+from tests.keyring_session import keyring_daemons, secret_service  # noqa: E402,F401

@@ -81,6 +81,7 @@ class ReviewModel(QAbstractTableModel):
         self.rows, self.edits, self.excluded = rows, edits, excluded
         self.checks = {}
         self.merged_into = {}
+        self._counts = None
         self._shown = len(rows)
         self._rebuild_filter()
         self.endResetModel()
@@ -97,14 +98,20 @@ class ReviewModel(QAbstractTableModel):
 
     _shown = 0
 
-    def set_checks(self, checks: dict[int, RowCheck], merged_into: dict[int, int] | None = None) -> None:
+    def set_checks(self, checks: dict[int, RowCheck], merged_into: dict[int, int] | None = None,
+                   status_counts: dict[str, int] | None = None) -> None:
+        """`status_counts` (READY/WARNING/INVALID over `checks`) spares a pass over every row."""
         self.beginResetModel()
         self.checks = checks
+        self._counts = self._count_all(status_counts)
         self.merged_into = merged_into or {}
         self._rebuild_filter()
         self.endResetModel()
 
     def set_row_check(self, number: int, check: RowCheck) -> None:
+        if self._counts is not None and number not in self.excluded:
+            self._counts[self.status_of(number)] -= 1
+            self._counts[check.status] += 1
         self.checks[number] = check
         position = self.position_of_number(number)
         if position is not None:
@@ -265,10 +272,14 @@ class ReviewModel(QAbstractTableModel):
 
     def set_excluded(self, numbers: list[int], excluded: bool) -> None:
         for number in numbers:
+            before = self.status_of(number)
             if excluded:
                 self.excluded.add(number)
             else:
                 self.excluded.discard(number)
+            if self._counts is not None:
+                self._counts[before] -= 1
+                self._counts[self.status_of(number)] += 1
         if self._visible is not None:
             self.beginResetModel()
             self._rebuild_filter()
@@ -279,8 +290,21 @@ class ReviewModel(QAbstractTableModel):
     def column_index(self, header: str) -> int | None:
         return self._column_of.get(header)
 
-    def counts(self) -> dict[str, int]:
+    _counts: dict[str, int] | None = None
+
+    def _count_all(self, status_counts: dict[str, int] | None) -> dict[str, int]:
         counts = {READY: 0, WARNING: 0, INVALID: 0, EXCLUDED: 0, UNCHECKED: 0}
-        for row in self.rows:
-            counts[self.status_of(row.number)] += 1
+        if status_counts is None or self.excluded:
+            for row in self.rows:
+                counts[self.status_of(row.number)] += 1
+            return counts
+        for status, n in status_counts.items():
+            counts[status] = counts.get(status, 0) + n
+        counts[UNCHECKED] = max(0, len(self.rows) - sum(status_counts.values()))
         return counts
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status; kept up to date by edits and exclusions rather than recounted."""
+        if self._counts is None:
+            self._counts = self._count_all(None)
+        return dict(self._counts)

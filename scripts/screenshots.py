@@ -1,0 +1,101 @@
+"""Drives the app offscreen through the sandbox flow and saves a PNG of each screen to
+docs/screenshots/ (QWidget.grab()). Run: python scripts/screenshots.py [--scale 2] [--dark]"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1280, 800)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (2 = high-DPI)")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette (saved with a -dark suffix)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    os.environ["TELECRM_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="telecrm-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from telecrm_desktop.gui.app import make_application
+    from telecrm_desktop.gui.flow_driver import FlowDriver
+    from telecrm_desktop.gui.main_window import MainWindow
+    from telecrm_desktop.gui.open_screen import sample_sheet_path
+    from telecrm_desktop.gui.sandbox_link import stop_sandbox
+
+    app = make_application()
+    app.setStyle("Fusion")
+    if args.dark:
+        app.setPalette(dark_palette())
+    args.out.mkdir(parents=True, exist_ok=True)
+    suffix = "-dark" if args.dark else ""
+    window = MainWindow()
+    window.resize(*SIZE)
+    window.show()
+
+    def shot(name: str) -> None:
+        for _ in range(5):
+            app.processEvents()
+        path = args.out / f"{name}{suffix}.png"
+        window.grab().save(str(path))
+        print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    shot("1-workspace")
+    names = {"open": "2-open", "map": "3-map", "review": "4-review", "send": "5-send", "results": "6-results"}
+
+    def on_step(step: str) -> None:
+        if step == "review":
+            review = window.review_screen
+            review.select_next_problem()  # show a highlighted cell and its reason
+        if step in names:
+            shot(names[step])
+
+    driver = FlowDriver(window, timeout=60, on_step=on_step)
+    try:
+        driver.use_sandbox()
+        driver.open_file(sample_sheet_path())
+        driver.accept_mapping()
+        driver.review()
+        driver.send()
+        driver.results()
+    finally:
+        window.close()
+        stop_sandbox()
+    QApplication.processEvents()
+    return 0
+
+
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#26272b",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2c30",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b82f6",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Mid: "#4a4b50",
+        QPalette.ColorRole.Midlight: "#3a3b40", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.ToolTipBase: "#2b2c30", QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, colour in roles.items():
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#80868b"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#80868b"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#80868b"))
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())
