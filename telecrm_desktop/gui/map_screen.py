@@ -4,6 +4,7 @@ with a searchable target list, saved and loaded as `telecrm-mapping/1` templates
 from __future__ import annotations
 
 import copy
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,8 @@ from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate
 from telecrm_desktop.gui.models.mapping_model import STATUS, TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets import Screen, page_header
+
+log = logging.getLogger(__name__)
 
 SAMPLE_ROWS = 200  # rows looked at for sample values
 SAMPLES_PER_COLUMN = 5
@@ -173,13 +176,14 @@ class MapScreen(Screen):
             return
         try:
             from telecrm_desktop.core.mapping import mapping_to_dict, suggest_mapping
-        except ImportError:
-            self.message.emit("warning", "Automatic suggestions are not available in this build; "
-                                         "choose targets by hand.")
-            template = {"format": "telecrm-mapping/1", "columns": {h: None for h in sheet.table.headers}}
-        else:
+
             suggestion = suggest_mapping(sheet.table.headers, self._samples(), self.session.schema)
             template = mapping_to_dict(suggestion)
+        except Exception:  # noqa: BLE001 - no suggestion is no reason to stop: map by hand
+            log.exception("suggesting a mapping failed")
+            self.message.emit("warning", "No mapping could be suggested for these columns; "
+                                         "choose where each column goes.")
+            template = {"format": "telecrm-mapping/1", "columns": {h: None for h in sheet.table.headers}}
         self._use_template(template, "Suggested from the column names and sample values. "
                                      "Check the targets, then continue.", "suggested")
 

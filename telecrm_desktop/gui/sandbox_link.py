@@ -6,6 +6,9 @@ from __future__ import annotations
 import threading
 
 _lock = threading.Lock()
+# telecrm's documented limit per token; the sandbox enforces it like telecrm does
+SANDBOX_RATE_PER_WINDOW = 18_000
+SANDBOX_WINDOW = 3600.0
 _server = None
 
 
@@ -22,7 +25,7 @@ def sandbox_server():
                 from telecrm_desktop.sandbox import SandboxServer
             except ImportError as exc:
                 raise SandboxUnavailable("The sandbox workspace is not available in this build.") from exc
-            server = SandboxServer()
+            server = SandboxServer(rate_limit=SANDBOX_RATE_PER_WINDOW, window_seconds=SANDBOX_WINDOW)
             server.start()
             _server = server
         return _server
@@ -33,21 +36,14 @@ def sandbox_destination():
     from telecrm_desktop.gui.pipeline_bridge import Destination
 
     server = sandbox_server()
-    tokens = [Token(f"sandbox-{i}", ASYNC, value) for i, value in enumerate(server.async_tokens, start=1)]
+    tokens = [Token(t.label, ASYNC, t.value) for t in server.async_tokens]
     return Destination(server.enterprise_id, server.base_url, tokens)
 
 
 def tune_for_sandbox(settings) -> None:
     """The sandbox's rate limit may be scaled down; pace to it rather than to telecrm's."""
-    server = _server
-    if server is None:
-        return
-    limit = getattr(server, "rate_per_window", None)
-    window = getattr(server, "window_seconds", None)
-    if limit:
-        settings.rate_per_hour = int(limit)
-    if window:
-        settings.window = float(window)
+    settings.rate_per_hour = SANDBOX_RATE_PER_WINDOW
+    settings.window = SANDBOX_WINDOW
 
 
 def stop_sandbox() -> None:
