@@ -36,3 +36,8 @@ class Schema:
     lost_reasons: tuple[str, ...] = ()
     active_members: tuple[str, ...] = ()  # e-mails, lower case
     pulled_at: str | None = None  # ISO 8601 UTC
+    # Added with the Sync client (issue 5):
+    workspace_name: str | None = None
+    archived_lost_reasons: tuple[str, ...] = ()
+    inactive_members: tuple[str, ...] = ()  # e-mails, lower case: team members who may not be assigned
+    warnings: tuple[str, ...] = ()  # sentences about what was read loosely, e.g. an unknown type name
