@@ -327,26 +327,24 @@ class Journal:
         now = time.time()
         db.execute("BEGIN IMMEDIATE")
         try:
-            for seq, status, reason, body_hash in finished:
-                if status == outcomes.QUEUED:
-                    db.execute(
-                        "UPDATE leads SET status=?, reason=?, body=NULL, updated_at=? WHERE run_id=? AND seq=?",
-                        (status, reason, now, run_id, seq),
-                    )
-                    db.execute(
-                        "INSERT OR REPLACE INTO queued_bodies (enterprise_id, body_hash, queued_at) VALUES (?, ?, ?)",
-                        (enterprise_id, body_hash, now),
-                    )
-                else:
-                    db.execute(
-                        "UPDATE leads SET status=?, reason=?, updated_at=? WHERE run_id=? AND seq=?",
-                        (status, reason, now, run_id, seq),
-                    )
-            for seq, label, _key, at in sending:
-                db.execute(
-                    "UPDATE leads SET status=?, attempts=attempts+1, token_label=?, updated_at=? WHERE run_id=? AND seq=?",
-                    (outcomes.SENDING, label, at, run_id, seq),
-                )
+            queued = [f for f in finished if f[1] == outcomes.QUEUED]
+            others = [f for f in finished if f[1] != outcomes.QUEUED]
+            db.executemany(
+                "UPDATE leads SET status=?, reason=?, body=NULL, updated_at=? WHERE run_id=? AND seq=?",
+                ((status, reason, now, run_id, seq) for seq, status, reason, _h in queued),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO queued_bodies (enterprise_id, body_hash, queued_at) VALUES (?, ?, ?)",
+                ((enterprise_id, body_hash, now) for _s, _st, _r, body_hash in queued),
+            )
+            db.executemany(
+                "UPDATE leads SET status=?, reason=?, updated_at=? WHERE run_id=? AND seq=?",
+                ((status, reason, now, run_id, seq) for seq, status, reason, _h in others),
+            )
+            db.executemany(
+                "UPDATE leads SET status=?, attempts=attempts+1, token_label=?, updated_at=? WHERE run_id=? AND seq=?",
+                ((outcomes.SENDING, label, at, run_id, seq) for seq, label, _key, at in sending),
+            )
             db.executemany("INSERT INTO dispatches (token_key, sent_at) VALUES (?, ?)", ((k, at) for _s, _l, k, at in sending))
             db.execute("COMMIT")
         except BaseException:
