@@ -1,0 +1,126 @@
+"""The whole flow through the real widgets: open a CSV, accept the suggested mapping, fix an invalid
+cell in place, send to the embedded sandbox over loopback, and watch the counters; then a slow send
+that is cancelled and resumed without sending any lead twice."""
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+
+from telecrm_desktop.gui import sandbox_link
+from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
+from telecrm_desktop.gui.main_window import MAP, REVIEW, SEND
+from telecrm_desktop.gui.models.review_model import INVALID, READY
+
+HEADERS = ["Full Name", "Mobile No.", "E-mail ID", "City"]
+
+
+def write_leads(path, count, bad=(), duplicate_of=None):
+    """`count` leads; rows in `bad` get a 5-digit phone; the last row repeats `duplicate_of`'s phone."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADERS)
+        for i in range(count):
+            phone = "99999" if i in bad else f"98{i:08d}"
+            if duplicate_of is not None and i == count - 1:
+                phone = f"98{duplicate_of:08d}"
+            writer.writerow([f"Lead {i}", phone, f"lead{i}@example.com", "Pune"])
+    return path
+
+
+def view_row_of(review, number):
+    model = review.model
+    return model.view_row_of_position(model.position_of_number(number))
+
+
+def test_open_map_fix_send(window, qtbot, tmp_path):
+    # 20 leads in rows 2..21; rows 5 and 9 (i = 3, 7) have a bad phone; row 21 repeats row 2's phone
+    sheet = write_leads(tmp_path / "expo leads.csv", 20, bad=(3, 7), duplicate_of=0)
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(sheet)
+    session = window.session
+    assert len(session.sheet.rows) == 20
+    assert session.sheet.table.headers == HEADERS
+    assert window.open_screen.preview_model.header_row == 1
+
+    driver.accept_mapping()
+    assert window.current_step() == MAP
+    model = window.map_screen.model
+    assert model.target_paths(HEADERS.index("Mobile No.")) == ["fields.phone"]
+    assert model.target_paths(HEADERS.index("Full Name")) == ["fields.name"]
+    assert window.primary_button.isEnabled()
+
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)  # on to Review
+    assert window.current_step() == REVIEW
+    review = window.review_screen
+    wait_until(lambda: session.check is not None and not review.is_checking(), 30, "the check")
+    assert review.invalid_tile.value() == 2
+    assert review.merged_tile.value() == 1
+    assert review.ready_tile.value() == 17  # 20 rows - 2 invalid - 1 merged
+    assert review.model.status_of(5) == INVALID
+    assert "not a phone number" in " ".join(review.model.checks[5].messages()) or review.model.checks[5].messages()
+
+    # fix row 5's phone in place, typing into the real editor
+    index = review.model.index(view_row_of(review, 5), 1 + HEADERS.index("Mobile No."))
+    review.view.setCurrentIndex(index)
+    review.view.edit(index)
+    editor = review.view.focusWidget()
+    editor.selectAll() if hasattr(editor, "selectAll") else None
+    qtbot.keyClicks(editor, "9876500005")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert review.model.status_of(5) == READY  # checked again by the core at once
+    assert review.invalid_tile.value() == 1
+    assert session.edits == {5: {"Mobile No.": "9876500005"}}
+    assert sheet.read_text(encoding="utf-8").count("99999") == 2  # the file is untouched
+    wait_until(lambda: session.check is not None and not review.is_checking(), 30, "the check after the fix")
+    assert review.ready_tile.value() == 18
+    assert '"919876500005"' in review.result.request_json(5)
+
+    counts = driver.send()
+    assert window.current_step() in (SEND, SEND + 1)
+    assert counts.get("queued") == 19  # 18 leads, the merged pair counted per row
+    assert counts.get("invalid") == 1
+    assert not counts.get("failed") and not counts.get("uncertain") and not counts.get("pending")
+    server = sandbox_link.sandbox_server()
+    assert server.state.queued == 18
+
+    results = window.results_screen
+    assert results.tiles["queued"].value() == 19
+    assert results.model.rowCount() == 20
+    exported = results.export_results(tmp_path)
+    assert {p.name for p in exported} >= {f"run-{session.run_id}-results.csv"}
+
+
+@pytest.fixture
+def slow_sandbox(monkeypatch):
+    # 5 requests per 2 s per token: a 60-lead send takes several seconds, long enough to cancel
+    monkeypatch.setattr(sandbox_link, "SANDBOX_RATE_PER_WINDOW", 5)
+    monkeypatch.setattr(sandbox_link, "SANDBOX_WINDOW", 2.0)
+
+
+def test_cancel_then_resume_sends_every_lead_once(window, qtbot, tmp_path, slow_sandbox):
+    sheet = write_leads(tmp_path / "big.csv", 60)
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(sheet)
+    driver.accept_mapping()
+    driver.review()
+    send = window.send_screen
+    window.go_to(SEND)
+    send.start()
+    wait_until(lambda: (send.queued_tile.value() or 0) >= 3, 20, "the first leads to be queued")
+    qtbot.mouseClick(send.cancel_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not send.is_running(), 20, "the run to stop")
+    first = send.worker_counts()
+    assert first.get("pending", 0) > 0
+    assert first.get("queued", 0) >= 3
+    assert "continue" in window.primary_button.text().lower()
+
+    send.start()  # "Continue sending": the same run, only what is still pending
+    wait_until(lambda: not send.is_running(), 60, "the resumed run to finish")
+    final = send.worker_counts()
+    assert final == {"queued": 60}
+    server = sandbox_link.sandbox_server()
+    assert server.state.queued == 60  # every lead exactly once
+    assert len(server.state.leads()) == 60 or server.state.processed <= 60
