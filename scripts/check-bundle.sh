@@ -3,7 +3,8 @@
 #   1. PyInstaller builds dist/telecrm-desktop/ (build.spec) and the Linux tarball;
 #   2. both programs report pyproject's version, and no Qt library the bundle needs is missing;
 #   3. `telecrm-desktop --self-test` walks the sandbox flow offscreen and exits 0;
-#   4. the bundled `telecrm-import` checks and sends the sample sheet to its own sandbox.
+#   4. the bundled `telecrm-import` checks and sends the sample sheet to its own sandbox, and
+#      stores a token in a private Secret Service (GNOME Keyring) when one can be started.
 # Ends with the bundle size, the build time and the cold start time. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,6 +106,28 @@ TELECRM_ASYNC_TOKENS=$token "$CLI" send "$SAMPLE" --mapping "$MAPPING" --enterpr
 queued=$(grep -c ',queued,' "$WORK/send.csv" || true)
 [ "$queued" -eq "$ready" ] || fail "check said $ready rows are ready, send queued $queued"
 kill "$SANDBOX_PID"; wait "$SANDBOX_PID" 2>/dev/null || true; SANDBOX_PID=
+
+if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+  say "tokens in a Secret Service (a private GNOME Keyring), through the bundled keyring backends"
+  keyring_root=$WORK/keyring
+  mkdir -p -m 700 "$keyring_root" "$keyring_root/run" "$keyring_root/data" "$keyring_root/config" "$keyring_root/home"
+  keyring_status=0
+  XDG_RUNTIME_DIR=$keyring_root/run XDG_DATA_HOME=$keyring_root/data XDG_CONFIG_HOME=$keyring_root/config \
+  HOME=$keyring_root/home dbus-run-session -- bash -c '
+    set -e
+    printf %s check-bundle-keyring | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+    daemon=$!
+    trap "kill $daemon 2>/dev/null || true" EXIT
+    for _ in $(seq 1 40); do "$0" tokens list --enterprise "$1" >/dev/null 2>&1 && break; sleep 0.25; done
+    printf %s 00000000-0000-0000-0000-000000000000check-bundle:not-a-real-token-7e57 | "$0" tokens add --enterprise "$1" --label bundle-check
+    "$0" tokens list --enterprise "$1"
+    "$0" tokens remove --enterprise "$1" --label bundle-check
+  ' "$CLI" "$enterprise" > "$WORK/tokens.log" 2>&1 || keyring_status=$?
+  if [ "$keyring_status" -ne 0 ] || ! grep -q "bundle-check" "$WORK/tokens.log" || ! grep -q "7e57" "$WORK/tokens.log"; then
+    cat "$WORK/tokens.log" >&2; fail "the bundled telecrm-import could not store a token in the Secret Service"
+  fi
+  grep -q "not-a-real-token" "$WORK/tokens.log" && fail "telecrm-import tokens printed a token value"
+fi
 
 size_mb=$(du -sm "$BUNDLE" | cut -f1)
 say "OK: bundle ${size_mb} MB, tarball $(du -m dist/telecrm-desktop-*.tar.gz | cut -f1 | head -n 1) MB, build ${build_seconds} s, self-test ${self_test_seconds} s, start to first window ${cold_start} s cold, ${warm_start} s warm; sandbox: ${ready} ready, ${queued} queued"
