@@ -15,6 +15,13 @@ now() { date +%s.%N; }
 seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 bash scripts/bootstrap.sh
+# PyInstaller reads and strips Linux binaries with binutils (objdump, strip)
+if ! command -v objdump >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null \
+    || { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
+fi
 PY=.venv/bin/python
 "$PY" -m pip install -q --disable-pip-version-check -e ".[build]"
 
