@@ -304,5 +304,6 @@ def encode_created_on(value: object, ctx: ConvertContext) -> str | None:
     moment = parse_moment(value, ctx)
     if moment is None:
         return None
-    local = moment.astimezone(ctx.zone)
+    # Through UTC: astimezone() into the moment's own zone would keep a gap time unchanged.
+    local = moment.astimezone(UTC).astimezone(ctx.zone)
     return f"{local.day:02d}/{local.month:02d}/{local.year:04d} {local.hour:02d}:{local.minute:02d}:{local.second:02d}"

@@ -164,17 +164,22 @@ def _parse(text: str, region: str) -> tuple[bool, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _possible_lengths(country_code: int) -> frozenset[int]:
+def _country_rules(country_code: int) -> tuple[frozenset[int], re.Pattern[str] | None]:
+    """The national number lengths of a country code, and its trunk-prefix pattern."""
     region = phonenumbers.region_code_for_country_code(country_code)
     if region == phonenumbers.UNKNOWN_REGION:
-        return frozenset()
+        return frozenset(), None
     if region == "001":
         metadata = PhoneMetadata.metadata_for_nongeo_region(country_code)
     else:
         metadata = PhoneMetadata.metadata_for_region(region)
     if metadata is None or metadata.general_desc is None:
-        return frozenset()
-    return frozenset(metadata.general_desc.possible_length)
+        return frozenset(), None
+    prefix = metadata.national_prefix_for_parsing
+    return (
+        frozenset(metadata.general_desc.possible_length),
+        re.compile(prefix) if prefix else None,
+    )
 
 
 def _fast_international(digits: str) -> str | None:
@@ -190,8 +195,13 @@ def _fast_international(digits: str) -> str | None:
     else:
         return None
     national = digits[size:]
-    if not national or national[0] == "0" or len(national) not in _possible_lengths(code):
+    lengths, trunk = _country_rules(code)
+    if not national or national[0] == "0" or len(national) not in lengths:
         return None
+    if trunk is not None:
+        match = trunk.match(national)
+        if match and match.end():  # phonenumbers would strip a trunk or carrier prefix
+            return None
     if national.count(national[0]) == len(national):
         return None
     return digits
