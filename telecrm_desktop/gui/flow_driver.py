@@ -34,6 +34,7 @@ class FlowDriver:
     def use_sandbox(self) -> None:
         ws = self.window.workspace_screen
         ws.sandbox_radio.setChecked(True)
+        wait_until(lambda: not ws.is_learning_schema(), self.timeout, "the sandbox workspace's fields")
         self.on_step("workspace")
 
     def open_file(self, path: Path) -> None:

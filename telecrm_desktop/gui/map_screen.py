@@ -91,6 +91,7 @@ class MapScreen(Screen):
         session.sheet_changed.connect(self._sheet_changed)
         session.rows_loaded.connect(self._rows_loaded)
         session.workspace_changed.connect(self._update_context)
+        session.schema_changed.connect(self._update_context)
 
     def _build_side_panel(self) -> QWidget:
         panel = QFrame()

@@ -122,6 +122,7 @@ class ReviewScreen(Screen):
         session.mapping_changed.connect(self._mark_stale)
         session.rows_loaded.connect(self._rows_loaded)
         session.workspace_changed.connect(self._mark_stale)
+        session.schema_changed.connect(self._mark_stale)
 
     def _build_side_panel(self) -> QWidget:
         panel = QFrame()

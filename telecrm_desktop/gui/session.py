@@ -74,6 +74,7 @@ class ImportSession(QObject):
     mapping_changed = Signal()
     check_changed = Signal()  # a new validation result
     run_changed = Signal()  # a send started, progressed to an end, or a past run was opened
+    schema_changed = Signal()  # the workspace's fields were learnt (or forgotten)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -88,6 +89,11 @@ class ImportSession(QObject):
         self.check = None  # core CheckResult
         self.run_id: Any = None
         self.run_outcome = None
+
+    def set_schema(self, schema) -> None:
+        self.schema = schema
+        self.check = None
+        self.schema_changed.emit()
 
     def set_sheet(self, sheet: LoadedSheet) -> None:
         self.sheet = sheet

@@ -201,3 +201,29 @@ class SendWorker(Worker):
             text = str(exc)
             return redact(text[0].upper() + text[1:])
         return redact(super().describe_failure(exc))
+
+
+class SchemaWorker(Worker):
+    """Learns the workspace's fields, actions, pipeline and team through the Sync API and caches
+    them in the data folder (core.schema_io); the sandbox answers the same requests."""
+
+    def __init__(self, workspace):
+        super().__init__()
+        self.workspace = workspace
+
+    def work(self):
+        from telecrm_desktop.core import schema_io
+        from telecrm_desktop.core.sync.client import SyncClient
+        from telecrm_desktop.gui.schema_link import sync_access
+
+        url, enterprise, token = sync_access(self.workspace)
+        with SyncClient(url, enterprise, token) as client:
+            schema = schema_io.pull_schema(client)
+        schema_io.save_schema(schema)
+        return schema
+
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.secrets import redact
+
+        text = str(exc) or type(exc).__name__
+        return redact(f"The workspace's fields could not be learnt: {text[0].lower() + text[1:]}")

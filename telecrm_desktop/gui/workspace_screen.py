@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui import token_store
 from telecrm_desktop.gui.token_dialog import TokenDialog
 from telecrm_desktop.gui.widgets import Screen, page_header
+from telecrm_desktop.gui.workers import SchemaWorker, start_worker
 
 
 def _country_items() -> list[tuple[str, str]]:
@@ -171,6 +172,19 @@ class WorkspaceScreen(Screen):
         self.tokens_status = QLabel()
         self.tokens_status.setWordWrap(True)
         box.addWidget(self.tokens_status)
+
+        box.addSpacing(6)
+        box.addWidget(QLabel("<b>Workspace fields</b>"))
+        schema_row = QHBoxLayout()
+        self.schema_label = QLabel()
+        self.schema_label.setWordWrap(True)
+        schema_row.addWidget(self.schema_label, 1)
+        self.schema_button = QPushButton("Learn from telecrm")
+        self.schema_button.setToolTip("Read the workspace's fields, actions, statuses and team with the Sync "
+                                      "token, so mapping and checks match your workspace exactly.")
+        self.schema_button.clicked.connect(self.pull_schema)
+        schema_row.addWidget(self.schema_button)
+        box.addLayout(schema_row)
         return card
 
     # ----- state -----
@@ -209,6 +223,18 @@ class WorkspaceScreen(Screen):
     def _refresh(self) -> None:
         ws = self.session.workspace
         sandbox = ws.use_sandbox
+        key = ("sandbox" if sandbox else ws.enterprise_id)
+        if key != getattr(self, "_schema_key", None):
+            self._schema_key = key
+            from telecrm_desktop.gui.schema_link import cached_schema
+
+            cached = cached_schema(ws)
+            if cached is not None or self.session.schema is not None:
+                self.session.set_schema(cached)
+            if sandbox and cached is None:
+                self.pull_schema()  # the sandbox answers at once, on this computer
+        self._show_schema()
+        self.schema_button.setEnabled(ws.is_configured and not self.is_learning_schema())
         self.first_run_card.setVisible(not ws.is_configured)
         self.enterprise_edit.setEnabled(not sandbox)
         self.sandbox_note.setVisible(sandbox)
@@ -216,6 +242,42 @@ class WorkspaceScreen(Screen):
                   self.rename_button, self.remove_button):
             w.setEnabled(not sandbox and bool(ws.enterprise_id))
         self.reload_tokens()
+
+    # ----- schema -----
+    def pull_schema(self) -> None:
+        if getattr(self, "_schema_worker", None) is not None:
+            return
+        self.schema_button.setEnabled(False)
+        self.schema_label.setText("Reading the workspace's fields…")
+        worker = SchemaWorker(self.session.workspace)
+        worker.failed.connect(self._schema_failed)
+        worker.finished.connect(self._schema_pulled)
+        self._schema_worker = worker
+        start_worker(self, worker)
+
+    def _schema_failed(self, sentence: str) -> None:
+        self.message.emit("warning", sentence)
+
+    def _schema_pulled(self, schema) -> None:
+        self._schema_worker = None
+        self.schema_button.setEnabled(True)
+        if schema is not None:
+            self.session.set_schema(schema)
+        self._show_schema()
+
+    def is_learning_schema(self) -> bool:
+        return getattr(self, "_schema_worker", None) is not None
+
+    def _show_schema(self) -> None:
+        schema = self.session.schema
+        if schema is None:
+            self.schema_label.setText("Not learnt yet: the standard fields are offered, and custom fields "
+                                      "must be typed by their API name.")
+            return
+        from telecrm_desktop.core.schema_io import schema_age_text
+
+        self.schema_label.setText(f"{len(schema.fields)} fields, {len(schema.actions)} actions, "
+                                  f"{len(schema.active_members)} team members; {schema_age_text(schema)}.")
 
     def reload_tokens(self) -> None:
         self.token_list.clear()
