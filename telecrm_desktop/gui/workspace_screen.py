@@ -153,7 +153,8 @@ class WorkspaceScreen(Screen):
         box.addWidget(self.tokens_hint)
         self.token_list = QListWidget()
         self.token_list.setAccessibleName("Stored tokens")
-        self.token_list.setMinimumHeight(110)
+        self.token_list.setMinimumHeight(90)
+        self.token_list.setMaximumHeight(130)
         self.token_list.currentRowChanged.connect(self._token_selection_changed)
         box.addWidget(self.token_list)
         row = QHBoxLayout()
@@ -208,8 +209,14 @@ class WorkspaceScreen(Screen):
         if getattr(self, "_loading", True):
             return
         ws = self.session.workspace
+        was_sandbox = ws.use_sandbox
         ws.use_sandbox = self.sandbox_radio.isChecked()
-        ws.enterprise_id = self.enterprise_edit.text().strip()
+        if was_sandbox and not ws.use_sandbox:
+            self._loading = True
+            self.enterprise_edit.setText(ws.enterprise_id)  # the sandbox's ID was only shown
+            self._loading = False
+        elif not ws.use_sandbox:
+            ws.enterprise_id = self.enterprise_edit.text().strip()
         ws.country = self.country_combo.currentData() or ws.country
         tz = self.timezone_combo.currentText().strip()
         if tz in zoneinfo.available_timezones():
@@ -283,6 +290,18 @@ class WorkspaceScreen(Screen):
         self.token_list.clear()
         ws = self.session.workspace
         if ws.use_sandbox:
+            try:
+                from telecrm_desktop.gui.sandbox_link import sandbox_destination
+
+                dest = sandbox_destination()
+            except Exception as exc:  # noqa: BLE001 - say it; the real workspace still works
+                self.tokens_status.setText(f"The sandbox could not start: {exc}")
+                return
+            for token in dest.tokens:
+                self.token_list.addItem(f"{token.label}    Async    {token.masked}")
+            self._loading = True
+            self.enterprise_edit.setText(dest.enterprise_id)
+            self._loading = False
             self.tokens_status.setText("The sandbox workspace brings its own tokens.")
             return
         if not ws.enterprise_id:
