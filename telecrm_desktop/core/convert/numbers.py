@@ -1,14 +1,18 @@
 """Numbers, money and ratings as people write them: 1,50,000 / 1,234.5 / 1.234,5 / ₹ 5,000/-.
 
-How separators are read (the same for every column, whatever the country):
+How separators are read:
 - When both "," and "." appear, the last one is the decimal mark and the other groups digits.
 - Spaces (also no-break and thin spaces) and apostrophes only group digits.
-- A "." that appears once is a decimal point; one appearing several times groups digits.
-- A "," that appears several times groups digits. A single "," is a thousands separator when
-  exactly three digits follow it and one to three digits (not starting with 0) precede it
-  ("50,000" is 50000); otherwise it is a decimal comma ("12,5" is 12.5, "0,250" is 0.25).
+- A mark that appears several times groups digits ("1,50,000", "1.234.567").
+- A mark that appears once is ambiguous ("1,234", "1.234"). It groups digits when exactly three
+  digits follow it, one to three digits (not starting with 0) precede it, and it is not the
+  decimal mark of the template's country; otherwise it is the decimal mark. Countries that
+  write a decimal comma (Germany, France, Brazil, ...) read "1.234" as 1234 and "1,234" as
+  1.234; the others (India, the US, the UK, ...) read "1,234" as 1234 and "1.234" as 1.234.
+  "12,5" and "0,250" are decimal commas everywhere; "1.5" is a decimal point everywhere.
 - Groups must line up in western (1,234,567) or Indian (12,34,567) style, else the value is
   rejected rather than guessed.
+Indian and shorthand scales are read: "5 lakh" (500000), "1.5 Cr" (15000000), "20k" (20000).
 Percentages are rejected: whether "12%" means 12 or 0.12 depends on the field.
 """
 
@@ -19,7 +23,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-from .context import ValueRejected
+from .context import ConvertContext, ValueRejected
 from .text import trim
 
 _CURRENCY_WORDS = r"₹|rs\.?|inr|\$|us\$|usd|€|eur|£|gbp|aed|sar|qar|myr|pkr|sgd|aud|cad"
@@ -32,6 +36,9 @@ _COMMA_GROUPED = re.compile(
 )
 _SHAPE = re.compile(r"^\.?\d(?:[\d.,' \u00a0\u202f\u2009\u2019]*\d)?\.?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d{1,3}$")
+_SCALES = {"k": 1000, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
+           "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
+_SCALE_WORD = re.compile(r"^(.*\d)\s*(k|thousand|lakhs?|lacs?|crores?|cr)\.?$", re.IGNORECASE)
 _SPACES = " \u00a0\u202f\u2009'\u2019"
 _WESTERN = re.compile(r"^[1-9]\d{0,2}(?:G\d{3})+$")
 _INDIAN = re.compile(r"^[1-9]\d?(?:G\d{2})*G\d{3}$")
@@ -46,7 +53,18 @@ def _grouped_ok(integer: str, group: str) -> bool:
     return bool(_WESTERN.match(shape) or _INDIAN.match(shape))
 
 
-def _split_marks(body: str) -> tuple[str, str, str]:
+def _single_mark(body: str, mark: str, count: int, comma_decimal: bool) -> tuple[str, str]:
+    """(decimal mark, group mark) when only `mark` appears, `count` times."""
+    if count > 1:
+        return "", mark
+    head, tail = body.split(mark)
+    native_decimal = "," if comma_decimal else "."
+    if mark != native_decimal and len(tail) == 3 and 1 <= len(head) <= 3 and head[0] != "0":
+        return "", mark
+    return mark, ""
+
+
+def _split_marks(body: str, comma_decimal: bool) -> tuple[str, str, str]:
     """(integer digits with their group marks, group mark or "", fraction digits)."""
     spaced = any(c in body for c in _SPACES)
     commas, dots = body.count(","), body.count(".")
@@ -56,18 +74,11 @@ def _split_marks(body: str) -> tuple[str, str, str]:
         if body.count(decimal) > 1 or spaced:
             raise ValueError
     elif dots:
-        decimal, group = (".", "") if dots == 1 else ("", ".")
+        decimal, group = _single_mark(body, ".", dots, comma_decimal)
     elif commas:
-        if commas > 1:
-            decimal, group = "", ","
-        elif spaced:
+        decimal, group = _single_mark(body, ",", commas, comma_decimal)
+        if group and spaced:  # "1 234,5"
             decimal, group = ",", ""
-        else:
-            head, tail = body.split(",")
-            if len(tail) == 3 and 1 <= len(head) <= 3 and head[0] != "0":
-                decimal, group = "", ","
-            else:
-                decimal, group = ",", ""
     else:
         decimal, group = "", ""
     if spaced:
@@ -87,7 +98,7 @@ def _split_marks(body: str) -> tuple[str, str, str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _parse_text(text: str, rule: str, what: str) -> Decimal:
+def _parse_text(text: str, rule: str, what: str, comma_decimal: bool) -> Decimal:
     body = text.replace("\u2212", "-")
     sign = ""
     if body[:1] in "+-":
@@ -99,12 +110,16 @@ def _parse_text(text: str, rule: str, what: str) -> Decimal:
     body = _TRAILING_CURRENCY.sub("", body)  # "Rs. 5,000/- only"
     if sign == "+":
         sign = ""
+    scale = 1
+    words = _SCALE_WORD.match(body)
+    if words:  # "5 lakh", "1.5 Cr", "20k"
+        body, scale = words.group(1), _SCALES[words.group(2).lower()]
     if "%" in body:
         raise _not_a(what, rule, "it is a percentage; write the number without %")
     if not body:
         raise _not_a(what, rule, "it has no digits")
     if _SCIENTIFIC.match(body):
-        return Decimal(sign + body)
+        return Decimal(sign + body) * scale
     if not _SHAPE.match(body):
         if not any(c.isdigit() for c in body):
             raise _not_a(what, rule, "it has no digits")
@@ -112,7 +127,7 @@ def _parse_text(text: str, rule: str, what: str) -> Decimal:
             raise _not_a(what, rule, "it has letters in it")
         raise _not_a(what, rule, "it has characters a number cannot have")
     try:
-        integer, group, fraction = _split_marks(body)
+        integer, group, fraction = _split_marks(body, comma_decimal)
     except ValueError:
         raise _not_a(what, rule, 'its "," and "." marks do not line up') from None
     if group:
@@ -123,21 +138,29 @@ def _parse_text(text: str, rule: str, what: str) -> Decimal:
         integer = integer.replace(group, "")
     if not (integer or fraction) or not (integer + fraction).isdigit():
         raise _not_a(what, rule, 'its "," and "." marks do not line up')
-    return Decimal(f"{sign}{integer or '0'}.{fraction or '0'}")
+    return Decimal(f"{sign}{integer or '0'}.{fraction or '0'}") * scale
 
 
-def parse_decimal(value: object, rule: str = "number.invalid", what: str = "a number") -> Decimal | None:
-    """The exact number a cell means, or None for an empty cell. Raises ValueRejected."""
+def parse_decimal(
+    value: object, rule: str = "number.invalid", what: str = "a number", *, comma_decimal: bool = False
+) -> Decimal | None:
+    """The exact number a cell means, or None for an empty cell. Raises ValueRejected.
+
+    `comma_decimal`: the sheet's country writes a decimal comma (see `writes_decimal_comma`).
+    """
     kind = type(value)
     if kind is str:
         text = trim(value)  # type: ignore[arg-type]
         if not text:
             return None
-        if _SIMPLE.match(text):
+        if comma_decimal:
+            if text.isdigit() and text.isascii():
+                return Decimal(text)
+        elif _SIMPLE.match(text):
             return Decimal(text)
-        if _COMMA_GROUPED.match(text):
+        elif _COMMA_GROUPED.match(text):
             return Decimal(text.replace(",", ""))
-        return _parse_text(text, rule, what)
+        return _parse_text(text, rule, what, comma_decimal)
     if kind is int:
         return Decimal(value)  # type: ignore[arg-type]
     if kind is float:
@@ -152,7 +175,7 @@ def parse_decimal(value: object, rule: str = "number.invalid", what: str = "a nu
     if kind is bool:
         raise _not_a(what, rule, "it is TRUE or FALSE")
     if isinstance(value, (int, float)):
-        return parse_decimal(float(value), rule, what)
+        return parse_decimal(float(value), rule, what, comma_decimal=comma_decimal)
     from .text import cell_text
 
     raise _not_a(what, rule, f"the cell holds a date or time ({cell_text(value)})")
@@ -173,7 +196,20 @@ def decimal_to_text(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def encode_number(value: object) -> int | float | None:
+# Countries whose people write 1.234,5 (CLDR decimal symbol ","); the template's country decides
+# how a lone "1.234" or "1,234" is read.
+_DECIMAL_COMMA_COUNTRIES = frozenset(
+    "AD AL AM AO AR AT AZ BA BE BG BO BR BY CL CM CO CR CU CV CY CZ DE DK DZ EC EE ES FI FO FR GE "
+    "GL GQ GR HR HU ID IS IT KZ LB LT LU LV MA MC MD ME MK MN MZ NC NL NO PE PF PL PT PY RE RO RS "
+    "RU SE SI SJ SK SM SN SR TN TR UA UY UZ VE VN ZA".split()
+)
+
+
+def writes_decimal_comma(ctx: ConvertContext | None) -> bool:
+    return ctx is not None and ctx.country in _DECIMAL_COMMA_COUNTRIES
+
+
+def encode_number(value: object, ctx: ConvertContext | None = None) -> int | float | None:
     kind = type(value)
     if kind is int:
         return value  # type: ignore[return-value]
@@ -183,12 +219,14 @@ def encode_number(value: object) -> int | float | None:
         return float(format(value, ".15g"))  # as Excel shows it: 0.1 + 0.2 is 0.3
     if kind is str and value.isdigit() and value.isascii():  # type: ignore[union-attr]
         return int(value)  # type: ignore[arg-type]
-    number = parse_decimal(value)
+    number = parse_decimal(value, comma_decimal=writes_decimal_comma(ctx))
     return None if number is None else decimal_to_json(number)
 
 
-def encode_money(value: object) -> str | None:
-    number = parse_decimal(value, "money.invalid", "an amount of money")
+def encode_money(value: object, ctx: ConvertContext | None = None) -> str | None:
+    number = parse_decimal(
+        value, "money.invalid", "an amount of money", comma_decimal=writes_decimal_comma(ctx)
+    )
     return None if number is None else decimal_to_text(number)
 
 

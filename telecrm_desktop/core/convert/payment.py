@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .context import ValueRejected
-from .numbers import decimal_to_text, parse_decimal
+from .context import ConvertContext, ValueRejected
+from .numbers import decimal_to_text, parse_decimal, writes_decimal_comma
 from .text import cell_text, trim
 
 CURRENCIES = ("INR", "USD", "PKR", "AED", "QAR", "SAR", "MYR", "AUD", "CAD", "SGD", "XOF")
@@ -11,9 +11,11 @@ STATUSES = ("PENDING", "COMPLETED", "FAILED", "REFUNDED", "CANCELLED", "PROCESSI
 _RUPEE = frozenset({"₹", "RS", "RS.", "RUPEE", "RUPEES"})
 
 
-def encode_payment_amount(value: object) -> str | None:
+def encode_payment_amount(value: object, ctx: ConvertContext | None = None) -> str | None:
     """A numeric string greater than 0: "5000", "1500.5"."""
-    number = parse_decimal(value, "payment.amount", "a payment amount")
+    number = parse_decimal(
+        value, "payment.amount", "a payment amount", comma_decimal=writes_decimal_comma(ctx)
+    )
     if number is None:
         return None
     if number <= 0:
