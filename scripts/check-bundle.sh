@@ -23,7 +23,15 @@ if ! command -v objdump >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; t
     || { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
 fi
 PY=.venv/bin/python
-"$PY" -m pip install -q --disable-pip-version-check -e ".[build]"
+WORK=$(mktemp -d)
+SANDBOX_PID=
+cleanup() {
+  if [ -n "$SANDBOX_PID" ]; then kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+"$PY" -m pip install -q --disable-pip-version-check -e ".[build]" > "$WORK/pip.log" 2>&1 \
+  || { cat "$WORK/pip.log" >&2; fail "could not install the build extra (PyInstaller)"; }
 
 say "building the bundle"
 build_start=$(now)
@@ -36,13 +44,6 @@ APP=$BUNDLE/telecrm-desktop
 CLI=$BUNDLE/telecrm-import
 [ -x "$APP" ] && [ -x "$CLI" ] || fail "the build did not produce $APP and $CLI"
 
-WORK=$(mktemp -d)
-SANDBOX_PID=
-cleanup() {
-  if [ -n "$SANDBOX_PID" ]; then kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 # the bundle's journal, settings and logs go here, never into the user's data folder
 export TELECRM_DESKTOP_HOME=$WORK/home
 export QT_QPA_PLATFORM=offscreen
