@@ -107,6 +107,26 @@ check_status=0
 [ "$check_status" -le 1 ] || fail "telecrm-import check exited $check_status"
 ready=$(grep -c ',ready,' "$WORK/check.csv" || true)
 [ "$ready" -gt 0 ] || fail "check found no row ready to send in $SAMPLE"
+if [[ "$SAMPLE" == *.csv ]]; then
+  # the same rows as a workbook: the bundled python-calamine must read it
+  "$PY" - "$SAMPLE" "$WORK/sample.xlsx" <<'PY'
+import csv, sys
+import openpyxl
+raw = open(sys.argv[1], "rb").read()
+try:
+    text = raw.decode("utf-8-sig")
+except UnicodeDecodeError:
+    text = raw.decode("cp1252")
+workbook = openpyxl.Workbook()
+for row in csv.reader(text.splitlines()):
+    workbook.active.append(row)
+workbook.save(sys.argv[2])
+PY
+  xlsx_status=0
+  "$CLI" check "$WORK/sample.xlsx" --mapping "$MAPPING" --report "$WORK/check-xlsx.csv" || xlsx_status=$?
+  [ "$xlsx_status" -le 1 ] || fail "telecrm-import check of the sample as .xlsx exited $xlsx_status"
+  grep -q ',ready,' "$WORK/check-xlsx.csv" || fail "check found no row ready to send in the sample as .xlsx"
+fi
 send_status=0
 TELECRM_ASYNC_TOKENS=$token "$CLI" send "$SAMPLE" --mapping "$MAPPING" --enterprise "$enterprise" \
   --base-url "http://127.0.0.1:$port" --report "$WORK/send.csv" || send_status=$?
