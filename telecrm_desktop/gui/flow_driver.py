@@ -84,4 +84,6 @@ class FlowDriver:
         from telecrm_desktop.gui.main_window import RESULTS
 
         self.window.go_to(RESULTS)
+        screen = self.window.results_screen
+        wait_until(lambda: not screen.is_loading(), self.timeout, "the results to be read")
         self.on_step("results")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui import pipeline_bridge
 from telecrm_desktop.gui.models.results_model import ResultsModel, RunsModel
 from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.workers import HistoryWorker, start_worker
 
 FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
            ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid")]
@@ -127,33 +128,47 @@ class ResultsScreen(Screen):
         if self.isVisible():
             self.reload()
 
-    def reload(self) -> None:
-        try:
-            runs = pipeline_bridge.past_runs()
-        except Exception as exc:  # noqa: BLE001 - an unreadable journal is told, not raised
-            self.message.emit("error", f"The history of past runs could not be read: {exc}")
-            runs = []
+    def reload(self, run_id=None) -> None:
+        """Read the runs (and the chosen run's rows) from the journal in the background."""
+        wanted = run_id if run_id is not None else self.session.run_id
+        worker = HistoryWorker(wanted)
+        worker.failed.connect(lambda text: self.message.emit("error", text))
+        worker.finished.connect(lambda result, w=worker: self._loaded(w, result))
+        self._worker = worker
+        self.run_label.setText("Reading the journal…")
+        start_worker(self, worker)
+
+    def is_loading(self) -> bool:
+        return getattr(self, "_worker", None) is not None
+
+    def _loaded(self, worker, result) -> None:
+        if worker is not getattr(self, "_worker", None):
+            return
+        self._worker = None
+        if result is None:
+            self._show_run(None, [])
+            return
+        runs, run_id, outcomes = result
+        self._selecting = True
         self.runs_model.set_runs(runs)
-        wanted = self.session.run_id if self.session.run_id is not None else (runs and max(r.id for r in runs))
-        row = self.runs_model.row_of(wanted) if wanted else None
+        row = self.runs_model.row_of(run_id) if run_id is not None else None
         if row is not None:
             self.runs_view.selectRow(row)
-            self._show_run(self.runs_model.run(row))
-        else:
-            self._show_run(None)
+        self._selecting = False
+        self._show_run(self.runs_model.run(row) if row is not None else None, outcomes)
 
     def _run_selected(self, current, _previous=None) -> None:
-        if current.isValid():
-            self._show_run(self.runs_model.run(current.row()))
+        if current.isValid() and not getattr(self, "_selecting", False):
+            run = self.runs_model.run(current.row())
+            if self.current_run is None or run.id != self.current_run.id:
+                self.reload(run.id)
 
-    def _show_run(self, run) -> None:
+    def _show_run(self, run, outcomes) -> None:
         self.current_run = run
+        self.model.set_outcomes(outcomes)
         if run is None:
-            self.model.set_outcomes([])
             self.run_label.setText("No runs yet: send a file to see its results here.")
         else:
-            outcomes = pipeline_bridge.run_outcomes(run.id)
-            self.model.set_outcomes(outcomes)
             self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
                                    f"{len(outcomes):,} rows")
         counts = self.model.counts()

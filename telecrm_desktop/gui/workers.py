@@ -227,3 +227,22 @@ class SchemaWorker(Worker):
 
         text = str(exc) or type(exc).__name__
         return redact(f"The workspace's fields could not be learnt: {text[0].lower() + text[1:]}")
+
+
+class HistoryWorker(Worker):
+    """Reads past runs, and every row outcome of one run, from the journal (100,000 rows take a while)."""
+
+    def __init__(self, run_id=None):
+        super().__init__()
+        self.run_id = run_id
+
+    def work(self):
+        from telecrm_desktop.gui import pipeline_bridge
+
+        runs = pipeline_bridge.past_runs()
+        run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
+        outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
+        return runs, run_id, outcomes
+
+    def describe_failure(self, exc: Exception) -> str:
+        return f"The history of past runs could not be read: {exc}"

@@ -85,6 +85,7 @@ def test_open_map_fix_send(window, qtbot, tmp_path):
     server = sandbox_link.sandbox_server()
     assert server.state.queued == 18
 
+    driver.results()
     results = window.results_screen
     assert results.tiles["queued"].value() == 19
     assert results.model.rowCount() == 20
