@@ -7,5 +7,17 @@ from .client import (
     SyncTokenRefused,
     check_sync_url,
 )
+from .landed import FieldDifference, LandedReport, LeadCheck, choose_sample, verify_landed
 
-__all__ = ["DEFAULT_SYNC_URL", "SyncClient", "SyncError", "SyncTokenRefused", "check_sync_url"]
+__all__ = [
+    "DEFAULT_SYNC_URL",
+    "FieldDifference",
+    "LandedReport",
+    "LeadCheck",
+    "SyncClient",
+    "SyncError",
+    "SyncTokenRefused",
+    "check_sync_url",
+    "choose_sample",
+    "verify_landed",
+]
