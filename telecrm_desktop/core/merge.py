@@ -1,0 +1,197 @@
+"""Ready rows whose identifiers normalise to the same key become one lead (mapping-format.md).
+
+Later non-empty values win; actions are concatenated in row order; invalid rows take no part.
+
+Memory: the desktop app keeps every lead as dicts (`mode="memory"`). The command line keeps
+compact JSON text per lead (`mode="bounded"`), and once there are more than `spool_after` leads
+moves them to a temporary SQLite file, so a million-row sheet is checked in bounded memory.
+`mode="count"` keeps only the keys, for a check that writes no payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from typing import Any, Iterator
+
+from telecrm_desktop.core.pipeline import Lead, RowResult
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_loads = json.loads
+SPOOL_AFTER = 200_000
+
+
+class LeadMerger:
+    def __init__(self, *, mode: str = "memory", spool_after: int = SPOOL_AFTER,
+                 spool_dir: str | None = None) -> None:
+        if mode not in ("memory", "bounded", "count"):
+            raise ValueError(f"unknown merge mode {mode!r}")
+        self.mode = mode
+        self.spool_after = spool_after
+        self.spool_dir = spool_dir
+        self.rows_added = 0
+        self._leads: dict[str, list] = {}  # key -> [rows, identifier, fields, actions]
+        self._counts: dict[str, int] = {}
+        self._db: sqlite3.Connection | None = None
+        self._db_path: str | None = None
+        self._spooled = 0
+
+    # ---------------------------------------------------------------- adding
+
+    def add(self, result: RowResult) -> None:
+        key = result.key
+        if key is None:  # invalid rows are held back on their own
+            return
+        self.rows_added += 1
+        if self.mode == "count":
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return
+        if self.mode == "memory":
+            lead = self._leads.get(key)
+            if lead is None:
+                # the row's own dicts, never changed: a merge makes new ones
+                self._leads[key] = [[result.row], result.identifier, result.fields, result.actions]
+            else:
+                lead[0].append(result.row)
+                lead[1] = result.identifier
+                lead[2] = {**lead[2], **result.fields}
+                lead[3] = lead[3] + result.actions
+            return
+        if self._db is not None:
+            self._add_spooled(key, result)
+            return
+        lead = self._leads.get(key)
+        if lead is None:
+            self._leads[key] = [result.row, result.identifier, _dumps(result.fields),
+                                _dumps(result.actions) if result.actions else ""]
+            if len(self._leads) > self.spool_after:
+                self._spool()
+        else:
+            self._leads[key] = _merged_text(lead, result)
+
+    def _spool(self) -> None:
+        fd, self._db_path = tempfile.mkstemp(prefix="telecrm-leads-", suffix=".sqlite", dir=self.spool_dir)
+        os.close(fd)
+        db = sqlite3.connect(self._db_path, isolation_level=None)
+        db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
+            "CREATE TABLE lead (key TEXT PRIMARY KEY, rows TEXT, identifier TEXT, fields TEXT, actions TEXT);"
+            "BEGIN;"
+        )
+        db.executemany("INSERT INTO lead VALUES (?, ?, ?, ?, ?)",
+                       ((k, _rows_text(v[0]), v[1], v[2], v[3]) for k, v in self._leads.items()))
+        self._spooled = len(self._leads)
+        self._leads = {}
+        self._db = db
+
+    def _add_spooled(self, key: str, result: RowResult) -> None:
+        db = self._db
+        assert db is not None
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?, ?)",
+            (key, str(result.row), result.identifier, _dumps(result.fields),
+             _dumps(result.actions) if result.actions else ""),
+        )
+        if cursor.rowcount:
+            self._spooled += 1
+            return
+        rows, identifier, fields, actions = db.execute(
+            "SELECT rows, identifier, fields, actions FROM lead WHERE key = ?", (key,)).fetchone()
+        merged = _merged_text([rows, identifier, fields, actions], result)
+        db.execute("UPDATE lead SET rows = ?, identifier = ?, fields = ?, actions = ? WHERE key = ?",
+                   (_rows_text(merged[0]), merged[1], merged[2], merged[3], key))
+
+    # ---------------------------------------------------------------- reading
+
+    @property
+    def lead_count(self) -> int:
+        if self.mode == "count":
+            return len(self._counts)
+        return self._spooled if self._db is not None else len(self._leads)
+
+    @property
+    def merged_rows(self) -> int:
+        """Rows that joined a lead started by an earlier row."""
+        return self.rows_added - self.lead_count
+
+    def leads(self) -> Iterator[Lead]:
+        """Every lead in the order of its first row."""
+        if self.mode == "count":
+            raise ValueError("a merger in count mode keeps no leads")
+        if self.mode == "memory":
+            for rows, identifier, fields, actions in self._leads.values():
+                body: dict[str, Any] = {"fields": fields}
+                if actions:
+                    body["actions"] = actions
+                yield Lead(identifier, tuple(rows), body)
+            return
+        for rows, identifier, fields, actions in self._stored():
+            body = {"fields": _loads(fields)}
+            if actions:
+                body["actions"] = _loads(actions)
+            yield Lead(identifier, tuple(_rows_list(rows)), body)
+
+    def payload_lines(self) -> Iterator[str]:
+        """`{"rows": [3, 9], "identifier": "919876543210", "body": {...}}` per lead, no newline."""
+        if self.mode == "memory":
+            for lead in self.leads():
+                yield _dumps({"rows": list(lead.rows), "identifier": lead.identifier, "body": lead.body})
+            return
+        if self.mode == "count":
+            raise ValueError("a merger in count mode keeps no leads")
+        for rows, identifier, fields, actions in self._stored():
+            rows_text = "[" + ", ".join(map(str, _rows_list(rows))) + "]"
+            tail = f', "actions": {actions}' if actions else ""
+            yield f'{{"rows": {rows_text}, "identifier": {_dumps(identifier)}, "body": {{"fields": {fields}{tail}}}}}'
+
+    def _stored(self) -> Iterator[tuple]:
+        if self._db is None:
+            yield from self._leads.values()
+            return
+        yield from self._db.execute("SELECT rows, identifier, fields, actions FROM lead ORDER BY rowid")
+
+    # ---------------------------------------------------------------- cleaning up
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._db_path is not None:
+            try:
+                os.unlink(self._db_path)
+            except OSError:
+                pass
+            self._db_path = None
+
+    def __enter__(self) -> "LeadMerger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _rows_text(rows: int | str | list[int]) -> str:
+    if isinstance(rows, list):
+        return ",".join(map(str, rows))
+    return str(rows)
+
+
+def _rows_list(rows: int | str | list[int]) -> list[int]:
+    if isinstance(rows, int):
+        return [rows]
+    if isinstance(rows, list):
+        return rows
+    return [int(n) for n in rows.split(",")]
+
+
+def _merged_text(lead: list, result: RowResult) -> list:
+    """A lead kept as JSON text with one more row merged in."""
+    rows = _rows_list(lead[0]) + [result.row]
+    fields = _loads(lead[2])
+    fields.update(result.fields)
+    actions = lead[3]
+    if result.actions:
+        actions = _dumps((_loads(actions) if actions else []) + list(result.actions))
+    return [rows, result.identifier, _dumps(fields), actions]

@@ -1,0 +1,471 @@
+"""Rows -> findings -> request bodies: what each data row of a sheet becomes under a template.
+
+A `RowPlan` is compiled once per sheet and template (column positions, encoders, schema checks,
+constants) so the per-row path is a tight loop. `check_rows` streams one RowResult per data row;
+`core.merge.LeadMerger` folds the ready ones into leads with little memory per lead; `build_leads`
+does both and keeps everything in memory (for the desktop app).
+
+Choices where the spec is silent:
+- A column and a constant for the same target: the cell wins when it is not empty.
+- Several columns (or a column and `combined`) for the same target: the last non-empty one in
+  template order wins, `combined` after `columns`.
+- A template column missing from the sheet is left out and reported (`RowPlan.missing_columns`);
+  a template that feeds nothing of this sheet into the identifier field is refused.
+- A body's `"actions"` key is left out when the lead has no action; a custom action always has
+  `"fields"` (maybe `{}`) and `"created_on"` when one was mapped.
+- A cell that is only spaces counts as empty (it is never sent, and makes no action).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from telecrm_desktop.core import convert as cv
+from telecrm_desktop.core.convert import ConvertContext, ValueRejected, make_context
+from telecrm_desktop.core.findings import Finding
+from telecrm_desktop.core.mapping import (
+    CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, Mapping, MappingError, Target, target_type,
+)
+from telecrm_desktop.core.schema import Schema
+from telecrm_desktop.core.table import DataRow, Table
+from telecrm_desktop.core.validate import row_finding, schema_check, template_problems, value_finding
+
+READY, INVALID = "ready", "invalid"
+PROGRESS_EVERY = 2048  # rows between progress callbacks and stop checks
+
+# what a step writes
+_FIELD, _ACTION_FIELD, _CREATED_ON, _PAYMENT = 0, 1, 2, 3
+
+
+class TemplateMismatch(MappingError):
+    """A template that does not fit this sheet or workspace (exit 2 on the command line)."""
+
+
+@dataclass(slots=True)
+class RowResult:
+    row: int  # as a person sees it in the spreadsheet
+    identifier: str | None  # the encoded identifier, or the cell's text when it could not be encoded
+    status: str  # "ready" | "invalid"
+    errors: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+    fields: dict[str, Any]  # what could be encoded (invalid rows: without their bad values)
+    actions: list[dict[str, Any]]
+    key: str | None = None  # the merge key (normalised identifier); None for invalid rows
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"fields": self.fields}
+        if self.actions:
+            body["actions"] = self.actions
+        return body
+
+
+@dataclass(slots=True)
+class Lead:
+    identifier: str
+    rows: tuple[int, ...]
+    body: dict[str, Any]
+    warnings: tuple[Finding, ...] = ()
+
+
+@dataclass
+class CheckResult:
+    rows: list[RowResult]
+    leads: list[Lead]
+    missing_columns: list[str] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for r in self.rows if r.status == READY)
+
+    @property
+    def invalid(self) -> int:
+        return sum(1 for r in self.rows if r.status == INVALID)
+
+    @property
+    def merged_rows(self) -> int:
+        return sum(len(lead.rows) - 1 for lead in self.leads)
+
+
+# --------------------------------------------------------------------------- plan
+
+def _encoder(type_name: str, ctx: ConvertContext, separator: str) -> Callable[[Any], Any]:
+    if type_name == "phone":
+        return lambda v: cv.normalise_phone(v, ctx)
+    if type_name == "date":
+        return lambda v: cv.encode_date(v, ctx)
+    if type_name == "tags":
+        return lambda v: cv.encode_tags(v, separator)
+    return _SIMPLE.get(type_name, cv.encode_text)
+
+
+_SIMPLE: dict[str, Callable[[Any], Any]] = {
+    "text": cv.encode_text, "email": cv.encode_email, "number": cv.encode_number,
+    "money": cv.encode_money, "dropdown": cv.encode_label, "status": cv.encode_label,
+    "lost_reason": cv.encode_label, "rating": cv.encode_rating, "user": cv.encode_user,
+    "website": cv.encode_url, "medialink": cv.encode_url,
+}
+_PAYMENT_ENCODERS = {"amount": cv.encode_payment_amount, "currency": cv.encode_payment_currency,
+                     "status": cv.encode_payment_status}
+
+
+def _options(target: Target, schema: Schema | None) -> tuple[str, ...]:
+    if schema is None:
+        return ()
+    if target.is_field:
+        definition = schema.fields.get(target.field_name)
+    else:
+        action = schema.actions.get(target.action_type)
+        definition = action.fields.get(target.action_key) if action else None
+    return definition.options if definition is not None else ()
+
+
+def _step(target: Target, ctx: ConvertContext, schema: Schema | None) -> tuple:
+    """(kind, name, key, encode, check) for one target."""
+    if target.is_field:
+        type_name = target_type(target, schema)
+        return (_FIELD, target.field_name, None, _encoder(type_name, ctx, target.separator),
+                schema_check(type_name, _options(target, schema), schema))
+    action, key = target.action_type, target.action_key
+    if action == PAYMENT:
+        return (_PAYMENT, action, key, _PAYMENT_ENCODERS[key], None)
+    if key == CREATED_ON:
+        return (_CREATED_ON, action, key, lambda v: cv.encode_created_on(v, ctx), None)
+    type_name = target_type(target, schema)
+    return (_ACTION_FIELD, action, key, _encoder(type_name, ctx, target.separator),
+            schema_check(type_name, _options(target, schema), schema))
+
+
+def _header_index(headers: Sequence[str]) -> Callable[[str], int | None]:
+    exact = {h: i for i, h in enumerate(headers)}
+    loose: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        loose.setdefault(" ".join(h.split()).casefold(), i)
+
+    def find(column: str) -> int | None:
+        if column in exact:
+            return exact[column]
+        return loose.get(" ".join(column.split()).casefold())
+
+    return find
+
+
+def context_of(mapping: Mapping) -> ConvertContext:
+    return make_context(mapping.country, mapping.timezone, mapping.date_order)
+
+
+class RowPlan:
+    """Everything about a template that does not change from row to row, compiled once."""
+
+    def __init__(self, headers: Sequence[str], mapping: Mapping, ctx: ConvertContext | None = None,
+                 schema: Schema | None = None) -> None:
+        self.headers = list(headers)
+        self.mapping, self.schema = mapping, schema
+        ctx = ctx or context_of(mapping)
+        self.ctx = ctx
+        find = _header_index(self.headers)
+        self.identifier = mapping.identifier_field(schema)
+        self.missing_columns: list[str] = []
+        mapped: list[tuple[str, str]] = []  # (where, path) for the schema fit check
+        action_order: list[str] = []
+
+        def note_action(path: str) -> None:
+            if path.startswith("actions."):
+                action = path.split(".", 2)[1]
+                if action not in action_order:
+                    action_order.append(action)
+
+        # columns -> steps
+        self.steps: list[tuple[int, str, tuple]] = []
+        identifier_type: str | None = None
+        self.identifier_columns: list[int] = []
+        for column, targets in mapping.columns.items():
+            if not targets:
+                continue
+            index = find(column)
+            for target in targets:
+                note_action(target.path)
+            if index is None:
+                self.missing_columns.append(column)
+                continue
+            header = self.headers[index]
+            self.steps.append((index, header, tuple(_step(t, ctx, schema) for t in targets)))
+            for target in targets:
+                mapped.append((f'Column "{header}"', target.path))
+                if target.is_field and target.field_name == self.identifier:
+                    self.identifier_columns.append(index)
+                    identifier_type = identifier_type or target_type(target, schema)
+        # combined -> (indices, names, separator, labels, step, label)
+        self.combined: list[tuple[tuple[int, ...], tuple[str, ...], str, bool, tuple, str]] = []
+        for path, spec in mapping.combined.items():
+            note_action(path)
+            found = [(find(c), c) for c in spec.columns]
+            present = [(i, self.headers[i]) for i, _ in found if i is not None]
+            self.missing_columns += [c for i, c in found if i is None and c not in self.missing_columns]
+            if not present:
+                continue
+            target = Target(path, spec.type)
+            label = " + ".join(name for _, name in present)
+            self.combined.append((tuple(i for i, _ in present), tuple(n for _, n in present),
+                                  spec.separator, spec.labels, _step(target, ctx, schema), label))
+            mapped.append((f'The combined columns "{label}"', path))
+            if target.is_field and target.field_name == self.identifier:
+                self.identifier_columns.append(present[0][0])
+                identifier_type = identifier_type or target_type(target, schema)
+        # constants, encoded once
+        self.field_constants: dict[str, Any] = {}
+        self.action_constants: dict[str, dict[str, Any]] = {}
+        for path, value in mapping.constants.items():
+            mapped.append((f'The constant "{path}"', path))
+            target = Target(path)
+            encoded = self._constant(target, value, ctx, schema)
+            if encoded is None:
+                continue
+            if target.is_field:
+                self.field_constants[target.field_name] = encoded
+                if target.field_name == self.identifier:
+                    identifier_type = identifier_type or target_type(target, schema)
+            else:
+                self.action_constants.setdefault(target.action_type, {})[target.action_key] = encoded
+        self.action_order = action_order + [a for a in self.action_constants if a not in action_order]
+        self.identifier_type = identifier_type or target_type(Target(f"fields.{self.identifier}"), schema)
+        self._check_fit(mapped)
+
+    def _constant(self, target: Target, value: Any, ctx: ConvertContext, schema: Schema | None) -> Any:
+        if value is None:
+            return None
+        kind, _, _, encode, check = _step(target, ctx, schema)
+        try:
+            encoded = encode(value)
+        except ValueRejected as exc:
+            raise MappingError(f'the template\'s constant "{target.path}": "{value}" {exc.reason}') from None
+        problem = check(encoded) if (check and encoded is not None) else None
+        if problem and problem[2] == "error":
+            raise MappingError(f'the template\'s constant "{target.path}": "{value}" {problem[1]}')
+        return encoded
+
+    def _check_fit(self, mapped: list[tuple[str, str]]) -> None:
+        feeds_identifier = self.identifier_columns or self.identifier in self.field_constants
+        if not feeds_identifier:
+            missing = [c for c, ts in self.mapping.columns.items()
+                       if c in self.missing_columns and any(t.path == f"fields.{self.identifier}" for t in ts)]
+            hint = f' (the template\'s column "{missing[0]}" is not in this sheet)' if missing else ""
+            raise TemplateMismatch(
+                f'the template maps no column of this sheet to the identifier field "{self.identifier}"'
+                f"{hint}; telecrm drops every lead without it"
+            )
+        if self.schema is not None:
+            problems = template_problems(mapped, self.schema)
+            if problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise TemplateMismatch(problems[0] + more)
+
+    # ----------------------------------------------------------------------- one row
+
+    def convert(self, row: DataRow) -> RowResult:
+        values = row.values
+        number = row.number
+        fields: dict[str, Any] = {}
+        errors: list[Finding] = []
+        warnings: list[Finding] = []
+        touched: dict[str, str] | None = None  # action -> first column that gave it a value
+        action_values: dict[str, dict[str, Any]] | None = None
+        failed: set[tuple[str, str]] | None = None  # (action, key) whose cell could not be encoded
+
+        for index, column, steps in self.steps:
+            value = values[index]
+            if value is None or value == "":
+                continue
+            for kind, name, key, encode, check in steps:
+                try:
+                    out = encode(value)
+                except ValueRejected as exc:
+                    if not errors or errors[-1].column != column or errors[-1].rule != exc.rule:
+                        errors.append(value_finding(number, column, value, exc.rule, exc.reason))
+                    if kind:
+                        touched = touched or {}
+                        touched.setdefault(name, column)
+                        failed = failed or set()
+                        failed.add((name, key))
+                    continue
+                if out is None:
+                    continue
+                if check is not None:
+                    problem = check(out)
+                    if problem is not None:
+                        finding = value_finding(number, column, value, problem[0], problem[1], problem[2])
+                        if problem[2] == "error":
+                            errors.append(finding)
+                            continue
+                        warnings.append(finding)
+                if kind == _FIELD:
+                    fields[name] = out
+                else:
+                    touched = touched or {}
+                    touched.setdefault(name, column)
+                    action_values = action_values or {}
+                    action_values.setdefault(name, {})[key] = out
+
+        for indices, names, separator, labels, step, label in self.combined:
+            parts = []
+            for index, name in zip(indices, names):
+                value = values[index]
+                if value is None or value == "":
+                    continue
+                text = cv.trim(value if type(value) is str else cv.cell_text(value))
+                if text:
+                    parts.append(f"{name}: {text}" if labels else text)
+            if not parts:
+                continue
+            joined = separator.join(parts)
+            kind, name, key, encode, check = step
+            try:
+                out = encode(joined)
+            except ValueRejected as exc:
+                errors.append(value_finding(number, label, joined, exc.rule, exc.reason))
+                out = None
+                if kind:
+                    touched = touched or {}
+                    touched.setdefault(name, label)
+                    failed = failed or set()
+                    failed.add((name, key))
+            if out is None:
+                continue
+            if check is not None:
+                problem = check(out)
+                if problem is not None:
+                    finding = value_finding(number, label, joined, problem[0], problem[1], problem[2])
+                    if problem[2] == "error":
+                        errors.append(finding)
+                        continue
+                    warnings.append(finding)
+            if kind == _FIELD:
+                fields[name] = out
+            else:
+                touched = touched or {}
+                touched.setdefault(name, label)
+                action_values = action_values or {}
+                action_values.setdefault(name, {})[key] = out
+
+        for name, value in self.field_constants.items():
+            fields.setdefault(name, value)
+        actions = self._actions(number, touched, action_values or {}, failed or set(), errors) if touched else []
+        return self._finish(row, fields, actions, errors, warnings)
+
+    def _actions(self, number: int, touched: dict[str, str], values: dict[str, dict[str, Any]],
+                 failed: set[tuple[str, str]], errors: list[Finding]) -> list[dict[str, Any]]:
+        actions: list[dict[str, Any]] = []
+        for action in self.action_order:
+            column = touched.get(action)
+            if column is None:
+                continue
+            data = {**self.action_constants.get(action, {}), **values.get(action, {})}
+            if action == PAYMENT:
+                missing = [k for k in PAYMENT_KEYS if k not in data and (action, k) not in failed]
+                if missing or len(data) < len(PAYMENT_KEYS):
+                    if not missing:
+                        continue  # the bad value is already reported
+                    errors.append(row_finding(
+                        number, column, "payment.incomplete",
+                        f"the payment has no {' and no '.join(missing)}; telecrm drops a payment "
+                        f"without amount, currency and status (map a column or set a constant for "
+                        f"actions.PAYMENT.{missing[0]})"))
+                    continue
+                actions.append({"type": PAYMENT, "status": data["status"], "currency": data["currency"],
+                                "amount": data["amount"]})
+            elif not CUSTOM_ACTION.fullmatch(action):
+                errors.append(row_finding(
+                    number, column, "action.type",
+                    f'the template sends this to the action type "{action}", which telecrm drops: a custom '
+                    f'action type is ACTION_ followed by its code (e.g. ACTION_1001), a payment is PAYMENT'))
+            else:
+                created_on = data.pop(CREATED_ON, None)
+                if created_on is not None and self.schema is not None:
+                    definition = self.schema.actions.get(action)
+                    if definition is not None and not definition.allows_backdating:
+                        errors.append(row_finding(
+                            number, column, "action.backdating",
+                            f"the action {action} does not allow a backdated date in this workspace, "
+                            f"so telecrm would not use created_on \"{created_on}\"", created_on))
+                        continue
+                body: dict[str, Any] = {"type": action, "fields": data}
+                if created_on is not None:
+                    body["created_on"] = created_on
+                actions.append(body)
+        return actions
+
+    def _finish(self, row: DataRow, fields: dict[str, Any], actions: list, errors: list[Finding],
+                warnings: list[Finding]) -> RowResult:
+        identifier = fields.get(self.identifier)
+        key = None
+        if identifier is None:
+            raw = next((row.values[i] for i in self.identifier_columns
+                        if row.values[i] is not None and row.values[i] != ""), None)
+            if raw is None or not cv.trim(cv.cell_text(raw)):
+                names = " or ".join(f'"{self.headers[i]}"' for i in dict.fromkeys(self.identifier_columns))
+                errors.insert(0, row_finding(
+                    row.number, self.headers[self.identifier_columns[0]] if self.identifier_columns else None,
+                    "identifier.missing",
+                    f"there is no {self.identifier} ({names or 'no column'} is empty); telecrm drops a lead "
+                    f"without its identifier"))
+                shown_identifier = None
+            else:
+                shown_identifier = cv.cell_text(raw).strip()
+        else:
+            shown_identifier = identifier if type(identifier) is str else cv.cell_text(identifier)
+            key = cv.identifier_key(identifier, self.identifier_type) if not errors else None
+        status = INVALID if errors else READY
+        return RowResult(row.number, shown_identifier, status, tuple(errors), tuple(warnings),
+                         fields, actions, key)
+
+
+# --------------------------------------------------------------------------- whole tables
+
+def convert_row(row: DataRow, headers: Sequence[str], mapping: Mapping, ctx: ConvertContext | None = None,
+                schema: Schema | None = None) -> RowResult:
+    """One row on its own (the desktop app re-checks a corrected row with this)."""
+    return RowPlan(headers, mapping, ctx, schema).convert(row)
+
+
+def check_rows(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
+               should_stop: Callable[[], bool] | None = None) -> Iterator[RowResult]:
+    """One RowResult per data row, streamed in row order. Stops early when `should_stop()`."""
+    convert = plan.convert
+    source = table.source
+    count = 0
+    for row in table.rows():
+        yield convert(row)
+        count += 1
+        if count % PROGRESS_EVERY == 0:
+            if on_progress is not None:
+                on_progress(count, source.progress())
+            if should_stop is not None and should_stop():
+                return
+    if on_progress is not None:
+        on_progress(count, 1.0)
+
+
+def build_leads(table: Table, mapping: Mapping, schema: Schema | None = None, *,
+                on_progress: Callable[..., None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> CheckResult:
+    """Every row checked and the ready ones merged into leads, all kept in memory."""
+    from telecrm_desktop.core.merge import LeadMerger
+
+    plan = RowPlan(table.headers, mapping, None, schema)
+    rows: list[RowResult] = []
+    warnings_of: dict[int, tuple[Finding, ...]] = {}
+    with LeadMerger(mode="memory") as merger:
+        for result in check_rows(table, plan, on_progress=on_progress, should_stop=should_stop):
+            rows.append(result)
+            merger.add(result)
+            if result.warnings:
+                warnings_of[result.row] = result.warnings
+        stopped = bool(should_stop and should_stop())
+        leads = []
+        for lead in merger.leads():
+            if warnings_of:
+                lead.warnings = tuple(w for n in lead.rows for w in warnings_of.get(n, ()))
+            leads.append(lead)
+    return CheckResult(rows, leads, plan.missing_columns, stopped)
+
