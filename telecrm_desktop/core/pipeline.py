@@ -29,7 +29,8 @@ from telecrm_desktop.core.mapping import (
 )
 from telecrm_desktop.core.schema import Schema
 from telecrm_desktop.core.table import DataRow, Table
-from telecrm_desktop.core.validate import row_finding, schema_check, template_problems, value_finding
+from telecrm_desktop.core.schema_rules import SchemaRules
+from telecrm_desktop.core.validate import row_finding, value_finding
 
 READY, INVALID = "ready", "invalid"
 PROGRESS_EVERY = 2048  # rows between progress callbacks and stop checks
@@ -110,31 +111,34 @@ _PAYMENT_ENCODERS = {"amount": cv.encode_payment_amount, "currency": cv.encode_p
                      "status": cv.encode_payment_status}
 
 
-def _options(target: Target, schema: Schema | None) -> tuple[str, ...]:
-    if schema is None:
-        return ()
-    if target.is_field:
-        definition = schema.fields.get(target.field_name)
-    else:
-        action = schema.actions.get(target.action_type)
-        definition = action.fields.get(target.action_key) if action else None
-    return definition.options if definition is not None else ()
+def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
+    """(kind, name, key, encode, check) for one target.
 
-
-def _step(target: Target, ctx: ConvertContext, schema: Schema | None) -> tuple:
-    """(kind, name, key, encode, check) for one target."""
+    `check(encoded)` is the workspace's judgement (a ValueProblem: rule, reason, severity) or None.
+    """
     if target.is_field:
-        type_name = target_type(target, schema)
-        return (_FIELD, target.field_name, None, _encoder(type_name, ctx, target.separator),
-                schema_check(type_name, _options(target, schema), schema))
+        type_name = target_type(target, rules.schema if rules else None)
+        name = target.field_name
+        check = None
+        if rules is not None and rules.field_type(name) in _JUDGED:
+            check = lambda v, _name=name: rules.value_problem(_name, v)  # noqa: E731
+        return (_FIELD, name, None, _encoder(type_name, ctx, target.separator), check)
     action, key = target.action_type, target.action_key
     if action == PAYMENT:
         return (_PAYMENT, action, key, _PAYMENT_ENCODERS[key], None)
     if key == CREATED_ON:
-        return (_CREATED_ON, action, key, lambda v: cv.encode_created_on(v, ctx), None)
-    type_name = target_type(target, schema)
-    return (_ACTION_FIELD, action, key, _encoder(type_name, ctx, target.separator),
-            schema_check(type_name, _options(target, schema), schema))
+        check = None
+        if rules is not None and action in rules.schema.actions:
+            check = lambda v, _code=action: rules.backdated_problem(_code, v, timezone=ctx.timezone)  # noqa: E731
+        return (_CREATED_ON, action, key, lambda v: cv.encode_created_on(v, ctx), check)
+    type_name = target_type(target, rules.schema if rules else None)
+    check = None
+    if rules is not None:
+        check = lambda v, _code=action, _key=key: rules.action_value_problem(_code, _key, v)  # noqa: E731
+    return (_ACTION_FIELD, action, key, _encoder(type_name, ctx, target.separator), check)
+
+
+_JUDGED = frozenset({"status", "lost_reason", "user", "dropdown"})
 
 
 def _header_index(headers: Sequence[str]) -> Callable[[str], int | None]:
@@ -164,10 +168,10 @@ class RowPlan:
         self.mapping, self.schema = mapping, schema
         ctx = ctx or context_of(mapping)
         self.ctx = ctx
+        rules = SchemaRules(schema) if schema is not None else None
         find = _header_index(self.headers)
         self.identifier = mapping.identifier_field(schema)
         self.missing_columns: list[str] = []
-        mapped: list[tuple[str, str]] = []  # (where, path) for the schema fit check
         action_order: list[str] = []
 
         def note_action(path: str) -> None:
@@ -190,9 +194,8 @@ class RowPlan:
                 self.missing_columns.append(column)
                 continue
             header = self.headers[index]
-            self.steps.append((index, header, tuple(_step(t, ctx, schema) for t in targets)))
+            self.steps.append((index, header, tuple(_step(t, ctx, rules) for t in targets)))
             for target in targets:
-                mapped.append((f'Column "{header}"', target.path))
                 if target.is_field and target.field_name == self.identifier:
                     self.identifier_columns.append(index)
                     identifier_type = identifier_type or target_type(target, schema)
@@ -208,8 +211,7 @@ class RowPlan:
             target = Target(path, spec.type)
             label = " + ".join(name for _, name in present)
             self.combined.append((tuple(i for i, _ in present), tuple(n for _, n in present),
-                                  spec.separator, spec.labels, _step(target, ctx, schema), label))
-            mapped.append((f'The combined columns "{label}"', path))
+                                  spec.separator, spec.labels, _step(target, ctx, rules), label))
             if target.is_field and target.field_name == self.identifier:
                 self.identifier_columns.append(present[0][0])
                 identifier_type = identifier_type or target_type(target, schema)
@@ -217,9 +219,8 @@ class RowPlan:
         self.field_constants: dict[str, Any] = {}
         self.action_constants: dict[str, dict[str, Any]] = {}
         for path, value in mapping.constants.items():
-            mapped.append((f'The constant "{path}"', path))
             target = Target(path)
-            encoded = self._constant(target, value, ctx, schema)
+            encoded = self._constant(target, value, ctx, rules)
             if encoded is None:
                 continue
             if target.is_field:
@@ -230,12 +231,12 @@ class RowPlan:
                 self.action_constants.setdefault(target.action_type, {})[target.action_key] = encoded
         self.action_order = action_order + [a for a in self.action_constants if a not in action_order]
         self.identifier_type = identifier_type or target_type(Target(f"fields.{self.identifier}"), schema)
-        self._check_fit(mapped)
+        self._check_identifier_fed()
 
-    def _constant(self, target: Target, value: Any, ctx: ConvertContext, schema: Schema | None) -> Any:
+    def _constant(self, target: Target, value: Any, ctx: ConvertContext, rules: SchemaRules | None) -> Any:
         if value is None:
             return None
-        kind, _, _, encode, check = _step(target, ctx, schema)
+        kind, _, _, encode, check = _step(target, ctx, rules)
         try:
             encoded = encode(value)
         except ValueRejected as exc:
@@ -245,7 +246,7 @@ class RowPlan:
             raise MappingError(f'the template\'s constant "{target.path}": "{value}" {problem[1]}')
         return encoded
 
-    def _check_fit(self, mapped: list[tuple[str, str]]) -> None:
+    def _check_identifier_fed(self) -> None:
         feeds_identifier = self.identifier_columns or self.identifier in self.field_constants
         if not feeds_identifier:
             missing = [c for c, ts in self.mapping.columns.items()
@@ -255,11 +256,6 @@ class RowPlan:
                 f'the template maps no column of this sheet to the identifier field "{self.identifier}"'
                 f"{hint}; telecrm drops every lead without it"
             )
-        if self.schema is not None:
-            problems = template_problems(mapped, self.schema)
-            if problems:
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                raise TemplateMismatch(problems[0] + more)
 
     # ----------------------------------------------------------------------- one row
 
@@ -381,14 +377,6 @@ class RowPlan:
                     f'action type is ACTION_ followed by its code (e.g. ACTION_1001), a payment is PAYMENT'))
             else:
                 created_on = data.pop(CREATED_ON, None)
-                if created_on is not None and self.schema is not None:
-                    definition = self.schema.actions.get(action)
-                    if definition is not None and not definition.allows_backdating:
-                        errors.append(row_finding(
-                            number, column, "action.backdating",
-                            f"the action {action} does not allow a backdated date in this workspace, "
-                            f"so telecrm would not use created_on \"{created_on}\"", created_on))
-                        continue
                 body: dict[str, Any] = {"type": action, "fields": data}
                 if created_on is not None:
                     body["created_on"] = created_on
