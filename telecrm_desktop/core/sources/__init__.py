@@ -1,0 +1,75 @@
+"""Reading lead sheets: CSV/TSV/TXT and workbooks (.xlsx/.xlsm, .xls, .ods), one interface.
+
+    source = open_sheet(path, sheet=None, encoding=None, delimiter=None)
+    table = read_table(source)            # header row detected unless given
+    for row in table.rows(): ...          # streamed DataRow
+
+Every failure is a SourceError whose text is one sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from telecrm_desktop.core.sources.csv_source import SAMPLE_BYTES, CsvSource
+from telecrm_desktop.core.sources.excel_source import WorkbookSource
+from telecrm_desktop.core.sources.header import column_letter, column_names, detect_header_row, read_table
+from telecrm_desktop.core.sources.kind import file_kind, not_a_sheet
+from telecrm_desktop.core.table import SheetSource, SourceError
+
+__all__ = ["open_sheet", "read_table", "detect_header_row", "column_names", "column_letter", "SourceError"]
+
+# Share of control characters above which a "CSV" is really a binary file.
+_BINARY_SHARE = 0.05
+
+
+def open_sheet(
+    path: str | os.PathLike, *, sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None
+) -> SheetSource:
+    """Open a lead sheet, choosing the reader by the file's content rather than its name."""
+    path = Path(path)
+    sample = _read_sample(path)
+    kind = file_kind(path, sample[:8])
+    if kind == "csv":
+        if sheet is not None:
+            raise SourceError(f'{path.name} is a CSV file and has no sheets; remove the sheet name "{sheet}".')
+        if encoding is None and _looks_binary(sample):
+            raise not_a_sheet(path)
+        return CsvSource(path, sample, encoding=encoding, delimiter=delimiter)
+    return WorkbookSource(path, kind, sheet=sheet)
+
+
+def _read_sample(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise SourceError(f"{path.name} is a folder, not a spreadsheet or CSV file.")
+        with path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+    except FileNotFoundError:
+        raise SourceError(f"{path} was not found.") from None
+    except PermissionError:
+        raise SourceError(f"{path.name} cannot be opened: permission denied (is it open in another program?).") from None
+    except OSError as error:
+        raise SourceError(f"{path.name} cannot be read: {error.strerror or error}.") from None
+    if not sample:
+        raise SourceError(f"{path.name} is empty.")
+    return sample
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Control characters other than tab, line ends and NUL padding do not occur in text."""
+    head = sample[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_utf16(head):
+        return False
+    text = head.replace(b"\x00", b"")
+    if not text:
+        return True
+    controls = sum(text.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13, 26))
+    return controls > _BINARY_SHARE * len(text)
+
+
+def _mostly_utf16(head: bytes) -> bool:
+    from telecrm_desktop.core.sources.encoding import _utf16_without_bom
+
+    return _utf16_without_bom(head) is not None

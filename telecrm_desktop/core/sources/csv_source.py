@@ -1,0 +1,133 @@
+"""CSV, TSV and TXT files: streamed record by record, in the encoding and delimiter they use."""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from telecrm_desktop.core.sources.delimiter import detect_delimiter
+from telecrm_desktop.core.sources.encoding import FALLBACK_ERRORS, detect_encoding
+from telecrm_desktop.core.sources.file_state import FileState
+from telecrm_desktop.core.table import Record, SourceError
+
+SAMPLE_BYTES = 1 << 20  # enough for encoding and delimiter, small enough to read at once
+MAX_CELL_CHARS = 64 * 1024 * 1024  # a 10 MB note is fine; a quote never closed is not
+
+csv.field_size_limit(MAX_CELL_CHARS)
+
+
+class CsvSource:
+    """A delimited text file. Cells are str (empty string for empty), record numbers 1-based."""
+
+    kind = "csv"
+    sheet_names: list[str] = []
+    sheet = None
+
+    def __init__(self, path: Path, sample: bytes, *, encoding: str | None = None, delimiter: str | None = None):
+        self.path = path
+        self._state = FileState.of(path)
+        self.encoding = encoding or detect_encoding(sample)
+        _check_codec(path, self.encoding)
+        text = sample.decode(self.encoding, errors=FALLBACK_ERRORS) if _whole(sample, self._state) else _decode_head(sample, self.encoding)
+        text = text.replace("\x00", "")
+        default = "\t" if path.suffix.lower() == ".tsv" or _looks_tab_only(text) else ","
+        self.delimiter = delimiter or detect_delimiter(text, default=default)
+        self._handle: BinaryIO | None = None
+        self._preview: list[Record] | None = None
+
+    def records(self) -> Iterator[Record]:
+        self._state.check_unchanged(self.path)
+        try:
+            with self.path.open("rb") as raw:
+                self._handle = raw
+                yield from self._parse(raw)
+        except FileNotFoundError:
+            raise SourceError(f"{self.path.name} was not found.") from None
+        except OSError as error:
+            raise SourceError(f"{self.path.name} could not be read to the end: {error.strerror or error}.") from None
+        finally:
+            self._handle = None
+        self._state.check_unchanged(self.path)
+
+    def _parse(self, raw: BinaryIO) -> Iterator[Record]:
+        text = io.TextIOWrapper(raw, encoding=self.encoding, errors=FALLBACK_ERRORS, newline="")
+        lines = _without_nuls(text)
+        reader = csv.reader(lines, delimiter=self.delimiter)
+        number = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if number == 1 and cells and cells[0].startswith("\ufeff"):
+                    cells[0] = cells[0][1:]  # a BOM left by a forced "utf-8"
+                yield Record(number, tuple(cells))
+        except csv.Error as error:
+            raise SourceError(_csv_problem(self.path, number + 1, error)) from None
+
+    def preview(self, limit: int = 50) -> list[Record]:
+        if self._preview is None or len(self._preview) < limit:
+            records = self.records()
+            try:
+                self._preview = list(islice(records, limit))
+            finally:
+                records.close()
+        return self._preview[:limit]
+
+    def estimated_records(self) -> int | None:
+        """File size over the average size of the first records."""
+        sample = self.preview(200)
+        if not sample:
+            return 0
+        sample_chars = sum(sum(len(c) + 1 for c in r.cells) + 1 for r in sample)
+        bytes_per_char = 2 if self.encoding.startswith("utf-16") else 4 if self.encoding.startswith("utf-32") else 1
+        return max(len(sample), round(self._state.size / max(1, sample_chars * bytes_per_char) * len(sample)))
+
+    def progress(self) -> float | None:
+        handle = self._handle
+        if handle is None or not self._state.size:
+            return None
+        try:
+            return min(1.0, handle.tell() / self._state.size)
+        except (OSError, ValueError):
+            return None
+
+
+def _without_nuls(lines: Iterator[str]) -> Iterator[str]:
+    """NUL bytes (padding from crashed writers) are dropped instead of confusing the parser."""
+    for line in lines:
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
+def _whole(sample: bytes, state: FileState) -> bool:
+    return len(sample) >= state.size
+
+
+def _decode_head(sample: bytes, encoding: str) -> str:
+    """Decode a sample that may end in the middle of a character."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)(errors=FALLBACK_ERRORS)
+    return decoder.decode(sample, final=False)
+
+
+def _looks_tab_only(text: str) -> bool:
+    return "\t" in text and "," not in text and ";" not in text
+
+
+def _check_codec(path: Path, encoding: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError(f"{path.name}: the encoding {encoding!r} is not known; choose another one.") from None
+
+
+def _csv_problem(path: Path, number: int, error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return (
+            f"{path.name} record {number} has a cell longer than {MAX_CELL_CHARS // (1024 * 1024)} MB; "
+            "a quote (\") is probably opened and never closed."
+        )
+    return f"{path.name} record {number} cannot be read as CSV: {error}."

@@ -1,0 +1,149 @@
+"""Workbooks (.xlsx/.xlsm, legacy .xls, .ods) read with python-calamine.
+
+calamine is about ten times faster than openpyxl's read_only mode (2.8 s against 35.5 s for
+100,000 rows x 20 columns). It loads one sheet at a time into memory (as compact Rust values,
+about 100 bytes a cell at the peak) and hands rows to Python one by one; workbook_size refuses a
+sheet whose rectangle would not fit before calamine tries. Cells keep their type: numbers are
+float (919876543210.0), dates are datetime/date/time, formulas give the value Excel saved with
+them, and empty cells are None.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+import python_calamine
+
+from telecrm_desktop.core.sources.file_state import FileState
+from telecrm_desktop.core.sources.kind import damaged, password_protected
+from telecrm_desktop.core.sources.workbook_size import MAX_CELLS, MAX_SHEET_XML_BYTES, xlsx_sheet_extent
+from telecrm_desktop.core.table import Record, SourceError
+
+
+class WorkbookSource:
+    """One sheet of a workbook. Record numbers are the spreadsheet's row numbers."""
+
+    encoding = None
+    delimiter = None
+
+    def __init__(self, path: Path, kind: str, *, sheet: str | None = None):
+        self.path = path
+        self.kind = kind
+        self._state = FileState.of(path)
+        self._workbook = _open_workbook(path)
+        self.sheet_names = _visible_first(self._workbook)
+        if not self.sheet_names:
+            raise SourceError(f"{path.name} has no sheets.")
+        if sheet is None:
+            sheet = self.sheet_names[0]
+        elif sheet not in self.sheet_names:
+            listed = ", ".join(f'"{name}"' for name in self.sheet_names)
+            raise SourceError(f'{path.name} has no sheet called "{sheet}"; its sheets are {listed}.')
+        self.sheet = sheet
+        self._loaded: python_calamine.CalamineSheet | None = None
+        self._rows_done = 0
+        self._rows_total: int | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+    def _sheet(self) -> python_calamine.CalamineSheet:
+        if self._loaded is None:
+            self._state.check_unchanged(self.path)
+            if self.kind == "xlsx":
+                _refuse_oversized(self.path, self.sheet)
+            try:
+                self._loaded = self._workbook.get_sheet_by_name(self.sheet)
+            except python_calamine.PasswordError:
+                raise password_protected(self.path) from None
+            except (python_calamine.CalamineError, OSError, ValueError) as error:
+                raise _read_problem(self.path, error) from None
+            except BaseException as error:  # pyo3 turns a Rust panic into PanicException (a BaseException)
+                if type(error).__name__ == "PanicException":
+                    raise damaged(self.path) from None
+                raise
+        return self._loaded
+
+    # -- SheetSource -----------------------------------------------------------------------
+    def records(self) -> Iterator[Record]:
+        sheet = self._sheet()
+        start = sheet.start
+        # iter_rows yields rows from the sheet's first row (row 1) but columns from the first
+        # used column: put the empty columns back so "Column C" means spreadsheet column C.
+        pad = (None,) * (start[1] if start else 0)
+        self._rows_total = (sheet.end[0] + 1) if sheet.end else 0
+        self._rows_done = 0
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            self._rows_done = number
+            if "" in row:
+                row = [None if cell == "" else cell for cell in row]
+            yield Record(number, pad + tuple(row) if pad else tuple(row))
+
+    def preview(self, limit: int = 50) -> list[Record]:
+        preview: list[Record] = []
+        for record in self.records():
+            if len(preview) >= limit:
+                break
+            preview.append(record)
+        return preview
+
+    def estimated_records(self) -> int | None:
+        if self._loaded is not None:
+            end = self._loaded.end
+            return end[0] + 1 if end else 0
+        if self.kind == "xlsx":
+            extent = xlsx_sheet_extent(self.path, self.sheet)
+            if extent and extent.rows:
+                return extent.rows
+        return None
+
+    def progress(self) -> float | None:
+        if not self._rows_total:
+            return None
+        return min(1.0, self._rows_done / self._rows_total)
+
+
+def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise password_protected(path) from None
+    except FileNotFoundError:
+        raise SourceError(f"{path.name} was not found.") from None
+    except (python_calamine.CalamineError, OSError, ValueError, zipfile.BadZipFile) as error:
+        raise _read_problem(path, error) from None
+    except BaseException as error:
+        if type(error).__name__ == "PanicException":
+            raise damaged(path) from None
+        raise
+
+
+def _visible_first(workbook: python_calamine.CalamineWorkbook) -> list[str]:
+    """Every worksheet name in workbook order (chart sheets have no cells to read)."""
+    names = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ in (python_calamine.SheetTypeEnum.ChartSheet, python_calamine.SheetTypeEnum.Vba):
+            continue
+        names.append(meta.name)
+    return names or list(workbook.sheet_names)
+
+
+def _refuse_oversized(path: Path, sheet: str) -> None:
+    extent = xlsx_sheet_extent(path, sheet)
+    if extent is None:
+        return
+    if extent.xml_bytes > MAX_SHEET_XML_BYTES or extent.cells > MAX_CELLS:
+        size = f"{extent.rows:,} rows x {extent.columns:,} columns" if extent.rows else "its size"
+        raise SourceError(
+            f'Sheet "{sheet}" of {path.name} is too big to read ({size}); '
+            f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."
+        )
+
+
+def _read_problem(path: Path, error: BaseException) -> SourceError:
+    if isinstance(error, FileNotFoundError):
+        return SourceError(f"{path.name} disappeared while it was being read; check where it went and open it again.")
+    text = str(error).lower()
+    if "password" in text or "encrypt" in text:
+        return password_protected(path)
+    return damaged(path)

@@ -1,0 +1,87 @@
+"""What a file really is, from its first bytes rather than its name.
+
+People rename files (an .xlsx saved as .csv, a CSV called .xls), so the reader is chosen by
+content: a zip holding a workbook part is xlsx or ods, an OLE2 compound file is a legacy .xls
+(or an encrypted xlsx, which Excel stores in OLE2 as "EncryptedPackage"), and anything that
+decodes as text is CSV. Other binaries are refused with a sentence.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from telecrm_desktop.core.table import SourceError
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# Signatures of common files that are certainly not sheets (pictures, PDFs, archives).
+_OTHER_BINARIES = (
+    b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
+    b"Rar!", b"\x7fELF", b"MZ", b"\xfd7zXZ", b"OggS", b"ID3", b"RIFF",
+)
+
+
+def not_a_sheet(path: Path) -> SourceError:
+    return SourceError(f"{path.name} is not a spreadsheet or CSV file.")
+
+
+def password_protected(path: Path) -> SourceError:
+    return SourceError(
+        f"{path.name} is protected by a password; open it in Excel, remove the password "
+        "(File > Info > Protect Workbook) and save it again."
+    )
+
+
+def damaged(path: Path) -> SourceError:
+    return SourceError(f"{path.name} is damaged or not a complete Excel file; open it in Excel and save it again.")
+
+
+def file_kind(path: Path, head: bytes) -> str:
+    """"csv", "xlsx", "xls" or "ods" for the file at `path` whose first bytes are `head`."""
+    if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
+        return _zip_kind(path)
+    if head.startswith(OLE2_MAGIC):
+        if _holds_encrypted_package(path):
+            raise password_protected(path)
+        return "xls"
+    if head.startswith(b"\x09\x08") or head.startswith(b"\x09\x04") or head.startswith(b"\x09\x02"):
+        return "xls"  # BIFF2-4 files written without an OLE2 wrapper
+    if head.startswith(_OTHER_BINARIES):
+        raise not_a_sheet(path)
+    return "csv"
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if "content.xml" in names or "mimetype" in names:
+                if "mimetype" in names and archive.read("mimetype").strip() != _ODS_MIMETYPE:
+                    raise not_a_sheet(path)
+                if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+                    raise password_protected(path)
+                return "ods"
+    except zipfile.BadZipFile:
+        raise damaged(path) from None
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        raise damaged(path) from None
+    raise not_a_sheet(path)
+
+
+def _holds_encrypted_package(path: Path) -> bool:
+    """True for an OLE2 file with an "EncryptedPackage" stream (an xlsx saved with a password)."""
+    overlap = len(_ENCRYPTED_PACKAGE)
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if _ENCRYPTED_PACKAGE in tail + chunk:
+                return True
+            tail = chunk[-overlap:]
+    return False

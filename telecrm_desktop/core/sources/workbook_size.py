@@ -1,0 +1,101 @@
+"""How big a workbook sheet will be once loaded, learned before loading it.
+
+calamine loads a whole sheet into one rectangle of cells and aborts the process (it cannot raise)
+when that rectangle does not fit in memory: one cell in A1 and one in XFD1048576 ask for 17
+billion cells. So before loading an .xlsx/.xlsm sheet its extent is read from the sheet's
+<dimension> element (small sheets: from every cell reference, since a crafted file can declare
+a false dimension) and the part's uncompressed size, and sheets beyond MAX_CELLS are refused.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+MAX_CELLS = 12_000_000  # about 1.2 GB while calamine loads; 600,000 rows of 20 columns
+MAX_SHEET_XML_BYTES = 800 * 1024 * 1024
+_HEAD_BYTES = 64 * 1024
+_ALWAYS_SCAN_BYTES = 8 * 1024 * 1024  # below this, reading every cell reference costs < 50 ms
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d{1,7})"')
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    rows: int  # last row number (1-based) the sheet declares or holds
+    columns: int
+    xml_bytes: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+def column_number(letters: bytes | str) -> int:
+    """A1-style column letters to 1-based number ("A" -> 1, "XFD" -> 16384)."""
+    number = 0
+    for letter in letters if isinstance(letters, str) else letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def xlsx_sheet_extent(path: Path, sheet_name: str) -> SheetExtent | None:
+    """The declared extent of one sheet of an .xlsx, or None when it cannot be found cheaply."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None:
+                return None
+            info = archive.getinfo(part)
+            if info.file_size > MAX_SHEET_XML_BYTES:
+                return SheetExtent(rows=0, columns=0, xml_bytes=info.file_size)
+            with archive.open(info) as stream:
+                head = stream.read(_HEAD_BYTES)
+                found = _DIMENSION.search(head)
+                if found and info.file_size > _ALWAYS_SCAN_BYTES:
+                    last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
+                    return SheetExtent(int(last_row), column_number(last_col), info.file_size)
+                return _scan_extent(head, stream, info.file_size)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return None  # calamine will explain what is wrong
+
+
+def _scan_extent(head: bytes, stream, xml_bytes: int) -> SheetExtent:
+    """No <dimension>: read every cell reference (slower, only for such unusual files)."""
+    rows = columns = 0
+    carry = b""
+    chunk = head
+    while chunk:
+        text = carry + chunk
+        for letters, digits in _CELL_REF.findall(text):
+            rows = max(rows, int(digits))
+            columns = max(columns, column_number(letters))
+        carry = text[-256:]
+        chunk = stream.read(1 << 20)
+    return SheetExtent(rows, columns, xml_bytes)
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{_NS['rel']}}}Relationship")}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet") or sheet.get("name") != sheet_name:
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel_id)
+        if not target:
+            return None
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        return part if part in archive.namelist() else None
+    return None
