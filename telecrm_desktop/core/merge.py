@@ -116,6 +116,16 @@ class LeadMerger:
         """Rows that joined a lead started by an earlier row."""
         return self.rows_added - self.lead_count
 
+    def identifier_of(self, key: str) -> str | None:
+        """The identifier of the lead with this merge key, as its request sends it."""
+        if self.mode == "count":
+            raise ValueError("a merger in count mode keeps no leads")
+        if self._db is None:
+            lead = self._leads.get(key)
+            return lead[1] if lead is not None else None
+        found = self._db.execute("SELECT identifier FROM lead WHERE key = ?", (key,)).fetchone()
+        return found[0] if found else None
+
     def leads(self) -> Iterator[Lead]:
         """Every lead in the order of its first row."""
         if self.mode == "count":

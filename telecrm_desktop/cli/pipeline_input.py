@@ -1,0 +1,132 @@
+"""The front half `check` and `send` share: template, schema, sheet, row plan; then the checked rows.
+
+Every problem with the input (template, schema file, sheet) becomes a UsageError: one line,
+exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import atexit
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from telecrm_desktop.cli import UsageError
+from telecrm_desktop.cli.output import Progress, note, summary_line
+from telecrm_desktop.core.mapping import Mapping, MappingError, load_mapping, mapping_to_dict
+from telecrm_desktop.core.merge import LeadMerger
+from telecrm_desktop.core.pipeline import INVALID, READY, Lead, RowPlan, RowResult, check_rows
+from telecrm_desktop.core.schema import Schema
+from telecrm_desktop.core.table import SourceError, Table
+
+
+@dataclass
+class Input:
+    mapping: Mapping
+    schema: Schema | None
+    table: Table
+    plan: RowPlan
+
+    def rows(self, progress: Progress | None = None) -> Iterator[RowResult]:
+        """The checked rows, streamed; a file that breaks while being read is a UsageError."""
+        try:
+            yield from check_rows(self.table, self.plan, on_progress=progress)
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{self.table.source.path}: reading stopped: {exc.strerror or exc}") from None
+
+
+def open_input(args: Any, *, enterprise: str | None = None) -> Input:
+    """Template, schema and sheet named by the command line, checked to fit one another."""
+    from telecrm_desktop.cli.schema import require_fit, schema_for_command
+    from telecrm_desktop.core.sources import open_sheet, read_table
+
+    try:
+        mapping = load_mapping(args.mapping)
+    except MappingError as exc:
+        raise UsageError(str(exc)) from None
+    schema = schema_for_command(enterprise or getattr(args, "enterprise", None), getattr(args, "schema", None))
+    if schema is not None:
+        require_fit(mapping, schema)
+    try:
+        source = open_sheet(args.file, sheet=mapping.sheet)
+        table = read_table(source, mapping.header_row)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{args.file}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        plan = RowPlan(table.headers, mapping, None, schema)
+    except MappingError as exc:
+        raise UsageError(f"{args.mapping}: {exc}") from None
+    if plan.missing_columns:
+        names = ", ".join(f'"{c}"' for c in plan.missing_columns[:5])
+        more = f" and {len(plan.missing_columns) - 5} more" if len(plan.missing_columns) > 5 else ""
+        note(f"the sheet has no column {names}{more} named in the template; those values are left out")
+    return Input(mapping, schema, table, plan)
+
+
+# -- for send -------------------------------------------------------------------------------------
+
+@dataclass
+class Checked:
+    """A whole sheet checked, kept compactly: leads for the journal, one record per source row."""
+
+    template: dict
+    table: Table
+    merger: LeadMerger
+    rows: list[tuple] = field(default_factory=list)  # (row, identifier, key, errors, warnings)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[str]:
+        return self.table.headers
+
+    @property
+    def raw_headers(self) -> list[str]:
+        return self.table.raw_headers
+
+    @property
+    def header_row(self) -> int:
+        return self.table.header_row
+
+    @property
+    def leads(self) -> Iterator[Lead]:
+        return self.merger.leads()
+
+    @property
+    def row_records(self) -> Iterator[Any]:
+        from telecrm_desktop.core.send import runs
+
+        identifier_of = self.merger.identifier_of
+        for row, identifier, key, errors, warnings in self.rows:
+            lead = identifier_of(key) if key is not None else None
+            yield runs.row_record(row, identifier, lead, errors, warnings)
+
+    def data_rows(self):  # noqa: ANN201 - the sheet's DataRows again, for the result files
+        return self.table.rows()
+
+    def close(self) -> None:
+        self.merger.close()
+
+
+def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
+    """Read, map and check the whole sheet; says how it went on standard error."""
+    given = open_input(args, enterprise=enterprise)
+    merger = LeadMerger(mode="bounded")
+    atexit.register(merger.close)  # its spool file, if one was needed
+    checked = Checked(mapping_to_dict(given.mapping), given.table, merger)
+    counts = {READY: 0, INVALID: 0}
+    progress = Progress("checking")
+    try:
+        for result in given.rows(progress):
+            counts[result.status] += 1
+            merger.add(result)
+            checked.rows.append((result.row, result.identifier, result.key, result.errors, result.warnings))
+    finally:
+        progress.close()
+    checked.counts = counts
+    print(summary_line("check", counts, always=(READY, INVALID), leads=merger.lead_count,
+                       merged=merger.merged_rows), file=sys.stderr)
+    return checked
