@@ -74,9 +74,16 @@ class TargetDelegate(QStyledItemDelegate):
         for label, path in self._choices:
             combo.addItem(label, path)
         combo.activated.connect(lambda _=0, c=combo: self._commit(c))
+        combo.lineEdit().returnPressed.connect(lambda c=combo: self._commit(c))
+        combo.completer().activated.connect(lambda text, c=combo: self._commit(c, text))
         return combo
 
-    def _commit(self, combo):
+    def _commit(self, combo, text: str | None = None):
+        if getattr(combo, "_committed", False):
+            return
+        if text is not None:
+            combo.setEditText(text)
+        combo._committed = True
         self.commitData.emit(combo)
         self.closeEditor.emit(combo)
 

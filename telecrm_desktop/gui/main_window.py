@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         for i, button in enumerate(self.step_buttons):
             button.setEnabled(self.step_available(i))
             button.setChecked(i == current)
+            done = i < current and i != RESULTS
+            button.setText(f"{'✓' if done else i + 1}  {STEP_NAMES[i]}")
         ws = self.session.workspace
         if ws.use_sandbox:
             self.workspace_label.setText("Workspace: sandbox (nothing leaves this computer)")

@@ -146,6 +146,8 @@ class OpenScreen(Screen):
         self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_view.horizontalHeader().setDefaultSectionSize(140)
         self.preview_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.preview_view.verticalHeader().setDefaultSectionSize(self.preview_view.fontMetrics().height() + 8)
+        self.preview_view.setWordWrap(False)
         self.preview_view.clicked.connect(self._preview_clicked)
         self.preview_view.setAccessibleName("Sheet preview")
         fp.addWidget(self.preview_view, 1)
@@ -196,16 +198,17 @@ class OpenScreen(Screen):
         self.status_label.setText(f"Opening {path.name}…")
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.file_label.setText(f"<b>{path.name}</b>   <span>{path.parent}</span>")
+        self.file_label.setText(f"<b>{path.name}</b> &nbsp;·&nbsp; {_size_text(path)} &nbsp;·&nbsp; {path.parent}")
         self.start_panel.hide()
         self.file_panel.show()
         worker = SheetReadWorker(path, **options)
+        # slots check sender(): a superseded read (another sheet, header row) is ignored
         worker.opened.connect(self._opened)
         worker.table_ready.connect(self._table_ready)
         worker.rows_read.connect(self._rows_arrived)
         worker.progress.connect(self._progress)
         worker.failed.connect(self._failed)
-        worker.finished.connect(lambda result, w=worker: self._finished(w, result))
+        worker.finished.connect(self._finished)
         self.worker = worker
         start_worker(self, worker)
         self.footer_changed.emit()
@@ -241,7 +244,7 @@ class OpenScreen(Screen):
 
     # ----- worker signals -----
     def _is_current(self) -> bool:
-        return self.sender() is self.worker
+        return self.worker is not None and self.sender() is self.worker
 
     def _opened(self, source, preview, header_row) -> None:
         if not self._is_current():
@@ -299,8 +302,8 @@ class OpenScreen(Screen):
             self.file_panel.hide()
             self.start_panel.show()
 
-    def _finished(self, worker, result) -> None:
-        if worker is not self.worker:
+    def _finished(self, result) -> None:
+        if not self._is_current():
             return
         self.worker = None
         self._loading = False
@@ -338,6 +341,18 @@ class OpenScreen(Screen):
 
     def primary_enabled(self) -> bool:
         return self.session.sheet is not None and bool(self.session.sheet.rows or not self._loading)
+
+
+def _size_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "size unknown"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""
 
 
 def sample_sheet_path() -> Path | None:

@@ -132,8 +132,8 @@ class ResultsScreen(Screen):
         """Read the runs (and the chosen run's rows) from the journal in the background."""
         wanted = run_id if run_id is not None else self.session.run_id
         worker = HistoryWorker(wanted)
-        worker.failed.connect(lambda text: self.message.emit("error", text))
-        worker.finished.connect(lambda result, w=worker: self._loaded(w, result))
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._loaded)
         self._worker = worker
         self.run_label.setText("Reading the journal…")
         start_worker(self, worker)
@@ -141,8 +141,11 @@ class ResultsScreen(Screen):
     def is_loading(self) -> bool:
         return getattr(self, "_worker", None) is not None
 
-    def _loaded(self, worker, result) -> None:
-        if worker is not getattr(self, "_worker", None):
+    def _failed(self, sentence: str) -> None:
+        self.message.emit("error", sentence)
+
+    def _loaded(self, result) -> None:
+        if self.sender() is not getattr(self, "_worker", None):
             return
         self._worker = None
         if result is None:

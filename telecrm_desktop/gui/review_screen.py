@@ -182,8 +182,8 @@ class ReviewScreen(Screen):
         table = EditedTable.from_session(self.session)
         self.worker = worker = CheckWorker(table, self.session.mapping, self.session.schema)
         worker.progress.connect(self._check_progress)
-        worker.failed.connect(lambda text: self.message.emit("error", text))
-        worker.finished.connect(lambda result, w=worker: self._check_finished(w, result))
+        worker.failed.connect(self._check_failed)
+        worker.finished.connect(self._check_finished)
         self.status_label.setText(f"Checking {len(sheet.rows):,} rows…")
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -197,8 +197,12 @@ class ReviewScreen(Screen):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
 
-    def _check_finished(self, worker, result) -> None:
-        if worker is not self.worker:
+    def _check_failed(self, sentence: str) -> None:
+        if self.sender() is self.worker:
+            self.message.emit("error", sentence)
+
+    def _check_finished(self, result) -> None:
+        if self.worker is None or self.sender() is not self.worker:
             return
         self.worker = None
         self.progress.hide()

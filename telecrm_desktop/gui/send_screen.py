@@ -143,8 +143,8 @@ class SendScreen(Screen):
         worker.prepared.connect(self._prepared)
         worker.progress.connect(self._progress)
         worker.event.connect(self._event)
-        worker.failed.connect(lambda text: self.message.emit("error", text))
-        worker.finished.connect(lambda summary, w=worker: self._finished(w, summary))
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
         self.worker = worker
         self._started_at = time.monotonic()
         start_worker(self, worker)
@@ -204,8 +204,12 @@ class SendScreen(Screen):
         self.event_list.addItem(text)
         self.event_list.scrollToBottom()
 
-    def _finished(self, worker, summary) -> None:
-        if worker is not self.worker:
+    def _failed(self, sentence: str) -> None:
+        self.message.emit("error", sentence)
+
+    def _finished(self, summary) -> None:
+        worker = self.sender()
+        if self.worker is None or worker is not self.worker:
             return
         self.worker = None
         self._set_running(False)

@@ -70,18 +70,21 @@ class Worker(QObject):
 
 
 def start_worker(owner: QObject, worker: Worker) -> QThread:
-    """Run `worker.run` in a new QThread owned by `owner`; the thread ends when the worker does."""
+    """Run `worker.run` in a new QThread owned by `owner`; the thread ends when the worker does.
+
+    Connect the worker's signals to *methods* of GUI objects (queued into the GUI thread, and
+    `sender()` names the worker); a lambda would run in the worker's thread.
+    """
+    running = owner.__dict__.setdefault("_running_workers", [])
+    for pair in [p for p in running if p[0].isFinished()]:  # finished earlier: let them go
+        running.remove(pair)
+        pair[0].deleteLater()
+        pair[1].deleteLater()
     thread = QThread(owner)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
-    thread.finished.connect(thread.deleteLater)
-    # keep Python references alive while the thread runs
-    running = owner.__dict__.setdefault("_running_workers", set())
-    pair = (thread, worker)
-    running.add(pair)
-    thread.finished.connect(lambda: running.discard(pair))
+    running.append((thread, worker))  # Python references live until the next start
     thread.start()
     return thread
 

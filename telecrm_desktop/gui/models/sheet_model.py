@@ -64,5 +64,5 @@ class SheetPreviewModel(QAbstractTableModel):
             return column_letter(section)
         if section < len(self._records):
             number = self._records[section].number
-            return f"{number}  header" if number == self.header_row else str(number)
+            return f"{number} · header" if number == self.header_row else str(number)
         return None
