@@ -49,6 +49,7 @@ class SandboxServer:
         faults: Faults | None = None,
         processing_delay: float = 0.0,
         max_body_bytes: int = 1_000_000,
+        keepalive_timeout: float | None = None,  # close connections idle this long (as real servers do)
     ):
         self.workspace = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
         self.host = host
@@ -58,6 +59,7 @@ class SandboxServer:
         self.faults = faults or Faults()
         self.processing_delay = processing_delay
         self.max_body_bytes = max_body_bytes
+        self.keepalive_timeout = keepalive_timeout
         self.state = SandboxState(self.workspace)
         self.revoked: set[str] = set()  # token labels
         self._tokens = {t.value: t for t in self.workspace.tokens}
@@ -136,9 +138,9 @@ class SandboxServer:
         self.stop()
 
     async def _startup(self) -> None:
+        await self._listen()  # first: a busy port must leave no task behind
         self._queue: asyncio.Queue = asyncio.Queue()
         self._worker = asyncio.get_running_loop().create_task(self._process_queue())
-        await self._listen()
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._connection, self.host, self.port, reuse_address=True)
@@ -189,7 +191,10 @@ class SandboxServer:
         conn = h11.Connection(h11.SERVER)
         try:
             while True:
-                event = await self._next_event(conn, reader)
+                try:
+                    event = await asyncio.wait_for(self._next_event(conn, reader), self.keepalive_timeout)
+                except asyncio.TimeoutError:
+                    return  # idle too long: close, as a real server does
                 if not isinstance(event, h11.Request):
                     return
                 reply = await self._answer(conn, reader, event)

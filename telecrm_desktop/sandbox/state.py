@@ -28,7 +28,7 @@ class RollingWindow:
     def admit(self, label: str, now: float) -> float | None:
         """None when admitted (and counted); else the seconds until a slot frees."""
         times = self._times[label]
-        while times and times[0] <= now - self.seconds:
+        while times and times[0] + self.seconds <= now:
             times.popleft()
         if len(times) >= self.limit:
             return max(0.0, times[0] + self.seconds - now)
@@ -43,7 +43,7 @@ def max_in_window(times: list[float], seconds: float) -> int:
     """The most entries of sorted `times` inside any half-open window [t, t + seconds)."""
     most, start = 0, 0
     for end, t in enumerate(times):
-        while times[start] <= t - seconds:
+        while times[start] + seconds <= t:
             start += 1
         most = max(most, end - start + 1)
     return most

@@ -8,12 +8,23 @@ import pytest
 from telecrm_desktop.sandbox import SandboxServer
 
 
+_shared_http: httpx.Client | None = None
+
+
+def shared_http() -> httpx.Client:
+    """One client for the whole run: building an httpx.Client costs ~80 ms (its TLS context)."""
+    global _shared_http
+    if _shared_http is None:
+        _shared_http = httpx.Client(timeout=5.0)
+    return _shared_http
+
+
 class Talk:
     """Real HTTP to one sandbox: Async posts with a token label, Sync calls with the Sync token."""
 
     def __init__(self, sandbox: SandboxServer):
         self.sandbox = sandbox
-        self.http = httpx.Client(timeout=5.0)
+        self.http = shared_http()
         self.async_url = f"{sandbox.base_url}/enterprise/{sandbox.enterprise_id}/autoupdatelead"
         self.sync_root = f"{sandbox.sync_url}/enterprise/{sandbox.enterprise_id}"
 
@@ -44,6 +55,4 @@ def sandbox():
 
 @pytest.fixture
 def talk(sandbox):
-    t = Talk(sandbox)
-    yield t
-    t.http.close()
+    return Talk(sandbox)

@@ -1,5 +1,7 @@
 """The Async endpoint's answers: QUEUED, token checks, bad bodies, keep-alive."""
 
+import time
+
 import httpx
 import pytest
 
@@ -106,3 +108,20 @@ def test_malformed_http_gets_a_400_not_a_hang(sandbox):
         sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 400")
+
+
+def test_idle_keep_alive_connections_are_closed_when_asked():
+    with SandboxServer(keepalive_timeout=0.2) as sandbox:
+        url = f"{sandbox.base_url}/enterprise/{sandbox.enterprise_id}/autoupdatelead"
+        headers = {"Authorization": f"Bearer {sandbox.token('sandbox-async-1').value}"}
+        connects = []
+
+        def trace(name, info):
+            if name == "connection.connect_tcp.complete":
+                connects.append(name)
+
+        with httpx.Client(limits=httpx.Limits(max_connections=1)) as http:
+            for pause in (0, 0.05, 0.4):
+                time.sleep(pause)
+                assert http.post(url, json=LEAD, headers=headers, extensions={"trace": trace}).status_code == 200
+        assert len(connects) == 2  # reused after 0.05 s, a new connection after 0.4 s

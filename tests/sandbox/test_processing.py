@@ -198,7 +198,6 @@ def test_email_identifier_is_trimmed_and_case_insensitive():
         assert list(state.leads()) == ["asha@example.com"]
         assert state.lead("ASHA@example.com").requests == 2
         assert len(state.dropped_requests()) == 1
-        talk.http.close()
 
 
 def test_processing_delay_keeps_leads_out_of_search_until_processed():
@@ -210,4 +209,3 @@ def test_processing_delay_keeps_leads_out_of_search_until_processed():
         talk.processed()
         assert time.monotonic() - started > 0.3
         assert talk.search({"phone": [PHONE]}).json()["total_count"] == 1
-        talk.http.close()
