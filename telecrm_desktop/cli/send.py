@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
-from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
-from telecrm_desktop.cli.history import format_counts
+from telecrm_desktop.cli.output import Progress, note, plural, summary_line
 from telecrm_desktop.core import paths
 from telecrm_desktop.core.journal import Journal
 from telecrm_desktop.core.results import write_report_csv
@@ -81,41 +79,22 @@ def _tokens(enterprise: str):
     return tokens
 
 
-class _Progress:
-    """A bar on a terminal, a plain line every few seconds otherwise (standard error)."""
+def _progress_printer() -> tuple[Progress, object]:
+    """Engine progress as output.Progress lines (leads answered of leads to send, and the rate)."""
+    bar = Progress("sending")
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.last_line = 0.0
+    def show(p: SendProgress) -> None:
+        bar(p.done, p.done / p.total if p.total else None)
 
-    def __call__(self, p: SendProgress) -> None:
-        import time
-
-        counts = ", ".join(f"{n} {s}" for s, n in sorted(p.counts.items()))
-        tokens = ", ".join(p.active_tokens) or "none"
-        state = " (paused)" if p.paused else ""
-        if self.tty:
-            width = 30
-            filled = int(width * p.done / p.total) if p.total else width
-            sys.stderr.write(f"\rsending [{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} "
-                             f"{p.rate:.1f}/s tokens: {tokens}{state}   ")
-            sys.stderr.flush()
-        elif time.monotonic() - self.last_line >= 5 or p.done == p.total:
-            self.last_line = time.monotonic()
-            print(f"sending: {p.done}/{p.total} done ({counts or 'none yet'}), {p.rate:.1f} requests/s, "
-                  f"tokens: {tokens}{state}", file=sys.stderr)
-
-    def close(self) -> None:
-        if self.tty:
-            sys.stderr.write("\n")
+    return bar, show
 
 
 def _event(message: str) -> None:
-    print(f"telecrm-import: {message}", file=sys.stderr)
+    note(message)
 
 
 def run(args) -> int:
-    from telecrm_desktop.cli import pipeline_input  # the check/send shared front half
+    from telecrm_desktop.cli import pipeline_input  # the check/send shared front half (reads the sheet)
 
     try:
         enterprise = check_enterprise_id(args.enterprise)
@@ -142,11 +121,12 @@ def run(args) -> int:
         journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
                           send_all=args.send_all)
         journal.add_rows(run_id, checked.row_records)
+        leads = sum(journal.lead_counts(run_id).values())
 
     control = SendControl()
-    progress = _Progress()
+    progress, show_progress = _progress_printer()
     engine = SendEngine(journal_path, run_id, enterprise_id=enterprise, base_url=base_url, tokens=tokens,
-                        settings=settings, control=control, on_progress=progress, on_event=_event)
+                        settings=settings, control=control, on_progress=show_progress, on_event=_event)
 
     def stop(signum, frame):
         if control.cancelled:
@@ -174,10 +154,13 @@ def run(args) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
 
+    checked.close()
     counts = info.counts
-    total = sum(counts.values())
-    print(f"send: {total} rows: {format_counts(counts)}; {summary.requests} requests in {summary.elapsed:.1f} s; "
-          f"results in {folder}" + (f" ({files.attention_rows} need attention)" if files.attention_rows else ""))
+    line = summary_line("send", counts, leads=leads)
+    line += f"; {plural(summary.requests, 'request')} in {summary.elapsed:.1f} s; results in {folder}"
+    if files.attention_rows:
+        line += f" ({plural(files.attention_rows, 'row')} to fix in needs-attention.xlsx)"
+    print(line)
     if summary.stopped == STOP_NO_TOKEN:
         _event("telecrm refused every token (" + ", ".join(summary.tokens_out) + "); the unsent leads are pending: "
                "fix the tokens and run the same command again")

@@ -54,6 +54,7 @@ class SendSettings:
     read_timeout: float = 30.0
     resend_uncertain: bool = False
     progress_interval: float = 0.25
+    commit_gather: float = 0.001  # seconds to gather answers before a commit when many are in flight
 
 
 class SendControl:
@@ -117,6 +118,7 @@ class SendSummary:
     rate_limited: int  # 429 answers
     elapsed: float
     uncertain_recovered: int = 0  # leads found "sending" from a killed run and made uncertain
+    journal_seconds: float = 0.0  # time spent committing to the journal while sending
 
     @property
     def rate(self) -> float:
@@ -333,6 +335,7 @@ class SendEngine:
             ))
 
         stopped: str | None = None
+        journal_seconds = 0.0
         try:
             while True:
                 now = time.monotonic()
@@ -360,6 +363,7 @@ class SendEngine:
                 wall = time.time()
                 journal.write_batch(self.run_id, self.enterprise_id,
                                     sending=[(lead.seq, t.label, t.key, wall) for t, lead in batch], finished=finished)
+                journal_seconds += time.time() - wall
                 finished.clear()
                 for token, lead in batch:
                     state["requests"] += 1
@@ -378,6 +382,9 @@ class SendEngine:
                     await asyncio.wait_for(wake.wait(), timeout=min(max(wait, 0.001), s.progress_interval))
                 except asyncio.TimeoutError:
                     pass
+                if state["in_flight"] >= 4:
+                    # busy: let a few more answers arrive so one commit covers them (journal cost)
+                    await asyncio.sleep(s.commit_gather)
             # stopping: answers of requests already on their way still count
             while tasks:
                 await asyncio.wait(set(tasks))
@@ -398,7 +405,7 @@ class SendEngine:
         return SendSummary(
             stopped=stopped, counts=counts, tokens_out=[t.label for t in tokens if t.out],
             requests=state["requests"], rate_limited=state["rate_limited"],
-            elapsed=time.monotonic() - started, uncertain_recovered=recovered,
+            elapsed=time.monotonic() - started, uncertain_recovered=recovered, journal_seconds=journal_seconds,
         )
 
     def _next_wake(self, tokens: list[_Token], retries: list, state: dict, now: float, have_lead: bool) -> float:
