@@ -146,6 +146,9 @@ def test_examples(writing, digits):
                         "saved; format the column as Text (or Number without decimals) in Excel "
                         "and save the file again"),
         ("N/A", "is not a phone number: it has no digits"),
+        ("-", "is not a phone number: it has no digits"),
+        ("'", "is not a phone number: it has no digits"),
+        ("p:", "is not a phone number: it has no digits"),
         ("1-800-FLOWERS", "is not a phone number: it has letters in it"),
         ("0000000000", "is not a phone number: its digits are all 0"),
         ("+999 1234567", "is not a phone number: it does not start with a country code; "

@@ -101,10 +101,10 @@ def _split_marks(body: str, comma_decimal: bool) -> tuple[str, str, str]:
 def _parse_text(text: str, rule: str, what: str, comma_decimal: bool) -> Decimal:
     body = text.replace("\u2212", "-")
     sign = ""
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         sign, body = body[0], body[1:].lstrip()
     body = _LEADING_CURRENCY.sub("", body)
-    if not sign and body[:1] in "+-":
+    if not sign and body[:1] in ("+", "-"):
         sign, body = body[0], body[1:].lstrip()
     body = _TRAILING_CURRENCY.sub("", body)
     body = _TRAILING_CURRENCY.sub("", body)  # "Rs. 5,000/- only"

@@ -264,7 +264,7 @@ def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
         if compact.isascii():
             if compact.isdigit():
                 return _from_plain_digits(compact, ctx)
-            if compact[0] == "+" and compact[1:].isdigit():
+            if compact[:1] == "+" and compact[1:].isdigit():
                 return _from_plus_digits(compact[1:], ctx)
         return _from_writing(text, ctx)
     if kind is int or kind is float:
