@@ -21,7 +21,6 @@ MAX_SHEET_XML_BYTES = 800 * 1024 * 1024
 _HEAD_BYTES = 64 * 1024
 _ALWAYS_SCAN_BYTES = 8 * 1024 * 1024  # below this, reading every cell reference costs < 50 ms
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d{1,7})"')
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -70,19 +69,45 @@ def xlsx_sheet_extent(path: Path, sheet_name: str) -> SheetExtent | None:
         return None  # calamine will explain what is wrong
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?c [^>]*?r="([A-Z]{1,3})(\d{1,7})"')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row [^>]*?r="(\d{1,7})"')
+
+
 def _scan_extent(head: bytes, stream, xml_bytes: int) -> SheetExtent:
-    """No <dimension>: read every cell reference (slower, only for such unusual files)."""
+    """No <dimension> to trust: find the last row and column from the XML itself.
+
+    Small sheets (where a crafted file is cheap to make) get every cell reference read. Big
+    ones get only the last row and the last cell of each megabyte read, which is exact for every
+    writer (rows and cells are in order) and costs nothing next to decompression.
+    """
     rows = columns = 0
-    carry = b""
-    chunk = head
+    carry, chunk = b"", head
+    every_cell = xml_bytes <= _ALWAYS_SCAN_BYTES
     while chunk:
         text = carry + chunk
-        for letters, digits in _CELL_REF.findall(text):
+        if every_cell:
+            refs = _CELL_REF.findall(text)
+            row_marks = [int(n) for n in _ROW_NUMBER.findall(text)]
+        else:
+            refs = _last_match(_CELL_REF, text, b"<c ")
+            row_marks = [int(m[0]) for m in _last_match(_ROW_NUMBER, text, b"<row ")]
+        for letters, digits in refs:
             rows = max(rows, int(digits))
             columns = max(columns, column_number(letters))
+        rows = max([rows] + row_marks)
         carry = text[-256:]
         chunk = stream.read(1 << 20)
-    return SheetExtent(rows, columns, xml_bytes)
+    return SheetExtent(rows, max(columns, 1), xml_bytes)
+
+
+def _last_match(pattern: re.Pattern, text: bytes, opening: bytes) -> list:
+    at = text.rfind(opening)
+    while at > 0:
+        found = pattern.match(text, at)
+        if found:
+            return [found.groups()]
+        at = text.rfind(opening, 0, at)
+    return []
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
