@@ -199,6 +199,18 @@ class RowPlan:
                 if target.is_field and target.field_name == self.identifier:
                     self.identifier_columns.append(index)
                     identifier_type = identifier_type or target_type(target, schema)
+        # The common case, a column feeding one field with nothing to ask the workspace, takes a
+        # lean path; it keeps template order unless two columns feed the same field.
+        fed = [step[1] for _, _, steps in self.steps for step in steps if step[0] == _FIELD]
+        self.simple: list[tuple[int, str, str, Callable[[Any], Any]]] = []
+        if len(fed) == len(set(fed)):
+            general = []
+            for index, header, steps in self.steps:
+                if len(steps) == 1 and steps[0][0] == _FIELD and steps[0][4] is None:
+                    self.simple.append((index, header, steps[0][1], steps[0][3]))
+                else:
+                    general.append((index, header, steps))
+            self.steps = general
         # combined -> (indices, names, separator, labels, step, label)
         self.combined: list[tuple[tuple[int, ...], tuple[str, ...], str, bool, tuple, str]] = []
         for path, spec in mapping.combined.items():
@@ -268,6 +280,18 @@ class RowPlan:
         touched: dict[str, str] | None = None  # action -> first column that gave it a value
         action_values: dict[str, dict[str, Any]] | None = None
         failed: set[tuple[str, str]] | None = None  # (action, key) whose cell could not be encoded
+
+        for index, column, name, encode in self.simple:
+            value = values[index]
+            if value is None or value == "":
+                continue
+            try:
+                out = encode(value)
+            except ValueRejected as exc:
+                errors.append(value_finding(number, column, value, exc.rule, exc.reason))
+                continue
+            if out is not None:
+                fields[name] = out
 
         for index, column, steps in self.steps:
             value = values[index]
