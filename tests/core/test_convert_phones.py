@@ -108,7 +108,7 @@ def test_national_writing_uses_the_templates_country(region_number):
 @settings(max_examples=300)
 @given(
     code=st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
-    national=st.from_regex(r"\A[1-9][0-9]{4,13}\Z"),
+    national=st.integers(10**4, 10**14 - 1).map(str),
 )
 def test_fast_path_agrees_with_phonenumbers(code, national):
     digits = f"{code}{national}"

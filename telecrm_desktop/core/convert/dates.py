@@ -10,8 +10,8 @@ What is read:
   first part is always year-month-day; with order YMD a date ending in a 4-digit year is read
   day-month-year. Two-digit years follow Excel: 00-29 are 2000-2029, 30-99 are 1930-1999.
 - Month names ("5 Nov 2026", "Nov 5, 2026", "Thursday, 5th November 2026"), any order.
-- Optional time: "14:30", "14:30:15", "2:30 PM", "2 pm", optionally followed by Z, UTC, GMT
-  or an offset ("+05:30").
+- Optional time: "14:30", "14:30:15", "2:30 PM", "2 pm", optionally followed by Z, UTC, GMT,
+  IST (India, +05:30) or an offset ("+05:30", "GMT+4").
 Daylight saving (zoneinfo, fold=0): a wall-clock time that happens twice (clocks going back)
 is its first occurrence; one that never happens (clocks going forward) is read with the offset
 in force before the change, so 02:30 on a New York spring-forward night is 03:30 EDT.
@@ -48,7 +48,7 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _ZONE_AFTER_TIME = re.compile(
-    r"^\s*(z|utc|gmt)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?\s*$", re.IGNORECASE
+    r"^\s*(z|utc|gmt|ist)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?\s*$", re.IGNORECASE
 )
 _TOKENS = re.compile(r"[^\W\d_]+|\d+")
 _DATE_PUNCT = re.compile(r"^[\s,/.\-]*$")
@@ -113,6 +113,7 @@ def _make_time(hour: int, minute: int, second: int, meridiem: str | None) -> tup
     return hour, minute, second
 
 
+@functools.lru_cache(maxsize=256)
 def _offset(sign: str, hours: str, minutes: str | None) -> dt.timezone:
     delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
     if delta >= dt.timedelta(hours=24):
@@ -128,18 +129,25 @@ def _localise(naive: dt.datetime, tzinfo: dt.tzinfo) -> dt.datetime:
     return naive.replace(tzinfo=tzinfo, fold=0)
 
 
+@functools.lru_cache(maxsize=256)
+def _written_offset(offset: str) -> dt.tzinfo:
+    if offset.upper() in ("Z", "UTC", "GMT"):
+        return UTC
+    digits = offset[1:].replace(":", "")
+    return _offset(offset[0], digits[:2], digits[2:] or None)
+
+
 def _from_iso(match: re.Match[str], tzinfo: dt.tzinfo) -> dt.datetime:
     year, month, day, hour, minute, second, fraction, offset = match.groups()
+    zone_info = _written_offset(offset) if offset else tzinfo
+    try:  # the common, valid case in one call; the checks below only explain a failure
+        return dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                           int(second or 0), _milliseconds(fraction), zone_info)
+    except ValueError:
+        pass
     date = _make_date(int(year), int(month), int(day), None)
     h, m, s = _make_time(int(hour or 0), int(minute or 0), int(second or 0), None)
-    moment = dt.datetime(date.year, date.month, date.day, h, m, s, _milliseconds(fraction))
-    if offset:
-        upper = offset.upper()
-        if upper in ("Z", "UTC", "GMT"):
-            return moment.replace(tzinfo=UTC)
-        digits = offset[1:].replace(":", "")
-        return moment.replace(tzinfo=_offset(offset[0], digits[:2], digits[2:] or None))
-    return _localise(moment, tzinfo)
+    return dt.datetime(date.year, date.month, date.day, h, m, s, _milliseconds(fraction), zone_info)
 
 
 def _numeric_parts(parts: list[str], order: str) -> tuple[dt.date, str | None]:
@@ -216,7 +224,8 @@ def _from_text(text: str, tzinfo: dt.tzinfo, order: str) -> dt.datetime:
             if sign:
                 zone_info = _offset(sign, off_h, off_m)
             elif name:
-                zone_info = UTC
+                # IST is India's here (this tool's home), not Ireland's or Israel's.
+                zone_info = _offset("+", "05", "30") if name.lower() == "ist" else UTC
             date_text = text[: found.start()]
         else:
             date_text = text[: found.start()] + " " + text[found.end():]
