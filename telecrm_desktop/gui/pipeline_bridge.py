@@ -65,9 +65,9 @@ def check_view(result) -> CheckView:
 
 
 def convert_context(mapping):
-    from telecrm_desktop.core.convert import ConvertContext
+    from telecrm_desktop.core.pipeline import context_of
 
-    return ConvertContext(country=mapping.country, timezone=mapping.timezone, date_order=mapping.date_order)
+    return context_of(mapping)
 
 
 def check_one_row(session, row) -> RowCheck:

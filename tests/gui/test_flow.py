@@ -6,6 +6,7 @@ import csv
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from telecrm_desktop.gui import sandbox_link
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
@@ -65,11 +66,14 @@ def test_open_map_fix_send(window, qtbot, tmp_path):
     index = review.model.index(view_row_of(review, 5), 1 + HEADERS.index("Mobile No."))
     review.view.setCurrentIndex(index)
     review.view.edit(index)
-    editor = review.view.focusWidget()
-    editor.selectAll() if hasattr(editor, "selectAll") else None
+    editor = review.view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == "99999"
+    editor.selectAll()
     qtbot.keyClicks(editor, "9876500005")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert review.model.status_of(5) == READY  # checked again by the core at once
+    qtbot.waitUntil(lambda: bool(session.edits), timeout=2000)  # the view commits queued
+    assert session.edits == {5: {"Mobile No.": "9876500005"}}, window.message_bar.label.text()
+    assert review.model.status_of(5) == READY, review.model.checks[5]  # checked again by the core at once
     assert review.invalid_tile.value() == 1
     assert session.edits == {5: {"Mobile No.": "9876500005"}}
     assert sheet.read_text(encoding="utf-8").count("99999") == 2  # the file is untouched
