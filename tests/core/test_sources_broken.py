@@ -1,0 +1,229 @@
+"""Hostile and broken files: each gets one sentence naming the file, or a correct result."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+import xlwt
+
+from telecrm_desktop.core.sources import open_sheet, read_table
+from telecrm_desktop.core.sources import workbook_size
+from telecrm_desktop.core.table import SourceError
+
+
+def small_xlsx(path, rows=(("Name", "Phone"), ("Asha", 919876543210))):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path
+
+
+def read_all(path, **options):
+    source = open_sheet(path, **options)
+    table = read_table(source)
+    return table, list(table.rows())
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SourceError) as raised:
+        open_sheet(tmp_path / "nowhere.xlsx")
+    assert str(raised.value) == f"{tmp_path / 'nowhere.xlsx'} was not found."
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "empty.xlsx", "empty.xls", "empty.ods"])
+def test_zero_byte_files(tmp_path, name):
+    (tmp_path / name).write_bytes(b"")
+    with pytest.raises(SourceError, match=rf"^{name} is empty\.$"):
+        open_sheet(tmp_path / name)
+
+
+def test_folder_is_not_a_sheet(tmp_path):
+    with pytest.raises(SourceError, match="is a folder"):
+        open_sheet(tmp_path)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
+def test_truncated_xlsx(tmp_path, cut):
+    whole = small_xlsx(tmp_path / "whole.xlsx").read_bytes()
+    broken = tmp_path / "cut.xlsx"
+    broken.write_bytes(whole[: int(len(whole) * cut)])
+    with pytest.raises(SourceError, match=r"^cut.xlsx is damaged or not a complete Excel file"):
+        read_all(broken)
+
+
+def test_truncated_xls(tmp_path):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("S")
+    for i in range(200):
+        sheet.write(i, 0, f"Lead {i}")
+    book.save(str(tmp_path / "whole.xls"))
+    whole = (tmp_path / "whole.xls").read_bytes()
+    broken = tmp_path / "cut.xls"
+    broken.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(SourceError, match=r"^cut.xls is damaged"):
+        read_all(broken)
+
+
+def test_sheet_xml_that_is_garbage(tmp_path):
+    good = small_xlsx(tmp_path / "good.xlsx")
+    bad = tmp_path / "garbage.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = b"<worksheet><sheetData><row><c r='A1' t='s'><v>999</v></c><<<" + bytes(range(256))
+            target.writestr(item, data)
+    with pytest.raises(SourceError, match=r"^garbage.xlsx is damaged"):
+        read_all(bad)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(SourceError, match=r"^photos.xlsx is not a spreadsheet or CSV file\.$"):
+        open_sheet(path)
+
+
+@pytest.mark.parametrize("content", [
+    os.urandom(4096),
+    b"\x89PNG\r\n\x1a\n" + os.urandom(500),
+    b"%PDF-1.7\n" + os.urandom(500),
+    bytes(range(32)) * 100,
+])
+def test_binary_renamed_csv(tmp_path, content):
+    path = tmp_path / "leads.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=r"^leads.csv is not a spreadsheet or CSV file\.$"):
+        open_sheet(path)
+
+
+def test_password_protected_xlsx(tmp_path):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = small_xlsx(tmp_path / "plain.xlsx")
+    locked = tmp_path / "locked.xlsx"
+    with open(plain, "rb") as source, open(locked, "wb") as target:
+        OOXMLFile(source).encrypt("s3cret", target)
+    with pytest.raises(SourceError) as raised:
+        open_sheet(locked)
+    assert str(raised.value) == (
+        "locked.xlsx is protected by a password; open it in Excel, remove the password "
+        "(File > Info > Protect Workbook) and save it again."
+    )
+
+
+SPARSE_BOMB = """
+import sys
+from telecrm_desktop.core.sources import open_sheet, read_table
+from telecrm_desktop.core.table import SourceError
+try:
+    read_table(open_sheet(sys.argv[1]))
+except SourceError as error:
+    print(error)
+"""
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_two_far_apart_cells_are_refused_not_a_crash(tmp_path, declared):
+    """A1 and XFD1048576 would make calamine allocate 17 billion cells and abort the process."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Name"
+    book.active["XFD1048576"] = "far"
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    if not declared:  # a crafted file that lies about (here: omits) its dimension
+        _rewrite_sheet(path, lambda xml: xml.replace(b'<dimension ref="A1:XFD1048576" />', b""))
+    # in a child process, so that a regression aborts that process and not the test run
+    done = subprocess.run([sys.executable, "-c", SPARSE_BOMB, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == (
+        'Sheet "Sheet" of bomb.xlsx is too big to read (1,048,576 rows x 16,384 columns); '
+        "split it into files of at most 600,000 rows of 20 columns."
+    )
+
+
+def _rewrite_sheet(path, change):
+    data = {}
+    with zipfile.ZipFile(path) as archive:
+        for item in archive.infolist():
+            data[item.filename] = archive.read(item)
+    data["xl/worksheets/sheet1.xml"] = change(data["xl/worksheets/sheet1.xml"])
+    assert b"<dimension" not in data["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in data.items():
+            archive.writestr(name, content)
+
+
+def test_huge_uncompressed_sheet_is_refused(tmp_path, monkeypatch):
+    """A zip bomb: the limit is lowered so that a 3 MB sheet stands in for a 1 GB one."""
+    book = openpyxl.Workbook()
+    for i in range(6_000):
+        book.active.append([f"lead {i}", i, "x" * 300])
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    monkeypatch.setattr(workbook_size, "MAX_SHEET_XML_BYTES", 1_000_000)
+    monkeypatch.setattr("telecrm_desktop.core.sources.excel_source.MAX_SHEET_XML_BYTES", 1_000_000)
+    with pytest.raises(SourceError, match=r'^Sheet "Sheet" of bomb.xlsx is too big to read \(its size\)'):
+        read_all(path)
+
+
+def test_widest_and_tallest_sheets_read_correctly(tmp_path):
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Name"
+    book.active["XFD1"] = "Last"
+    book.active["A2"] = "Asha"
+    book.active["XFD2"] = "end"
+    book.save(tmp_path / "wide.xlsx")
+    table, rows = read_all(tmp_path / "wide.xlsx")
+    assert len(table.headers) == 16_384 and table.headers[-1] == "Last" and table.headers[1] == "Column B"
+    assert rows[0].values[-1] == "end"
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Phone"
+    book.active["A1048576"] = 9876543210
+    book.save(tmp_path / "tall.xlsx")
+    table, rows = read_all(tmp_path / "tall.xlsx")
+    assert [(r.number, r.values) for r in rows] == [(1_048_576, (9876543210.0,))]
+
+
+def test_header_only_csv_and_blank_only_csv(tmp_path):
+    (tmp_path / "header.csv").write_text("Name,Phone,\n", encoding="utf-8")
+    table, rows = read_all(tmp_path / "header.csv")
+    assert table.headers == ["Name", "Phone", "Column C"] and rows == []
+    (tmp_path / "blank.csv").write_text("\n\n  \n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"^blank.csv holds no rows"):
+        read_all(tmp_path / "blank.csv")
+
+
+def test_csv_that_disappears_before_reading(tmp_path):
+    path = tmp_path / "gone.csv"
+    path.write_text("Name\nA\n", encoding="utf-8")
+    source = open_sheet(path)
+    path.unlink()
+    with pytest.raises(SourceError, match=r"^gone.csv disappeared while it was being read"):
+        list(source.records())
+
+
+def test_csv_that_changes_while_being_read(tmp_path):
+    path = tmp_path / "live.csv"
+    path.write_text("Name,Phone\n" + "".join(f"L{i},{i}\n" for i in range(5000)), encoding="utf-8")
+    source = open_sheet(path)
+    records = source.records()
+    next(records)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("late,1\n")
+    with pytest.raises(SourceError, match=r"^live.csv changed while it was being read"):
+        list(records)
+
+
+def test_workbook_that_disappears_before_loading(tmp_path):
+    path = small_xlsx(tmp_path / "gone.xlsx")
+    source = open_sheet(path)
+    path.unlink()
+    with pytest.raises(SourceError, match=r"^gone.xlsx disappeared while it was being read"):
+        read_table(source)
