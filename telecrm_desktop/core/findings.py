@@ -16,6 +16,9 @@ class Finding:
     rule: str  # short stable code, e.g. "phone.invalid", "identifier.missing", "dropdown.new_option"
     message: str  # full sentence, e.g. 'Row 7, column "Mobile No.": "99999" is not a phone number ...'
     severity: Severity = "error"
+    # the value to use instead, when one is likely (e.g. the nearest dropdown option): the GUI
+    # offers it as a one-click fix for every row holding the same value in the same column
+    suggestion: str | None = None
 
     @property
     def is_error(self) -> bool:

@@ -87,3 +87,7 @@ def raw_server():
     yield make
     for server in servers:
         server.close()
+
+
+# The real Secret Service (gnome-keyring in a private D-Bus session) for the keyring tests.
+from tests.keyring_session import keyring_daemons, secret_service  # noqa: E402,F401
