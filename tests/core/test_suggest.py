@@ -1,0 +1,141 @@
+"""Suggested mappings for the sheets people really have: CRM exports and ad-platform lead forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from telecrm_desktop.core.mapping import Combined, mapping_to_dict, parse_mapping, suggest_mapping
+from telecrm_desktop.core.schema import FieldDef, Schema
+
+
+def targets(mapping) -> dict[str, str | None]:
+    """column -> first target path (None when ignored), for columns the suggestion decided on."""
+    return {c: (ts[0].path if ts else None) for c, ts in mapping.columns.items()}
+
+
+FACEBOOK = ["id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id",
+            "campaign_name", "form_id", "form_name", "is_organic", "platform", "what_is_your_budget?",
+            "when_do_you_plan_to_buy?", "full_name", "email", "phone_number", "city"]
+
+
+def test_facebook_lead_ads_export():
+    m = suggest_mapping(FACEBOOK, {"phone_number": ["p:+919876543210"], "email": ["a@b.com"]})
+    t = targets(m)
+    assert t["full_name"] == "fields.name"
+    assert t["phone_number"] == "fields.phone"
+    assert t["email"] == "fields.email"
+    assert t["city"] == "fields.city"
+    for column in ("id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id",
+                   "campaign_name", "form_id", "form_name", "is_organic", "platform"):
+        assert t[column] is None, column  # recognised bookkeeping, deliberately ignored
+    # the form's own questions go, each labelled, into the remarks
+    assert m.combined["fields.remarks"] == Combined(
+        ["what_is_your_budget?", "when_do_you_plan_to_buy?"], "\n", True)
+    assert "what_is_your_budget?" not in m.columns
+
+
+def test_google_ads_lead_form():
+    headers = ["Lead ID", "User Phone", "User Email", "Full Name", "Postal Code", "City", "Campaign ID", "GCLID"]
+    t = targets(suggest_mapping(headers))
+    assert t == {"Lead ID": None, "User Phone": "fields.phone", "User Email": "fields.email",
+                 "Full Name": "fields.name", "Postal Code": "fields.pincode", "City": "fields.city",
+                 "Campaign ID": None, "GCLID": None}
+
+
+def test_linkedin_lead_gen_form():
+    headers = ["First Name", "Last Name", "Email Address", "Phone Number", "Company Name", "Job Title",
+               "Country", "Lead ID"]
+    m = suggest_mapping(headers)
+    assert m.combined["fields.name"] == Combined(["First Name", "Last Name"])
+    assert targets(m) == {"Email Address": "fields.email", "Phone Number": "fields.phone",
+                          "Company Name": "fields.company_name", "Job Title": "fields.job_title",
+                          "Country": "fields.country", "Lead ID": None}
+
+
+@pytest.mark.parametrize("header, path", [
+    ("Mobile No.", "fields.phone"), ("Mobile Number", "fields.phone"), ("Contact Number", "fields.phone"),
+    ("Phone Number", "fields.phone"), ("WhatsApp Number", "fields.phone"), ("MOBILE", "fields.phone"),
+    ("E-mail ID", "fields.email"), ("Email Address", "fields.email"), ("email", "fields.email"),
+    ("Full Name", "fields.name"), ("Name", "fields.name"), ("Customer Name", "fields.name"),
+    ("City", "fields.city"), ("Notes", "fields.remarks"), ("Remarks", "fields.remarks"),
+    ("Lead Source", "fields.contact_source"), ("Source", "fields.contact_source"),
+    ("Lead Status", "fields.status"), ("Rating", "fields.rating"), ("Pin Code", "fields.pincode"),
+])
+def test_common_synonyms(header, path):
+    assert targets(suggest_mapping(["Sr No", header])) == {header: path}
+
+
+def test_unknown_columns_are_left_for_the_user():
+    m = suggest_mapping(["Mobile", "Flat preference", "Sr No"])
+    assert targets(m) == {"Mobile": "fields.phone"}
+
+
+def test_a_full_name_column_beats_first_and_last_name():
+    m = suggest_mapping(["First Name", "Last Name", "Full Name", "Phone"])
+    assert targets(m)["Full Name"] == "fields.name"
+    assert "fields.name" not in m.combined
+
+
+def test_only_one_column_feeds_the_phone():
+    t = targets(suggest_mapping(["Mobile No.", "WhatsApp Number"]))
+    assert t == {"Mobile No.": "fields.phone"}
+
+
+def test_samples_decide_what_a_contact_column_holds():
+    assert targets(suggest_mapping(["Contact"], {"Contact": ["asha@example.com", "ravi@example.in"]})) == {
+        "Contact": "fields.email"}
+    assert targets(suggest_mapping(["Contact"], {"Contact": ["98765 43210", "+91 91234 56789"]})) == {
+        "Contact": "fields.phone"}
+    assert targets(suggest_mapping(["Contact"], {"Contact": ["Asha", "Ravi"]})) == {}
+
+
+def test_samples_reveal_an_unnamed_phone_column():
+    samples = {"Col1": ["Asha", "Ravi"], "Col2": [9876543210, 919123456789.0, "09876 543210"]}
+    assert targets(suggest_mapping(["Col1", "Col2"], samples)) == {"Col2": "fields.phone"}
+
+
+def test_long_ids_are_not_mistaken_for_phones():
+    samples = {"Ref": ["120208000123456789", "120208000123456790"]}
+    assert targets(suggest_mapping(["Ref"], samples)) == {}
+
+
+def test_a_phone_named_column_of_emails_is_the_email():
+    m = suggest_mapping(["Mobile", "Phone"], {"Mobile": ["a@b.com", "c@d.com"], "Phone": ["9876543210"]})
+    assert targets(m) == {"Mobile": "fields.email", "Phone": "fields.phone"}
+
+
+def test_assignee_only_when_the_column_holds_emails():
+    assert targets(suggest_mapping(["Assigned To"], {"Assigned To": ["agent@firm.com"]})) == {
+        "Assigned To": "fields.assignee"}
+    assert targets(suggest_mapping(["Assigned To"], {"Assigned To": ["Priya"]})) == {}
+
+
+def test_samples_may_be_rows():
+    rows = [["Asha", "9876543210"], ["Ravi", "9123456789"]]
+    assert targets(suggest_mapping(["A", "B"], rows)) == {"B": "fields.phone"}
+
+
+def test_with_a_schema_only_the_workspace_fields_are_offered():
+    schema = Schema(identifier_field="email", fields={
+        "email": FieldDef("email", "email", is_identifier=True),
+        "phone": FieldDef("phone", "phone"),
+        "name": FieldDef("name", "text"),
+        "budget_inr": FieldDef("budget_inr", "money", display_name="Budget (INR)"),
+        "notes": FieldDef("notes", "text"),
+    })
+    m = suggest_mapping(["Email", "Mobile", "Budget (INR)", "City", "Remarks"], None, schema)
+    assert m.identifier == "email"
+    assert targets(m) == {"Email": "fields.email", "Mobile": "fields.phone", "Budget (INR)": "fields.budget_inr",
+                          "Remarks": "fields.notes"}  # no city field in this workspace
+
+
+def test_schema_api_names_match_in_any_case():
+    schema = Schema(fields={"phone": FieldDef("phone", "phone"), "Lead_Score": FieldDef("Lead_Score", "number")})
+    assert targets(suggest_mapping(["lead score", "PHONE"], None, schema)) == {
+        "lead score": "fields.Lead_Score", "PHONE": "fields.phone"}
+
+
+@pytest.mark.parametrize("headers", [FACEBOOK, ["First Name", "Last Name", "Notes", "Comments"], [], ["", " "]])
+def test_every_suggestion_is_a_valid_template(headers):
+    data = mapping_to_dict(suggest_mapping(headers))
+    assert mapping_to_dict(parse_mapping(data)) == data
