@@ -248,6 +248,8 @@ class RowPlan:
     def _constant(self, target: Target, value: Any, ctx: ConvertContext, rules: SchemaRules | None) -> Any:
         if value is None:
             return None
+        if isinstance(value, list) and target.is_field and target_type(target, self.schema) == "text":
+            target = Target(target.path, "tags")  # a list says what the (schema-less) type does not
         kind, _, _, encode, check = _step(target, ctx, rules)
         try:
             encoded = encode(value)
