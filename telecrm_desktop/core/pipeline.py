@@ -316,7 +316,7 @@ class RowPlan:
                 if check is not None:
                     problem = check(out)
                     if problem is not None:
-                        finding = value_finding(number, column, value, problem[0], problem[1], problem[2])
+                        finding = value_finding(number, column, value, *problem)
                         if problem[2] == "error":
                             errors.append(finding)
                             continue
@@ -357,7 +357,7 @@ class RowPlan:
             if check is not None:
                 problem = check(out)
                 if problem is not None:
-                    finding = value_finding(number, label, joined, problem[0], problem[1], problem[2])
+                    finding = value_finding(number, label, joined, *problem)
                     if problem[2] == "error":
                         errors.append(finding)
                         continue

@@ -25,11 +25,11 @@ def where(row: int, column: str | None) -> str:
 
 
 def value_finding(row: int, column: str | None, value: object, rule: str, reason: str,
-                  severity: str = "error") -> Finding:
+                  severity: str = "error", suggestion: str | None = None) -> Finding:
     """'Row 7, column "Mobile No.": "99999" is not a phone number: ...'."""
     text = shown(value)
     return Finding(row, column, text, rule, f'{where(row, column)}: "{text}" {_sentence(reason)}',
-                   severity)  # type: ignore[arg-type]
+                   severity, suggestion)  # type: ignore[arg-type]
 
 
 def row_finding(row: int, column: str | None, rule: str, sentence: str, value: str | None = None) -> Finding:

@@ -282,7 +282,7 @@ def test_with_a_schema_labels_are_checked(tmp_path):
     assert typo.status == "ready"  # a new dropdown option is a warning: nothing is lost
     [warning] = typo.warnings
     assert warning.rule == "dropdown.new_option" and warning.severity == "warning" and "Referral" in warning.message
-    assert typo.fields["source"] == "Refferal"
+    assert warning.suggestion == "Referral" and typo.fields["source"] == "Refferal"
 
 
 def test_the_schema_names_the_identifier(tmp_path):
