@@ -114,8 +114,10 @@ def build_schema(
         fields[api_name] = _field(api_name, spec, "field", warnings)
         if isinstance(spec.get("id"), str):
             ids[spec["id"].lower()] = api_name
+    listed = {name.casefold() for name in fields}
     for api_name, type_name in STANDARD_FIELDS.items():
-        fields.setdefault(api_name, FieldDef(api_name, type_name, api_name.capitalize()))
+        if api_name not in listed:
+            fields[api_name] = FieldDef(api_name, type_name, api_name.capitalize())
 
     identifier = _identifier(metadata.get("leadIdentifierFieldId"), fields, ids, warnings)
     fields = {name: _with_identifier(f, name == identifier) for name, f in fields.items()}
@@ -148,8 +150,7 @@ def build_schema(
         email = member.get("email")
         if not isinstance(email, str) or not email.strip():
             continue
-        status = str(member.get("status", "Active")).strip().casefold()
-        (active_members if status == "active" else inactive_members).append(email.strip().lower())
+        (active_members if _is_active(member) else inactive_members).append(email.strip().lower())
 
     name = metadata.get("name")
     return Schema(
@@ -159,8 +160,8 @@ def build_schema(
         actions=actions,
         active_statuses=tuple(active),
         archived_statuses=tuple(archived),
-        lost_reasons=_labels_of(pipeline.get("activeLeadLostReasons"), "reasonLabel"),
-        archived_lost_reasons=_labels_of(pipeline.get("archivedLeadLostReasons"), "reasonLabel"),
+        lost_reasons=_labels_of(pipeline.get("activeLeadLostReasons"), "reasonLabel", "label"),
+        archived_lost_reasons=_labels_of(pipeline.get("archivedLeadLostReasons"), "reasonLabel", "label"),
         active_members=tuple(dict.fromkeys(active_members)),
         inactive_members=tuple(m for m in dict.fromkeys(inactive_members) if m not in active_members),
         pulled_at=pulled_at or now_utc_text(),
@@ -169,12 +170,24 @@ def build_schema(
     )
 
 
+def _is_active(member: dict) -> bool:
+    """Documented: `"status": "Active"`; a boolean `isActive`/`active` is read too. No status: active."""
+    for key in ("isActive", "active"):
+        if isinstance(member.get(key), bool):
+            return member[key]
+    status = member.get("status")
+    return status is None or str(status).strip().casefold() == "active"
+
+
 def _identifier(value: object, fields: dict[str, FieldDef], ids: dict[str, str], warnings: list[str]) -> str:
     # leadIdentifierFieldId is documented as "phone" (an API name); a field id is accepted too.
     if isinstance(value, str) and value in fields:
         return value
     if isinstance(value, str) and _FIELD_ID.fullmatch(value) and value.lower() in ids:
         return ids[value.lower()]
+    same_letters = [name for name in fields if isinstance(value, str) and name.casefold() == value.casefold()]
+    if len(same_letters) == 1:
+        return same_letters[0]
     flagged = [name for name, f in fields.items() if f.is_identifier]
     if flagged:
         return flagged[0]
@@ -198,10 +211,10 @@ def _stage_labels(stages: list, key: str, label_key: str) -> list[str]:
     return labels
 
 
-def _labels_of(items: object, key: str) -> tuple[str, ...]:
+def _labels_of(items: object, key: str, fallback: str | None = None) -> tuple[str, ...]:
     labels = []
     for item in items if isinstance(items, list) else []:
-        label = item.get(key) if isinstance(item, dict) else item
+        label = (item.get(key) or (item.get(fallback) if fallback else None)) if isinstance(item, dict) else item
         if isinstance(label, str) and label and label not in labels:
             labels.append(label)
     return tuple(labels)

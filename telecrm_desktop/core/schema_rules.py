@@ -151,6 +151,15 @@ def check_mapping_against_schema(mapping, schema: Schema) -> list[SchemaProblem]
             if len(parts) == 3 and parts[1] != PAYMENT:
                 problems.extend(_action_target_problems(rules, path, parts[1], parts[2], source, constant))
     identifier = schema.identifier_field
+    declared = getattr(mapping, "identifier", None)
+    said = "identifier" in getattr(mapping, "explicit", {"identifier"})
+    if said and declared and identifier and declared != identifier:
+        problems.append(SchemaProblem(
+            f"fields.{declared}", "the template", "schema.identifier_differs",
+            f'The template names "{declared}" as the lead identifier, but the workspace matches '
+            f'leads on "{identifier}": "{identifier}" is used.',
+            identifier, "warning",
+        ))
     if identifier and identifier not in mapped_fields:
         problems.append(SchemaProblem(
             f"fields.{identifier}", "the template", "schema.identifier_unmapped",

@@ -104,6 +104,21 @@ def test_identifier_from_metadata_by_api_name_or_field_id():
     assert schema.inactive_members == ("agent@x.com",) and schema.active_members == ("b@x.com",)
 
 
+def test_loosely_shaped_answers_are_read():
+    fields = [{"apiName": "Email", "type": "EMAIL"}]
+    pipeline = {"leadStages": [{"activeStatuses": ["New", {"label": "Won"}], "archivedStatuses": [{"label": "Old"}]}],
+                "activeLeadLostReasons": [{"label": "Price"}, {"reasonLabel": "Timing"}]}
+    members = [{"email": "a@x.com", "isActive": False}, {"email": "b@x.com", "status": "ACTIVE"},
+               {"email": "c@x.com", "status": "Deactivated"}, {"name": "no e-mail"}]
+    schema = build_schema("c" * 24, {"leadIdentifierFieldId": "email"}, fields, [], pipeline, members)
+    assert schema.identifier_field == "Email" and schema.fields["Email"].is_identifier
+    assert schema.active_statuses == ("New", "Won") and schema.archived_statuses == ("Old",)
+    assert schema.lost_reasons == ("Price", "Timing")
+    assert schema.active_members == ("b@x.com",) and schema.inactive_members == ("a@x.com", "c@x.com")
+    unknown = build_schema("c" * 24, {"leadIdentifierFieldId": "mobile_no"}, fields, [], {}, [])
+    assert unknown.identifier_field == "phone" and '"mobile_no"' in unknown.warnings[0]
+
+
 def test_cache_round_trip_and_newest(client, sandbox, data_home):
     assert newest_schema(sandbox.enterprise_id) is None
     schema = pull_schema(client)

@@ -97,7 +97,16 @@ def test_warnings_backdating_type_and_identifier():
     assert "fields.city" not in problems  # a text field may hold e-mails
     assert problems["fields.phone"].rule == "schema.identifier_unmapped" and problems["fields.phone"].is_error
     ordered = check_mapping_against_schema(mapping, SCHEMA)
+    assert "fields.email" not in problems  # the template left the identifier at its default
     assert ordered[0].is_error and not ordered[-1].is_error
+
+
+def test_a_template_naming_another_identifier_is_told_the_workspace_one():
+    mapping = parse_mapping({"format": "telecrm-mapping/1", "identifier": "email",
+                             "columns": {"Mail": {"to": "fields.email"}, "Mobile": {"to": "fields.phone"}}})
+    [problem] = check_mapping_against_schema(mapping, SCHEMA)
+    assert problem.rule == "schema.identifier_differs" and problem.severity == "warning"
+    assert problem.suggestion == "phone" and 'matches leads on "phone"' in problem.message
 
 
 # -- values -------------------------------------------------------------------------------------

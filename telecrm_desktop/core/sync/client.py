@@ -211,6 +211,11 @@ class SyncClient:
                     "try again later"
                 )
             except httpx.HTTPError as exc:
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                    raise SyncError(
+                        f"the TLS certificate of {self.base_url} could not be verified: the connection "
+                        "is not safe for a token (a proxy or a wrong address?); nothing was sent"
+                    ) from None
                 failure = SyncError(
                     f"could not reach telecrm's Sync API at {self.base_url} ({type(exc).__name__}); "
                     "check the internet connection and --sync-url"
@@ -240,7 +245,7 @@ class SyncClient:
                 "Settings -> Website and API -> API token",
                 status_code=status, code=code,
             )
-        if status == 404:
+        if status == 404 or 300 <= status < 400:
             hint = "check the enterprise ID and --sync-url"
         elif status == 429:
             hint = "too many requests: wait a minute and try again"
