@@ -103,3 +103,33 @@ def test_any_cell_either_encodes_or_is_rejected_with_a_reason(value, type_name):
     except ValueRejected as rejected:
         assert rejected.rule and "." in rejected.rule
         assert rejected.reason and rejected.reason[0].islower() and not rejected.reason.endswith(".")
+
+
+def test_every_public_encoder_reads_an_empty_cell_as_none():
+    from telecrm_desktop.core import convert as cv
+
+    one_argument = [cv.encode_text, cv.encode_email, cv.encode_user, cv.encode_label, cv.encode_url,
+                    cv.encode_number, cv.encode_money, cv.encode_rating, cv.encode_tags,
+                    cv.encode_payment_amount, cv.encode_payment_currency, cv.encode_payment_status]
+    with_context = [cv.normalise_phone, cv.encode_date, cv.encode_created_on]
+    for empty in (None, "", "  "):
+        assert [encode(empty) for encode in one_argument] == [None] * len(one_argument)
+        assert [encode(empty, CTX) for encode in with_context] == [None] * len(with_context)
+
+
+@pytest.mark.parametrize("type_name", ["phone", "number", "money", "date", "rating", "email", "user", "website"])
+def test_huge_cells_are_rejected_quickly_not_parsed(type_name):
+    for value in ("1" * 1_000_000, "a@" + "b" * 1_000_000 + ".com", "12,5 " * 200_000):
+        with pytest.raises(ValueRejected) as caught:
+            encode_value(value, type_name, CTX)
+        assert len(caught.value.reason) < 200  # the value itself is never pasted into the reason
+
+
+def test_huge_numbers_from_cells_do_not_crash():
+    with pytest.raises(ValueRejected):
+        encode_value(10**1000, "phone", CTX)
+    with pytest.raises(ValueRejected):
+        encode_value(10**1000, "date", CTX)
+    with pytest.raises(ValueRejected):
+        encode_value(float("inf"), "date", CTX)
+    assert encode_value(10**30, "number", CTX) == 10**30

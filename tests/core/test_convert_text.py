@@ -128,6 +128,7 @@ def test_urls_get_a_scheme_when_missing(kind, value, url):
         ("ftp://files.example.com", "is not a web address: it starts with ftp://, not http:// or https://"),
         ("not a link", "is not a web address: it has a space in it"),
         ("foo", 'is not a web address: "foo" is not a site name such as example.com'),
+        ("jane@example.com", "is an e-mail address, not a web address"),
         ("https:///path", "is not a web address: it has no site name, as in https://example.com"),
     ],
 )

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 
 from .context import ConvertContext, ValueRejected, zone
@@ -32,6 +31,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 _MS = dt.timedelta(milliseconds=1)
 _EXCEL_ZERO = dt.datetime(1899, 12, 30)
 _SERIAL_RANGE = (20000, 80000)  # 1954-10-03 .. 2119-01-10
+_LONGEST = 80  # longer text is no date (and must not fill the parse cache)
 
 _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -50,6 +50,7 @@ _TIME = re.compile(
 _ZONE_AFTER_TIME = re.compile(
     r"^\s*(z|utc|gmt|ist)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?\s*$", re.IGNORECASE
 )
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 _TOKENS = re.compile(r"[^\W\d_]+|\d+")
 _DATE_PUNCT = re.compile(r"^[\s,/.\-]*$")
 
@@ -207,6 +208,8 @@ def _from_text(text: str, tzinfo: dt.tzinfo, order: str) -> dt.datetime:
             return _EPOCH + dt.timedelta(milliseconds=int(text))
         if len(text) != 8:
             raise _reject("is not a date: it is a plain number")
+    if text.endswith(")"):  # JavaScript's "... GMT+0530 (India Standard Time)"
+        text = _TRAILING_NOTE.sub("", text)
     found = _TIME.search(text)
     h = m = s = ms = 0
     zone_info = tzinfo
@@ -269,6 +272,8 @@ def parse_moment(value: object, ctx: ConvertContext) -> dt.datetime | None:
         text = trim(value)  # type: ignore[arg-type]
         if not text:
             return None
+        if len(text) > _LONGEST:
+            raise _reject(f"is not a date: it is {len(text)} characters long")
         result = _parse_text(text, ctx.timezone, ctx.date_order)
         if isinstance(result, ValueRejected):
             raise ValueRejected(result.rule, result.reason)
@@ -284,8 +289,8 @@ def parse_moment(value: object, ctx: ConvertContext) -> dt.datetime | None:
     if kind is bool:
         raise _reject("is not a date: it is TRUE or FALSE")
     if kind is int or kind is float:
-        if not math.isfinite(value):  # type: ignore[arg-type]
-            raise _reject("is not a date")
+        if not -1e15 < value < 1e15:  # type: ignore[operator]  (also NaN)
+            raise _reject("is not a date: the cell holds a number, not a date")
         return _from_serial(value, ctx)  # type: ignore[arg-type]
     if isinstance(value, dt.datetime):  # subclasses (pandas Timestamp and the like)
         return parse_moment(dt.datetime.fromisoformat(value.isoformat()), ctx)

@@ -36,6 +36,7 @@ _COMMA_GROUPED = re.compile(
 )
 _SHAPE = re.compile(r"^\.?\d(?:[\d.,' \u00a0\u202f\u2009\u2019]*\d)?\.?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d{1,3}$")
+_LONGEST = 60  # longer text is no number (and must not fill the parse cache)
 _SCALES = {"k": 1000, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
            "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
 _SCALE_WORD = re.compile(r"^(.*\d)\s*(k|thousand|lakhs?|lacs?|crores?|cr)\.?$", re.IGNORECASE)
@@ -153,6 +154,8 @@ def parse_decimal(
         text = trim(value)  # type: ignore[arg-type]
         if not text:
             return None
+        if len(text) > _LONGEST:
+            raise _not_a(what, rule, f"it is {len(text)} characters long")
         if comma_decimal:
             if text.isdigit() and text.isascii():
                 return Decimal(text)
@@ -217,7 +220,7 @@ def encode_number(value: object, ctx: ConvertContext | None = None) -> int | flo
         if value.is_integer():  # type: ignore[union-attr]
             return int(value)  # type: ignore[arg-type]
         return float(format(value, ".15g"))  # as Excel shows it: 0.1 + 0.2 is 0.3
-    if kind is str and value.isdigit() and value.isascii():  # type: ignore[union-attr]
+    if kind is str and value.isdigit() and value.isascii() and len(value) < 16:  # type: ignore[union-attr]
         return int(value)  # type: ignore[arg-type]
     number = parse_decimal(value, comma_decimal=writes_decimal_comma(ctx))
     return None if number is None else decimal_to_json(number)

@@ -112,6 +112,8 @@ _EMAIL_SPLIT = re.compile(r"[,;\s/|]+")
 
 def _email_problem(text: str) -> str | None:
     """Why `text` (trimmed, lower case) is not local@domain.tld, or None when it is."""
+    if len(text) > 254:  # RFC 5321's limit for a path
+        return f"it is {len(text)} characters long; an address has at most 254"
     if "@" not in text:
         return "it has no @"
     if text.count("@") > 1:
@@ -149,7 +151,7 @@ def normalise_email(value: object, rule: str = "email.invalid", what: str = "an 
     if not text:
         return None
     text = text.lower()
-    if _EMAIL_FAST.match(text):
+    if len(text) <= 254 and _EMAIL_FAST.match(text):
         return text
     if text.startswith("mailto:"):
         text = trim(_MAILTO.sub("", text))
@@ -186,6 +188,8 @@ def encode_url(value: object) -> str | None:
     text = trim(value) if type(value) is str else trim(cell_text(value))  # type: ignore[arg-type]
     if not text:
         return None
+    if len(text) > 2048:  # what browsers and servers reliably keep
+        raise ValueRejected("url.invalid", f"is not a web address: it is {len(text)} characters long")
     if any(c.isspace() for c in text):
         raise ValueRejected("url.invalid", "is not a web address: it has a space in it")
     match = _SCHEME.match(text)
@@ -203,12 +207,15 @@ def encode_url(value: object) -> str | None:
         rest = text
         url = "https://" + text
     host = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    if "@" in host:  # user:password@host
-        host = host.rsplit("@", 1)[1]
+    if "@" in host:
+        if not match:
+            raise ValueRejected("url.invalid", "is an e-mail address, not a web address")
+        host = host.rsplit("@", 1)[1]  # https://user@host
     if not host:
         raise ValueRejected("url.invalid", "is not a web address: it has no site name, as in https://example.com")
     if not _HOST.match(host):
+        shown = host if len(host) <= 40 else host[:40] + "…"
         raise ValueRejected(
-            "url.invalid", f'is not a web address: "{host}" is not a site name such as example.com'
+            "url.invalid", f'is not a web address: "{shown}" is not a site name such as example.com'
         )
     return url
