@@ -16,6 +16,7 @@ import json
 import re
 import ssl
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -133,6 +134,10 @@ def classify_error(exc: httpx.HTTPError) -> Answer:
     return Answer(NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
 
 
+class _MarkFailed(Exception):
+    """The journal could not record a request about to leave: it must not leave."""
+
+
 class AsyncApiClient:
     """Posts request bodies to one workspace's Async endpoint over reused HTTPS connections.
 
@@ -164,13 +169,35 @@ class AsyncApiClient:
             self._all.append(lane)
             self._lanes.put_nowait(lane)
 
-    async def post_lead(self, authorization: str, body: bytes) -> Answer:
-        """`authorization` is the full header value ("Bearer ..."); it is never logged or kept."""
+    async def post_lead(self, authorization: str, body: bytes, before_send: Callable[[], None] | None = None) -> Answer:
+        """POST one body. `authorization` is the full header value ("Bearer ..."); never logged or kept.
+
+        `before_send` runs right before the first byte of the request is written (after the
+        connection is ready): the engine commits its journal mark there, so "marked but never
+        written" lasts microseconds, and an error before that point is known to be harmless.
+        """
+        written = False
+
+        async def trace(name: str, info: dict) -> None:
+            nonlocal written
+            if name == "http11.send_request_headers.started" and not written:
+                try:
+                    before_send()
+                except Exception as exc:
+                    raise _MarkFailed() from exc
+                written = True
+
         lane = await self._lanes.get()  # the most recently used first: its connection is warm
         try:
-            response = await lane.post(self.url, content=body, headers={"Authorization": authorization})
+            response = await lane.post(self.url, content=body, headers={"Authorization": authorization},
+                                       extensions={"trace": trace} if before_send else None)
+        except _MarkFailed as exc:
+            return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc.__cause__})")
         except httpx.HTTPError as exc:
-            return classify_error(exc)
+            answer = classify_error(exc)
+            if before_send is not None and not written:  # failed before a byte left
+                return Answer(NOT_SENT, answer.detail)
+            return answer
         finally:
             self._lanes.put_nowait(lane)
         return classify_response(response)

@@ -284,9 +284,28 @@ class SendEngine:
             else:  # SERVER_ERROR, NOT_SENT, NO_ANSWER without actions: safe to send again
                 trouble(lead, answer)
 
-        async def send(token: _Token, lead: LeadToSend) -> None:
+        timing = {"journal": 0.0}
+
+        def flush(sending: list) -> None:
+            """Commit the answers so far, and `sending` marks; before any of those requests leaves."""
+            done = list(finished)
+            finished.clear()
+            started_at = time.perf_counter()
             try:
-                answer = await http.post_lead(token.authorization, lead.body)
+                journal.write_batch(self.run_id, self.enterprise_id, sending=sending, finished=done)
+            except BaseException:
+                finished[:0] = done
+                raise
+            finally:
+                timing["journal"] += time.perf_counter() - started_at
+
+        async def send(token: _Token, lead: LeadToSend) -> None:
+            # the "sending" mark is committed right before the first byte is written (see client)
+            def mark() -> None:
+                flush([(lead.seq, token.label, token.key, time.time())])
+
+            try:
+                answer = await http.post_lead(token.authorization, lead.body, before_send=mark)
             except Exception as exc:  # a bug must not lose the lead: treat it as "no answer"
                 answer = api.Answer(api.NO_ANSWER, f"unexpected error while sending ({type(exc).__name__})")
             token.in_flight -= 1
@@ -335,7 +354,6 @@ class SendEngine:
             ))
 
         stopped: str | None = None
-        journal_seconds = 0.0
         try:
             while True:
                 now = time.monotonic()
@@ -359,12 +377,8 @@ class SendEngine:
                                 state["in_flight"] += 1
                                 batch.append((token, lead))
                                 progress = True
-                # commit answers and the "sending" marks before any of these requests leaves
-                wall = time.time()
-                journal.write_batch(self.run_id, self.enterprise_id,
-                                    sending=[(lead.seq, t.label, t.key, wall) for t, lead in batch], finished=finished)
-                journal_seconds += time.time() - wall
-                finished.clear()
+                if finished and not batch:  # with a batch, the first request's mark commits them
+                    flush([])
                 for token, lead in batch:
                     state["requests"] += 1
                     recent.append(now)
@@ -388,8 +402,7 @@ class SendEngine:
             # stopping: answers of requests already on their way still count
             while tasks:
                 await asyncio.wait(set(tasks))
-            journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
-            finished.clear()
+            flush([])
         finally:
             self.control._attach(None)
             for task in tasks:
@@ -405,7 +418,7 @@ class SendEngine:
         return SendSummary(
             stopped=stopped, counts=counts, tokens_out=[t.label for t in tokens if t.out],
             requests=state["requests"], rate_limited=state["rate_limited"],
-            elapsed=time.monotonic() - started, uncertain_recovered=recovered, journal_seconds=journal_seconds,
+            elapsed=time.monotonic() - started, uncertain_recovered=recovered, journal_seconds=timing["journal"],
         )
 
     def _next_wake(self, tokens: list[_Token], retries: list, state: dict, now: float, have_lead: bool) -> float:
