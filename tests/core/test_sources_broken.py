@@ -227,3 +227,44 @@ def test_workbook_that_disappears_before_loading(tmp_path):
     path.unlink()
     with pytest.raises(SourceError, match=r"^gone.xlsx disappeared while it was being read"):
         read_table(source)
+
+
+def test_ods_with_a_repeated_cell_bomb(tmp_path):
+    """Two kilobytes that ask for 16,384 x 1,048,576 cells through repeat counts."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="S")
+    row = TableRow(numberrowsrepeated=1_048_576)
+    cell = TableCell(valuetype="string", numbercolumnsrepeated=16_384)
+    cell.addElement(P(text="x"))
+    row.addElement(cell)
+    table.addElement(row)
+    document.spreadsheet.addElement(table)
+    document.save(str(tmp_path / "bomb.ods"))
+    with pytest.raises(SourceError, match=r"^bomb.ods is too big to read \(17,179,869,184 cells\)"):
+        open_sheet(tmp_path / "bomb.ods")
+
+
+def test_ods_padded_with_empty_repeated_rows_reads_normally(tmp_path):
+    """LibreOffice pads sheets with a million empty repeated rows; those are not a bomb."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="S")
+    header = TableRow()
+    cell = TableCell(valuetype="string")
+    cell.addElement(P(text="Name"))
+    header.addElement(cell)
+    table.addElement(header)
+    padding = TableRow(numberrowsrepeated=1_048_575)
+    padding.addElement(TableCell(numbercolumnsrepeated=1024))
+    table.addElement(padding)
+    document.spreadsheet.addElement(table)
+    document.save(str(tmp_path / "padded.ods"))
+    table, rows = read_all(tmp_path / "padded.ods")
+    assert table.headers == ["Name"] and rows == []

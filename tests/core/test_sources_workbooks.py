@@ -166,3 +166,16 @@ def test_empty_sheet_says_so(tmp_path):
     path = write_xlsx(tmp_path / "blank.xlsx", {"Empty": {}, "Leads": {"A1": "Name"}})
     with pytest.raises(SourceError, match='Sheet "Empty" of blank.xlsx is empty'):
         read_table(open_sheet(path))
+
+
+def test_hidden_first_sheet_is_not_the_default(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Lookup"
+    book.active["A1"] = "code"
+    book.active.sheet_state = "hidden"
+    leads = book.create_sheet("Leads")
+    leads["A1"] = "Name"
+    book.save(tmp_path / "hidden.xlsx")
+    source = open_sheet(tmp_path / "hidden.xlsx")
+    assert source.sheet_names == ["Lookup", "Leads"] and source.sheet == "Leads"
+    assert open_sheet(tmp_path / "hidden.xlsx", sheet="Lookup").sheet == "Lookup"

@@ -32,6 +32,7 @@ class CsvSource:
         self.encoding = encoding or detect_encoding(sample)
         _check_codec(path, self.encoding)
         text = sample.decode(self.encoding, errors=FALLBACK_ERRORS) if _whole(sample, self._state) else _decode_head(sample, self.encoding)
+        self._has_nuls = "\x00" in text
         text = text.replace("\x00", "")
         default = "\t" if path.suffix.lower() == ".tsv" or _looks_tab_only(text) else ","
         self.delimiter = delimiter or detect_delimiter(text, default=default)
@@ -54,13 +55,19 @@ class CsvSource:
 
     def _parse(self, raw: BinaryIO) -> Iterator[Record]:
         text = io.TextIOWrapper(raw, encoding=self.encoding, errors=FALLBACK_ERRORS, newline="")
-        lines = _without_nuls(text)
-        reader = csv.reader(lines, delimiter=self.delimiter)
+        # NUL bytes (padding left by crashed writers) are dropped; the line filter costs a
+        # quarter of the reading time, so it only runs when the first megabyte shows NULs.
+        reader = csv.reader(_without_nuls(text) if self._has_nuls else text, delimiter=self.delimiter)
         number = 0
         try:
-            for number, cells in enumerate(reader, start=1):
+            for cells in reader:
+                number += 1
                 if number == 1 and cells and cells[0].startswith("\ufeff"):
                     cells[0] = cells[0][1:]  # a BOM left by a forced "utf-8"
+                yield Record(number, tuple(cells))
+                break
+            for cells in reader:
+                number += 1
                 yield Record(number, tuple(cells))
         except csv.Error as error:
             raise SourceError(_csv_problem(self.path, number + 1, error)) from None

@@ -18,7 +18,14 @@ import python_calamine
 
 from telecrm_desktop.core.sources.file_state import FileState
 from telecrm_desktop.core.sources.kind import damaged, password_protected
-from telecrm_desktop.core.sources.workbook_size import MAX_CELLS, MAX_SHEET_XML_BYTES, xlsx_sheet_extent
+from telecrm_desktop.core.sources.workbook_size import (
+    MAX_CELLS,
+    MAX_SHEET_XML_BYTES,
+    SheetExtent,
+    ods_cells,
+    ods_content_bytes,
+    xlsx_sheet_extent,
+)
 from telecrm_desktop.core.table import Record, SourceError
 
 
@@ -32,17 +39,20 @@ class WorkbookSource:
         self.path = path
         self.kind = kind
         self._state = FileState.of(path)
+        if kind == "ods":
+            _refuse_oversized_ods(path)  # calamine reads every sheet of an .ods when opening it
         self._workbook = _open_workbook(path)
-        self.sheet_names = _visible_first(self._workbook)
+        self.sheet_names, visible = _worksheet_names(self._workbook)
         if not self.sheet_names:
             raise SourceError(f"{path.name} has no sheets.")
         if sheet is None:
-            sheet = self.sheet_names[0]
+            sheet = (visible or self.sheet_names)[0]
         elif sheet not in self.sheet_names:
             listed = ", ".join(f'"{name}"' for name in self.sheet_names)
             raise SourceError(f'{path.name} has no sheet called "{sheet}"; its sheets are {listed}.')
         self.sheet = sheet
         self._loaded: python_calamine.CalamineSheet | None = None
+        self._extent: SheetExtent | None = None
         self._rows_done = 0
         self._rows_total: int | None = None
 
@@ -51,7 +61,8 @@ class WorkbookSource:
         if self._loaded is None:
             self._state.check_unchanged(self.path)
             if self.kind == "xlsx":
-                _refuse_oversized(self.path, self.sheet)
+                self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
+                _refuse_oversized_xlsx(self.path, self.sheet, self._extent)
             try:
                 self._loaded = self._workbook.get_sheet_by_name(self.sheet)
             except python_calamine.PasswordError:
@@ -92,9 +103,9 @@ class WorkbookSource:
             end = self._loaded.end
             return end[0] + 1 if end else 0
         if self.kind == "xlsx":
-            extent = xlsx_sheet_extent(self.path, self.sheet)
-            if extent and extent.rows:
-                return extent.rows
+            self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
+            if self._extent and self._extent.rows:
+                return self._extent.rows
         return None
 
     def progress(self) -> float | None:
@@ -118,24 +129,37 @@ def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise
 
 
-def _visible_first(workbook: python_calamine.CalamineWorkbook) -> list[str]:
-    """Every worksheet name in workbook order (chart sheets have no cells to read)."""
-    names = []
+def _worksheet_names(workbook: python_calamine.CalamineWorkbook) -> tuple[list[str], list[str]]:
+    """Every worksheet name in workbook order, and the visible ones (the default is the first of those).
+
+    Chart sheets and macro modules hold no cells, so they are not offered.
+    """
+    names, visible = [], []
     for meta in workbook.sheets_metadata:
         if meta.typ in (python_calamine.SheetTypeEnum.ChartSheet, python_calamine.SheetTypeEnum.Vba):
             continue
         names.append(meta.name)
-    return names or list(workbook.sheet_names)
+        if meta.visible == python_calamine.SheetVisibleEnum.Visible:
+            visible.append(meta.name)
+    if not names:
+        names = list(workbook.sheet_names)
+    return names, visible
 
 
-def _refuse_oversized(path: Path, sheet: str) -> None:
-    extent = xlsx_sheet_extent(path, sheet)
-    if extent is None:
-        return
-    if extent.xml_bytes > MAX_SHEET_XML_BYTES or extent.cells > MAX_CELLS:
+def _refuse_oversized_xlsx(path: Path, sheet: str, extent: SheetExtent | None) -> None:
+    if extent and (extent.xml_bytes > MAX_SHEET_XML_BYTES or extent.cells > MAX_CELLS):
         size = f"{extent.rows:,} rows x {extent.columns:,} columns" if extent.rows else "its size"
         raise SourceError(
             f'Sheet "{sheet}" of {path.name} is too big to read ({size}); '
+            f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."
+        )
+
+
+def _refuse_oversized_ods(path: Path) -> None:
+    cells = ods_cells(path)
+    if (cells is not None and cells > MAX_CELLS) or ods_content_bytes(path) > MAX_SHEET_XML_BYTES:
+        raise SourceError(
+            f"{path.name} is too big to read ({f'{cells:,} cells' if cells else 'its size'}); "
             f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."
         )
 
@@ -146,4 +170,6 @@ def _read_problem(path: Path, error: BaseException) -> SourceError:
     text = str(error).lower()
     if "password" in text or "encrypt" in text:
         return password_protected(path)
+    if "cell limit" in text:
+        return SourceError(f"{path.name} is too big to read; split it into smaller files.")
     return damaged(path)

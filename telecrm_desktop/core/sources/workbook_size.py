@@ -124,3 +124,45 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         return part if part in archive.namelist() else None
     return None
+
+
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/>|>(.*?)</table:table-row>)", re.DOTALL)
+_ODS_VALUE_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?office:value-type[^>]*)>")
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def ods_cells(path: Path) -> int | None:
+    """Cells holding a value in an .ods once its "repeated" rows and cells are spelled out.
+
+    ODS compresses a block of equal cells into one element with a repeat count; calamine
+    spells those out (up to 100 million cells, then it gives up), so a 2 kB file can ask for
+    gigabytes. Empty repeated cells (LibreOffice pads every sheet with them) are not counted.
+    Returns None when content.xml is too big to scan cheaply (then its size alone is judged).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("content.xml")
+            if info.file_size > _ALWAYS_SCAN_BYTES:
+                return None
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        return None
+    total = 0
+    for attributes, _, body in _ODS_ROW.findall(xml):
+        repeated = _ROWS_REPEATED.search(attributes)
+        row_count = int(repeated.group(1)) if repeated else 1
+        cells = 0
+        for cell_attributes in _ODS_VALUE_CELL.findall(body or b""):
+            columns = _COLUMNS_REPEATED.search(cell_attributes)
+            cells += int(columns.group(1)) if columns else 1
+        total += row_count * cells
+    return total
+
+
+def ods_content_bytes(path: Path) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.getinfo("content.xml").file_size
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return 0
