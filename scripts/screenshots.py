@@ -28,8 +28,9 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from telecrm_desktop.gui.app import make_application
-    from telecrm_desktop.gui.flow_driver import FlowDriver
-    from telecrm_desktop.gui.main_window import MainWindow
+    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
+    from telecrm_desktop.gui.main_window import SEND, MainWindow
     from telecrm_desktop.gui.open_screen import sample_sheet_path
     from telecrm_desktop.gui.sandbox_link import stop_sandbox
 
@@ -51,22 +52,28 @@ def main(argv=None) -> int:
         print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
     shot("1-workspace")
-    names = {"open": "2-open", "map": "3-map", "review": "4-review", "send": "5-send", "results": "6-results"}
+    names = {"open": "2-open", "map": "3-map", "review": "4-review", "results": "6-results"}
 
     def on_step(step: str) -> None:
         if step == "review":
-            review = window.review_screen
-            review.select_next_problem()  # show a highlighted cell and its reason
+            window.review_screen.select_next_problem()  # show a highlighted cell and its reason
         if step in names:
             shot(names[step])
 
+    # a slower sandbox so that the send screen is caught mid-run
+    sandbox_link.SANDBOX_RATE_PER_WINDOW, sandbox_link.SANDBOX_WINDOW = 4, 2.0
     driver = FlowDriver(window, timeout=60, on_step=on_step)
     try:
         driver.use_sandbox()
         driver.open_file(sample_sheet_path())
         driver.accept_mapping()
         driver.review()
-        driver.send()
+        window.go_to(SEND)
+        send = window.send_screen
+        send.start()
+        wait_until(lambda: (send.queued_tile.value() or 0) >= 12 or not send.is_running(), 60, "a part of the send")
+        shot("5-send")
+        wait_until(lambda: not send.is_running(), 120, "the send to end")
         driver.results()
     finally:
         window.close()

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate
+from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.mapping_model import STATUS, TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
-from telecrm_desktop.gui.widgets import Screen, page_header
+from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,7 @@ class MapScreen(Screen):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
+        compact_table(self.view, row_numbers=False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -162,7 +161,7 @@ class MapScreen(Screen):
             self._stale = False
             self.model.set_sheet(sheet.table.headers, self._samples())
             self._update_context()
-            fitting = matching_template(sheet.table.headers)
+            fitting = matching_template(sheet.table.headers, sheet.path)
             if fitting is not None:
                 path, data = fitting
                 self._use_template(data, f"Saved template “{data.get('name') or path.stem}” fits this file "
@@ -215,6 +214,7 @@ class MapScreen(Screen):
         self.model.set_context(ConvertContext(country=ws.country, timezone=ws.timezone, date_order=order),
                                self.session.schema)
         self.target_delegate.schema = self.session.schema
+        self.model.labels = {path: label for label, path in target_choices(self.session.schema) if path}
 
     # ----- template editing -----
     def full_template(self) -> dict:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 from telecrm_desktop.gui.session import LoadedSheet
 from telecrm_desktop.gui.settings import recent_files, remember_recent_file
-from telecrm_desktop.gui.widgets import Screen, page_header
+from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import SheetReadWorker, start_worker
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -145,9 +145,7 @@ class OpenScreen(Screen):
         self.preview_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_view.horizontalHeader().setDefaultSectionSize(140)
-        self.preview_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.preview_view.verticalHeader().setDefaultSectionSize(self.preview_view.fontMetrics().height() + 8)
-        self.preview_view.setWordWrap(False)
+        compact_table(self.preview_view)
         self.preview_view.clicked.connect(self._preview_clicked)
         self.preview_view.setAccessibleName("Sheet preview")
         fp.addWidget(self.preview_view, 1)

@@ -164,10 +164,24 @@ class SendJob:
 
                 tune_for_sandbox(settings)
             total = journal.count_to_send(run_id, resend_uncertain=resend_uncertain)
+            unchanged = journal.lead_counts(run_id).get("unchanged", 0)
         except BaseException:
             journal.close()
             raise
-        return cls(journal, run_id, dest, settings, total, session)
+        job = cls(journal, run_id, dest, settings, total, session)
+        job.unchanged = unchanged
+        return job
+
+    unchanged = 0
+
+    def pace_text(self) -> str:
+        from telecrm_desktop.core.send.pacing import run_limit
+
+        s = self.settings
+        per_token = run_limit(s.rate_per_hour, s.share)
+        if s.window == 3600.0:
+            return f"each at most {per_token:,} requests an hour ({s.share:.0%} of {s.rate_per_hour:,})"
+        return f"each at most {per_token:,} requests per {s.window:g} s"
 
     def token_names(self) -> list[tuple[str, str]]:
         return [(t.label, t.masked) for t in self.dest.tokens]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from telecrm_desktop.gui import pipeline_bridge
 from telecrm_desktop.gui.models.results_model import ResultsModel, RunsModel
-from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import HistoryWorker, start_worker
 
 FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
@@ -87,10 +87,9 @@ class ResultsScreen(Screen):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName("Outcome of every row")
-        self.view.verticalHeader().hide()
+        compact_table(self.view, row_numbers=False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
         for col, width in ((0, 60), (1, 160), (2, 100), (3, 420)):
             self.view.setColumnWidth(col, width)
@@ -105,7 +104,7 @@ class ResultsScreen(Screen):
         self.runs_view = QTableView()
         self.runs_view.setModel(self.runs_model)
         self.runs_view.setAccessibleName("Past runs")
-        self.runs_view.verticalHeader().hide()
+        compact_table(self.runs_view, row_numbers=False)
         self.runs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.runs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.runs_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

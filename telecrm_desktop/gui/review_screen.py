@@ -18,7 +18,7 @@ from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
     ReviewModel,
 )
-from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import CheckWorker, start_worker
 
 RECHECK_DELAY_MS = 700  # after an edit, wait for a pause in typing before checking everything again
@@ -84,11 +84,8 @@ class ReviewScreen(Screen):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.setWordWrap(False)
         # fixed row heights and column widths: the view never measures 100,000 rows
-        vh = self.view.verticalHeader()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        compact_table(self.view)
         self.view.horizontalHeader().setDefaultSectionSize(150)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
@@ -162,6 +159,8 @@ class ReviewScreen(Screen):
         if self._stale:
             self._stale = False
             self.model.set_sheet(sheet.table.headers, sheet.rows, self.session.edits, self.session.excluded)
+            used = set(self.session.mapping.mapped_columns())
+            self.model.ignored = {h for h in sheet.table.headers if h not in used}
             self.result = None
             self.json_view.clear()
             self.problem_list.clear()

@@ -95,6 +95,7 @@ class SendScreen(Screen):
         tbox.addWidget(QLabel("<b>Tokens</b>"))
         self.token_list = QListWidget()
         self.token_list.setAccessibleName("Token states")
+        self.token_list.setMaximumHeight(150)
         tbox.addWidget(self.token_list)
         lower.addWidget(tokens_card, 1)
         events_card = QFrame()
@@ -104,9 +105,11 @@ class SendScreen(Screen):
         self.event_list = QListWidget()
         self.event_list.setWordWrap(True)
         self.event_list.setAccessibleName("Events")
+        self.event_list.setMaximumHeight(150)
         ebox.addWidget(self.event_list)
         lower.addWidget(events_card, 2)
-        layout.addLayout(lower, 1)
+        layout.addLayout(lower)
+        layout.addStretch(1)
         self._set_running(False)
 
     # ----- starting -----
@@ -163,14 +166,18 @@ class SendScreen(Screen):
         self.footer_changed.emit()
 
     # ----- worker signals -----
-    def _prepared(self, run_id, total: int, tokens: list) -> None:
+    def _prepared(self, run_id, total: int, tokens: list, unchanged: int, pace: str) -> None:
         self.session.run_id = run_id
+        self.unchanged_tile.set_value(unchanged)
+        self._event(f"Run {run_id}: {total:,} leads to send with {len(tokens)} token"
+                    f"{'s' if len(tokens) != 1 else ''}, {pace}."
+                    + (f" {unchanged:,} unchanged since an earlier run are skipped." if unchanged else ""))
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
         self.pending_tile.set_value(total)
         self.token_list.clear()
         for label, masked in tokens:
-            self.token_list.addItem(f"{label}  {masked}  ·  sending")
+            self.token_list.addItem(f"{label}  {masked}  ·  waiting")
         self._token_labels = [(label, masked) for label, masked in tokens]
         self.plan_label.setText(f"Run {run_id}: sending {total:,} leads to {self._workspace_text()}.")
         self.session.run_changed.emit()

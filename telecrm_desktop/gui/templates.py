@@ -24,11 +24,20 @@ def library_path(name: str) -> Path:
     return templates_dir() / f"{slug}.json"
 
 
-def matching_template(headers: list[str]) -> tuple[Path, dict] | None:
-    """The saved template whose mapped columns are all in `headers`, preferring the most columns."""
+def beside(sheet: Path) -> Path:
+    """`Expo.xlsx` -> `Expo.mapping.json` in the same folder: a template kept with its sheet."""
+    return sheet.with_name(sheet.stem + ".mapping.json")
+
+
+def matching_template(headers: list[str], sheet: Path | None = None) -> tuple[Path, dict] | None:
+    """A template that fits `headers` (every column it maps is present): the one kept beside the
+    sheet first, else the saved one mapping the most columns."""
     present = set(headers)
     best: tuple[int, Path, dict] | None = None
-    for path in sorted(templates_dir().glob("*.json")):
+    candidates = sorted(templates_dir().glob("*.json"))
+    if sheet is not None and beside(sheet).is_file():
+        candidates.insert(0, beside(sheet))
+    for path in candidates:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -37,6 +46,9 @@ def matching_template(headers: list[str]) -> tuple[Path, dict] | None:
         columns = set((data.get("columns") or {}).keys())
         for spec in (data.get("combined") or {}).values():
             columns.update(spec.get("columns") or [])
-        if columns and columns <= present and (best is None or len(columns) > best[0]):
-            best = (len(columns), path, data)
+        if columns and columns <= present:
+            if sheet is not None and path == beside(sheet):
+                return path, data
+            if best is None or len(columns) > best[0]:
+                best = (len(columns), path, data)
     return (best[1], best[2]) if best else None

@@ -129,3 +129,17 @@ class CounterTile(QFrame):
     def value(self) -> int | None:
         text = self.number.text().replace(",", "")
         return int(text) if text.isdigit() else None
+
+
+def compact_table(view, *, row_numbers: bool = True) -> None:
+    """One text line per row at a fixed height: tidy, and the view never measures every row."""
+    from PySide6.QtWidgets import QHeaderView
+
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header = view.verticalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header.setVisible(row_numbers)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

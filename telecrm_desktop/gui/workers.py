@@ -164,7 +164,8 @@ class SendWorker(Worker):
     The engine already spaces its progress callbacks out; they are passed on as signals as they come.
     """
 
-    prepared = Signal(object, int, list)  # run id, leads to send, [(token label, masked)]
+    # run id, leads to send, [(token label, masked)], leads skipped as unchanged, pacing in words
+    prepared = Signal(object, int, list, int, str)
     event = Signal(str)
 
     def __init__(self, session, *, resend_uncertain=False, send_all=False, run_id=None):
@@ -188,7 +189,7 @@ class SendWorker(Worker):
             resend_uncertain=self.resend_uncertain, on_event=self.event.emit,
         )
         try:
-            self.prepared.emit(job.run_id, job.total, job.token_names())
+            self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
             summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)

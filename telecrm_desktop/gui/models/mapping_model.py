@@ -39,6 +39,7 @@ class MappingModel(QAbstractTableModel):
         self.schema = None
         self.context = None  # core ConvertContext for judging samples
         self._status_cache: dict[str, tuple[str, str]] = {}
+        self.labels: dict[str, str] = {}  # path -> "Display name  ·  path" from the target list
 
     # ----- loading -----
     def set_sheet(self, headers: list[str], samples: dict[str, list]) -> None:
@@ -203,7 +204,7 @@ class MappingModel(QAbstractTableModel):
             if col == TARGET:
                 paths = self.target_paths(row)
                 if paths:
-                    return ", ".join(paths)
+                    return ", ".join(self.labels.get(p, p) for p in paths)
                 combined = self.combined_target(column)
                 return f"joined into {combined}" if combined else "Ignore this column"
             if col == TYPE:

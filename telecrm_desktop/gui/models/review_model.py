@@ -72,6 +72,7 @@ class ReviewModel(QAbstractTableModel):
         self._visible: list[int] | None = None  # positions into rows; None = all
         self.mode = SHOW_ALL
         self._column_of: dict[str, int] = {}
+        self.ignored: set[str] = set()  # columns the mapping does not send: shown muted
 
     # ----- loading -----
     def set_sheet(self, headers: list[str], rows: list, edits: dict, excluded: set) -> None:
@@ -192,12 +193,19 @@ class ReviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers) + 1
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and section > 0 and self.headers[section - 1] in self.ignored:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "This column is not sent (ignored on the Map step)."
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return style.muted_colour()
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return "Status" if section == 0 else self.headers[section - 1]
         if 0 <= section < self.rowCount():
-            return str(self.row_at(section).number)
+            number = self.row_at(section).number
+            mark = {INVALID: " ✕", WARNING: " ⚠", EXCLUDED: " –"}.get(self.status_of(number), "")
+            return f"{number}{mark}"
         return None
 
     def flags(self, index):
@@ -229,6 +237,8 @@ class ReviewModel(QAbstractTableModel):
         header = self.headers[col - 1]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return cell_text(self.value_of(row, col - 1))
+        if role == Qt.ItemDataRole.ForegroundRole and header in self.ignored:
+            return style.muted_colour()
         if role == Qt.ItemDataRole.BackgroundRole:
             if number in self.excluded:
                 return style.EXCLUDED_WASH
