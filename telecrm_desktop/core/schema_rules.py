@@ -64,20 +64,28 @@ def nearest_name(name: str, names, aliases: dict[str, str] | None = None, *, cut
     if name in names:
         return name
     folded = name.casefold()
+    same_letters = {c for c in names if c.casefold() == folded}
+    if same_letters:
+        return same_letters.pop() if len(same_letters) == 1 else None  # "city" and "City": ask
+    loose_keys: dict[str, str | None] = {}
     for candidate in names:
-        if candidate.casefold() == folded:
-            return candidate
-    loose_keys: dict[str, str] = {}
-    for candidate in names:
-        loose_keys.setdefault(_loose(candidate), candidate)
+        _add_key(loose_keys, _loose(candidate), candidate)
     for alias, candidate in (aliases or {}).items():
-        loose_keys.setdefault(_loose(alias), candidate)
+        _add_key(loose_keys, _loose(alias), candidate)
     key = _loose(name)
     if key in loose_keys:
         return loose_keys[key]
     if not key:
         return None
     return _closest(key, loose_keys, cutoff)
+
+
+def _add_key(keyed: dict[str, str | None], key: str, candidate: str) -> None:
+    """Two names with one loose spelling make that spelling ambiguous (None)."""
+    if key in keyed and keyed[key] != candidate:
+        keyed[key] = None
+    else:
+        keyed[key] = candidate
 
 
 def nearest_option(value: str, options) -> str | None:
@@ -97,7 +105,7 @@ def nearest_option(value: str, options) -> str | None:
         starting = {o for o in options if _loose(o).startswith(key) or (len(_loose(o)) >= 3 and key.startswith(_loose(o)))}
         if len(starting) == 1:
             return starting.pop()
-    return _closest(key, {_loose(o): o for o in options}, 0.6) if key else None
+    return _closest(key, {_loose(o): o for o in options}, 0.7) if key else None
 
 
 def _listing(names, limit: int = 12) -> str:
