@@ -156,8 +156,10 @@ class SandboxServer:
             task.cancel()
 
     async def _shutdown(self) -> None:
+        tasks = [*self._tasks, self._worker]
         await self._close_listener_and_connections()
         self._worker.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- run-time controls (any thread) ---------------------------------------------------
     def set_faults(self, **changes) -> None:

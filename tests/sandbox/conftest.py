@@ -47,6 +47,13 @@ class Talk:
         return self.sandbox.state
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_http():
+    yield
+    if _shared_http is not None:
+        _shared_http.close()
+
+
 @pytest.fixture
 def sandbox():
     with SandboxServer(rate_limit=50, window_seconds=2.0) as server:

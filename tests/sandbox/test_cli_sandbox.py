@@ -53,6 +53,8 @@ def test_prints_url_enterprise_and_tokens_then_serves_until_ctrl_c():
     finally:
         process.kill()
         process.wait()
+        process.stdout.close()
+        process.stderr.close()
 
 
 def test_a_port_in_use_is_a_usage_error_naming_the_port(capsys):
