@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from zoneinfo import ZoneInfo
 
 from .context import ConvertContext, ValueRejected, zone
 from .text import cell_text, trim
@@ -303,12 +304,53 @@ def parse_moment(value: object, ctx: ConvertContext) -> dt.datetime | None:
     raise _reject("is not a date")
 
 
+# Offsets of whole local hours, per zone: ZoneInfo lookups cost microseconds, and a sheet's
+# timestamps fall in few hours. None marks an hour in which the offset changes (DST).
+_HOUR_OFFSETS: dict[tuple[dt.tzinfo, int], int | None] = {}
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _hour_offset_ms(tzinfo: dt.tzinfo, moment: dt.datetime) -> int | None:
+    key = (tzinfo, moment.toordinal() * 24 + moment.hour)
+    try:
+        return _HOUR_OFFSETS[key]
+    except KeyError:
+        pass
+    start = dt.datetime(moment.year, moment.month, moment.day, moment.hour, tzinfo=tzinfo)
+    end = start.replace(minute=59, second=59, microsecond=999_999)
+    offsets = {edge.replace(fold=fold).utcoffset() for edge in (start, end) for fold in (0, 1)}
+    offset = offsets.pop() // _MS if len(offsets) == 1 else None
+    if len(_HOUR_OFFSETS) > 100_000:
+        _HOUR_OFFSETS.clear()
+    _HOUR_OFFSETS[key] = offset
+    return offset
+
+
+def _wall_ms(moment: dt.datetime) -> int:
+    days = moment.toordinal() - _EPOCH_DAY
+    seconds = (moment.hour * 60 + moment.minute) * 60 + moment.second
+    return (days * 86_400 + seconds) * 1000 + moment.microsecond // 1000
+
+
 def epoch_ms(moment: dt.datetime) -> int:
+    """Milliseconds since 1970 UTC of an aware moment (or of a naive one read in `zone`)."""
+    tzinfo = moment.tzinfo
+    if type(tzinfo) is ZoneInfo and not moment.fold:
+        offset = _hour_offset_ms(tzinfo, moment)
+        if offset is not None:
+            return _wall_ms(moment) - offset
     return (moment - _EPOCH) // _MS
 
 
 def encode_date(value: object, ctx: ConvertContext) -> int | None:
     """Date fields: epoch milliseconds."""
+    if type(value) is dt.datetime and value.tzinfo is None:  # Excel date cells: the hot path
+        naive = _round_ms(value)
+        offset = _hour_offset_ms(ctx.zone, naive)
+        if offset is not None:
+            since = naive - _NAIVE_EPOCH
+            return (since.days * 86_400 + since.seconds) * 1000 + since.microseconds // 1000 - offset
     moment = parse_moment(value, ctx)
     return None if moment is None else epoch_ms(moment)
 
