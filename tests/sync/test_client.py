@@ -145,3 +145,19 @@ def test_nothing_listening(sync_token):
     with SyncClient(f"http://127.0.0.1:{port}", "a" * 24, sync_token, retries=0) as client:
         with pytest.raises(SyncError, match=r"could not reach telecrm's Sync API at http://127.0.0.1:\d+ \(ConnectError\)"):
             client.metadata()
+
+
+def test_a_server_ignoring_paging_is_read_once(raw_server, sync_token):
+    everyone = {"data": [{"email": f"m{n}@x.com", "status": "Active"} for n in range(12)]}
+    server = raw_server([http_reply(200, json.dumps(everyone).encode())])
+    with SyncClient(server.url, "a" * 24, sync_token) as client:
+        assert len(client.team_members()) == 12
+    assert server.requests == 1
+
+
+def test_a_server_ignoring_skip_is_not_read_forever(raw_server, sync_token):
+    first_ten = {"data": [{"email": f"m{n}@x.com"} for n in range(10)]}
+    server = raw_server([http_reply(200, json.dumps(first_ten).encode())])
+    with SyncClient(server.url, "a" * 24, sync_token) as client:
+        assert len(client.team_members()) == 10
+    assert server.requests == 2

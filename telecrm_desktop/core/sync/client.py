@@ -164,9 +164,15 @@ class SyncClient:
     def _all_pages(self, method: str, path: str, limit: int, body: dict | None = None) -> list[dict]:
         items: list[dict] = []
         skip = 0
+        previous: list[dict] | None = None
         for _ in range(_MAX_PAGES):
             answer = self._json(method, path, params={"skip": skip, "limit": limit}, body=body)
             page = self._list(answer, "data", path)
+            if len(page) > limit:  # paging ignored: this is the whole list, and the next "page" would repeat it
+                return items + page if skip == 0 else items
+            if page and page == previous:  # `skip` ignored: the same page again
+                return items
+            previous = page
             items.extend(page)
             total = answer.get("total_count")
             skip += len(page)
