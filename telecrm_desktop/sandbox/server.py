@@ -199,7 +199,12 @@ class SandboxServer:
                     return  # idle too long: close, as a real server does
                 if not isinstance(event, h11.Request):
                     return
-                reply = await self._answer(conn, reader, event)
+                try:
+                    reply = await self._answer(conn, reader, event)
+                except (ConnectionError, h11.ProtocolError, asyncio.CancelledError):
+                    raise
+                except Exception as exc:  # a sandbox bug: show it as a 500 rather than a silent close
+                    reply = error(500, "SANDBOX_BUG", repr(exc), close=True)
                 if reply is ABORT:
                     writer.transport.abort()
                     return
@@ -287,6 +292,14 @@ class SandboxServer:
             return sync_api.answer(self, method, path[len(SYNC_ROOT) :], query_args, body)
         if path.startswith(admin.ROOT + "/"):
             return admin.answer(self, method, path[len(admin.ROOT) :], query_args, body)
+        if path == "/" and method == "GET":
+            return Reply(200, {
+                "sandbox": self.workspace.name,
+                "enterprise_id": self.enterprise_id,
+                "async_endpoint": f"/enterprise/{self.enterprise_id}/autoupdatelead",
+                "sync_root": SYNC_ROOT,
+                "admin": admin.ROOT + "/state",
+            })
         return error(404, "NOT_FOUND", f"No endpoint {method} {path}.")
 
     def _token_for(self, headers: dict, type_: str, path: str) -> SandboxToken | None:

@@ -125,3 +125,21 @@ def test_idle_keep_alive_connections_are_closed_when_asked():
                 time.sleep(pause)
                 assert http.post(url, json=LEAD, headers=headers, extensions={"trace": trace}).status_code == 200
         assert len(connects) == 2  # reused after 0.05 s, a new connection after 0.4 s
+
+
+def test_root_says_what_this_is(talk, sandbox):
+    body = talk.http.get(sandbox.base_url + "/").json()
+    assert body["enterprise_id"] == sandbox.enterprise_id
+    assert body["async_endpoint"] == f"/enterprise/{sandbox.enterprise_id}/autoupdatelead"
+
+
+def test_a_sandbox_bug_is_answered_500_not_a_silent_close(talk, sandbox, monkeypatch):
+    from telecrm_desktop.sandbox import sync_api
+
+    def broken(*args):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(sync_api, "answer", broken)
+    r = talk.sync_get("metadata")
+    assert r.status_code == 500 and r.json()["error"]["code"] == "SANDBOX_BUG"
+    assert talk.post(LEAD).status_code == 200  # the server keeps serving
