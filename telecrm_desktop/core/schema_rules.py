@@ -236,8 +236,7 @@ def _action_target_problems(rules: SchemaRules, path, code, key, source, constan
     if problem is not None:
         yield SchemaProblem(
             path, source, "schema.unknown_action_field",
-            f'{_first_upper(source)} goes to "{path}", but the action {code}{_display(action.display_name, code)} '
-            f'has no field "{key}": {problem.reason}',
+            f'{_first_upper(source)} goes to "{path}", but "{key}" {problem.reason}',
             f"actions.{code}.{problem.suggestion}" if problem.suggestion else None,
         )
     elif constant is not None and isinstance(constant, str):
@@ -429,7 +428,9 @@ class SchemaRules:
         near = nearest_name(key, action.fields)
         advice = (f'did you mean "{near}"?' if near
                   else f"its fields are {_listing(action.fields)}" if action.fields else "it has no fields")
-        return ValueProblem("action.unknown_field", advice, "error", near)
+        return ValueProblem("action.unknown_field",
+                            f"is not a field of the action {code}{_display(action.display_name, code)}: "
+                            f"its value would not be kept; {advice}", "error", near)
 
     def backdated_problem(self, code: str, created_on: object, *, timezone: str = "Asia/Kolkata",
                           now: dt.datetime | None = None) -> ValueProblem | None:
