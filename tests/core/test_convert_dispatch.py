@@ -83,6 +83,7 @@ def test_make_context_accepts_loose_spelling():
     assert make_context(" in ", " Asia/Kolkata ", "mdy") == ConvertContext("IN", "Asia/Kolkata", "MDY")
     assert make_context(None, None, None) == ConvertContext()
     assert make_context("us", "utc", "ymd") == ConvertContext("US", "UTC", "YMD")
+    assert make_context("uk", "IST", "DMY") == ConvertContext("GB", "Asia/Kolkata", "DMY")
 
 
 CELLS = st.one_of(

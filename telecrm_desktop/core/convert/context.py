@@ -81,6 +81,10 @@ def make_context(
     date_order = "DMY" if date_order is None else str(date_order).strip().upper()
     if timezone.upper() in ("UTC", "GMT", "Z"):
         timezone = "UTC"
+    elif timezone.upper() == "IST":  # what Indian users type; zoneinfo has no such name
+        timezone = "Asia/Kolkata"
+    if country == "UK":  # ISO says GB; people say UK
+        country = "GB"
     return ConvertContext(country, timezone, date_order)
 
 

@@ -201,6 +201,19 @@ def _from_text(text: str, tzinfo: dt.tzinfo, order: str) -> dt.datetime:
     if match:
         first, _, second, third, hour, minute, second_of_minute = match.groups()
         if len(third) != 3 and (len(first) <= 2 or len(first) == 4):
+            if len(first) == 4 or (order == "YMD" and len(third) <= 2):
+                year, month, day = first, second, third
+            elif order == "MDY":
+                year, month, day = third, first, second
+            else:
+                year, month, day = third, second, first
+            try:  # the common, valid case in one call; the checks below only explain a failure
+                full_year = _full_year(year)
+                if 1900 <= full_year <= 2200:
+                    return dt.datetime(full_year, int(month), int(day), int(hour or 0),
+                                       int(minute or 0), int(second_of_minute or 0), 0, tzinfo)
+            except ValueError:
+                pass
             date, _ = _numeric_parts([first, second, third], order)
             h, m, s = _make_time(int(hour or 0), int(minute or 0), int(second_of_minute or 0), None)
             return _localise(dt.datetime(date.year, date.month, date.day, h, m, s), tzinfo)
