@@ -17,10 +17,12 @@ after the answer, as telecrm's queue does.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 import threading
 import time
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -34,6 +36,14 @@ from .workspace import ASYNC, SandboxToken, Workspace, load_workspace
 
 SYNC_ROOT = "/autoupdate/v2"
 _ASYNC_PREFIX, _ASYNC_SUFFIX = "/enterprise/", "/autoupdatelead"
+
+
+@functools.lru_cache(maxsize=64)
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
 
 
 class SandboxServer:
@@ -257,7 +267,7 @@ class SandboxServer:
         if reply.close:
             headers.append(("connection", "close"))
         return (
-            conn.send(h11.Response(status_code=reply.status, headers=headers))
+            conn.send(h11.Response(status_code=reply.status, headers=headers, reason=_reason(reply.status)))
             + conn.send(h11.Data(data=body))
             + conn.send(h11.EndOfMessage())
         )
