@@ -3,6 +3,7 @@
 Imports only the standard library and h11 (no Qt, no httpx), so the app can embed it cheaply.
 """
 
+from .embedded import embedded_sandbox, stop_embedded_sandbox
 from .faults import Faults
 from .server import SYNC_ROOT, SandboxServer
 from .state import SandboxState, max_in_window
@@ -11,6 +12,8 @@ from .workspace import DEFAULT_WORKSPACE_FILE, SandboxToken, Workspace, load_wor
 __all__ = [
     "DEFAULT_WORKSPACE_FILE",
     "Faults",
+    "embedded_sandbox",
+    "stop_embedded_sandbox",
     "SYNC_ROOT",
     "SandboxServer",
     "SandboxState",

@@ -46,3 +46,23 @@ def test_each_server_gets_its_own_copy_of_the_workspace():
     assert "Webiste" in first.dropdown_options("contact_source")
     assert "Webiste" not in second.dropdown_options("contact_source")
     assert "Webiste" not in DEFAULT_WORKSPACE_FILE.read_text(encoding="utf-8")
+
+
+def test_the_embedded_sandbox_is_one_per_process_and_serves():
+    import httpx
+
+    from telecrm_desktop.sandbox import embedded_sandbox, stop_embedded_sandbox
+
+    first = embedded_sandbox()
+    try:
+        assert embedded_sandbox() is first
+        r = httpx.get(f"{first.sync_url}/enterprise/{first.enterprise_id}/metadata",
+                      headers={"Authorization": f"Bearer {first.sync_token.value}"})
+        assert r.status_code == 200
+    finally:
+        stop_embedded_sandbox()
+    second = embedded_sandbox()
+    try:
+        assert second is not first
+    finally:
+        stop_embedded_sandbox()
