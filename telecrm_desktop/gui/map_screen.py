@@ -20,6 +20,11 @@ from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
 
 log = logging.getLogger(__name__)
 
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]) if text else text
+
 SAMPLE_ROWS = 200  # rows looked at for sample values
 SAMPLES_PER_COLUMN = 5
 DATE_ORDERS = [("DMY", "Day first (05/11/2026 = 5 Nov)"), ("MDY", "Month first (05/11/2026 = 11 May)"),
@@ -74,23 +79,30 @@ class MapScreen(Screen):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((0, 170), (1, 230), (2, 220), (3, 130)):
+        for col, width in ((0, 150), (1, 190), (2, 250), (3, 120)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([840, 300])
+        splitter.setSizes([880, 280])
         layout.addWidget(splitter, 1)
 
+        summary = QHBoxLayout()
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
-        layout.addWidget(self.summary_label)
+        summary.addWidget(self.summary_label, 1)
+        self.fix_button = QPushButton("Use the suggested names")
+        self.fix_button.setToolTip("Replace each target the workspace lacks with its nearest real name.")
+        self.fix_button.clicked.connect(self.apply_schema_fixes)
+        self.fix_button.hide()
+        summary.addWidget(self.fix_button)
+        layout.addLayout(summary)
 
         session.sheet_changed.connect(self._sheet_changed)
         session.rows_loaded.connect(self._rows_loaded)
         session.workspace_changed.connect(self._update_context)
-        session.schema_changed.connect(self._update_context)
+        session.schema_changed.connect(self._schema_changed)
 
     def _build_side_panel(self) -> QWidget:
         panel = QFrame()
@@ -117,7 +129,8 @@ class MapScreen(Screen):
         box.addWidget(hint)
         self.constants_table = QTableWidget(0, 2)
         self.constants_table.setHorizontalHeaderLabels(["Send to", "Value"])
-        self.constants_table.horizontalHeader().setStretchLastSection(True)
+        self.constants_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        compact_table(self.constants_table, row_numbers=False)
         self.constants_table.verticalHeader().hide()
         self.constants_table.setAccessibleName("Constants")
         self.constants_table.itemChanged.connect(self._constants_edited)
@@ -162,10 +175,19 @@ class MapScreen(Screen):
             self.model.set_sheet(sheet.table.headers, self._samples())
             self._update_context()
             fitting = matching_template(sheet.table.headers, sheet.path)
-            if fitting is not None:
+            misfit = self._workspace_misfit(fitting[1]) if fitting is not None else None
+            if misfit:
+                self.apply_suggestion(force=True)
+                name = fitting[1].get("name") or fitting[0].stem
+                self.origin_label.setText(f"Suggested from the column names: the template “{name}” has these "
+                                          "columns but does not fit this workspace.")
+                self.origin_label.setToolTip(misfit)
+            elif fitting is not None:
                 path, data = fitting
-                self._use_template(data, f"Saved template “{data.get('name') or path.stem}” fits this file "
-                                         "and was loaded.", f"template: {path}")
+                name = data.get("name") or path.stem
+                where = "kept beside this file" if path.parent == sheet.path.parent else "saved earlier"
+                self._use_template(data, f"The template “{name}” ({where}) fits this file and was loaded.",
+                                   f"template: {path}")
             else:
                 self.apply_suggestion(force=True)
         self._refresh_summary()
@@ -193,6 +215,7 @@ class MapScreen(Screen):
         for header in self.model.headers:
             columns.setdefault(header, None)
         self.origin_label.setText(origin_text)
+        self.origin_label.setToolTip("")
         self._origin = origin
         self._applying = True
         try:
@@ -203,6 +226,11 @@ class MapScreen(Screen):
         self.date_order_combo.setCurrentIndex(max(i, 0))
         self._fill_constants()
         self._template_edited(origin=origin)
+
+    def _schema_changed(self) -> None:
+        self._update_context()
+        if self.model.headers:
+            self._template_edited(origin=getattr(self, "_origin", "suggested"))
 
     def _update_context(self) -> None:
         try:
@@ -253,12 +281,62 @@ class MapScreen(Screen):
             try:
                 mapping = parse_mapping(template, "the mapping on screen")
             except Exception as exc:  # MappingError: one sentence naming the key
-                self._error = str(exc)
+                self._error = _sentence(str(exc))
                 self.session.set_mapping(None, origin)
             else:
-                self.session.set_mapping(mapping, origin, template)
+                self._check_against_schema(mapping)
+                if self._error:
+                    self.session.set_mapping(None, origin)
+                else:
+                    self.session.set_mapping(mapping, origin, template)
         self._refresh_summary()
         self.footer_changed.emit()
+
+    def _workspace_misfit(self, template: dict) -> str | None:
+        """The first reason a template does not fit the workspace's schema (None: it fits, or unknown)."""
+        if self.session.schema is None:
+            return None
+        try:
+            from telecrm_desktop.core.mapping import parse_mapping
+            from telecrm_desktop.core.schema_rules import check_mapping_against_schema
+
+            problems = check_mapping_against_schema(parse_mapping(template, "the template"), self.session.schema)
+        except Exception as exc:  # noqa: BLE001 - a broken template does not fit either
+            return str(exc)
+        errors = [p for p in problems if p.is_error]
+        return errors[0].message if errors else None
+
+    def _check_against_schema(self, mapping) -> None:
+        """The workspace's own rules (core.schema_rules): targets it lacks, the identifier unmapped."""
+        self._problems = []
+        by_column: dict[str, list] = {}
+        if self.session.schema is not None:
+            from telecrm_desktop.core.schema_rules import check_mapping_against_schema
+
+            self._problems = check_mapping_against_schema(mapping, self.session.schema)
+            for problem in self._problems:
+                if problem.source.startswith('column "'):
+                    by_column.setdefault(problem.source[len('column "'):-1], []).append(problem)
+        self.model.set_schema_problems(by_column)
+        errors = [p for p in self._problems if p.is_error]
+        if errors:
+            more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} marked ✕ above)" if len(errors) > 1 else ""
+            self._error = errors[0].message + more
+        self.fix_button.setVisible(any(p.suggestion and p.source.startswith('column "') for p in self._problems))
+
+    def apply_schema_fixes(self) -> None:
+        columns = self.model.template["columns"]
+        for problem in getattr(self, "_problems", []):
+            if not (problem.suggestion and problem.source.startswith('column "')):
+                continue
+            column = problem.source[len('column "'):-1]
+            entry = columns.get(column)
+            targets = entry if isinstance(entry, list) else [entry] if entry else []
+            for target in targets:
+                if target.get("to") == problem.target:
+                    target["to"] = problem.suggestion
+        self.model.set_template(self.model.template)
+        self._template_edited()
 
     def _date_order_changed(self) -> None:
         self._update_context()

@@ -211,6 +211,10 @@ class ReviewScreen(Screen):
         result, self.result = result
         self.session.check = result
         self.session.check_view = self.result
+        missing = getattr(result, "missing_columns", None)
+        if missing:
+            self.message.emit("warning", "The template names columns this sheet does not have, so they are "
+                                         "left out: " + ", ".join(f"“{c}”" for c in missing[:6]) + ".")
         self.model.set_checks(self.result.checks, self.result.merged_into, self.result.status_counts)
         self._update_counts()
         self._current_changed(self.view.currentIndex())

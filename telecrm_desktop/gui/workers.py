@@ -157,6 +157,14 @@ class CheckWorker(Worker):
         # reshaping 100,000 rows for the view happens here, off the GUI thread
         return result, check_view(result)
 
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.mapping import MappingError
+
+        if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
+            text = str(exc).strip()
+            return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        return super().describe_failure(exc)
+
 
 class SendWorker(Worker):
     """Prepares a journal run from the checked leads (or reopens one), then runs the core engine.

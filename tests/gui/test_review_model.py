@@ -20,9 +20,17 @@ def make_rows(n=N):
     return [DataRow(i + 2, (f"Lead {i}", f"98765{i:05d}", f"lead{i}@example.com", "Pune")) for i in range(n)]
 
 
+class CountingModel(ReviewModel):
+    calls = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        CountingModel.calls += 1
+        return super().data(index, role)
+
+
 def test_100k_rows_are_lazy_and_fast(qapp, qtbot):
     rows = make_rows()
-    model = ReviewModel()
+    model = CountingModel()
     started = time.perf_counter()
     model.set_sheet(HEADERS, rows, {}, set())
     assert time.perf_counter() - started < 0.5
@@ -37,11 +45,19 @@ def test_100k_rows_are_lazy_and_fast(qapp, qtbot):
     view.resize(900, 600)
     view.show()
     qtbot.waitExposed(view)
+    qapp.processEvents()
+    CountingModel.calls = 0
     started = time.perf_counter()
     for fraction in (0.25, 0.5, 0.75, 1.0):
         view.verticalScrollBar().setValue(int(view.verticalScrollBar().maximum() * fraction))
+        view.viewport().repaint()
         qapp.processEvents()
-    assert (time.perf_counter() - started) / 4 < 0.05  # each jump well under one frame budget
+    elapsed = (time.perf_counter() - started) / 4
+    # only the cells on screen are asked for (about 25 rows x 5 columns x a few roles per paint)
+    assert CountingModel.calls < 4 * 25 * 5 * 15
+    assert CountingModel.calls > 0
+    # a generous bound (shared CI machines); a model that touched every row would take seconds
+    assert elapsed < 0.25
 
 
 def test_findings_highlight_cells_and_filter(qapp):

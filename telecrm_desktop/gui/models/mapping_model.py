@@ -40,6 +40,7 @@ class MappingModel(QAbstractTableModel):
         self.context = None  # core ConvertContext for judging samples
         self._status_cache: dict[str, tuple[str, str]] = {}
         self.labels: dict[str, str] = {}  # path -> "Display name  ·  path" from the target list
+        self.schema_problems: dict[str, list] = {}  # column -> core SchemaProblem (workspace misfits)
 
     # ----- loading -----
     def set_sheet(self, headers: list[str], samples: dict[str, list]) -> None:
@@ -107,8 +108,18 @@ class MappingModel(QAbstractTableModel):
         self._status_cache[column] = result = self._judge(row)
         return result
 
+    def set_schema_problems(self, problems: dict[str, list]) -> None:
+        self.schema_problems = problems
+        self._status_cache.clear()
+        if self.headers:
+            self.dataChanged.emit(self.index(0, STATUS), self.index(len(self.headers) - 1, STATUS))
+
     def _judge(self, row: int) -> tuple[str, str]:
         column = self.headers[row]
+        problems = self.schema_problems.get(column)
+        if problems:
+            worst = problems[0]
+            return ("error" if worst.is_error else "warning"), worst.message
         paths = self.target_paths(row)
         if not paths:
             combined = self.combined_target(column)
