@@ -297,7 +297,8 @@ def parse_moment(value: object, ctx: ConvertContext) -> dt.datetime | None:
             return _localise(_round_ms(value), ctx.zone)  # type: ignore[arg-type]
         return _round_ms(value)  # type: ignore[arg-type]
     if kind is dt.date:
-        return _localise(dt.datetime(value.year, value.month, value.day), ctx.zone)  # type: ignore[union-attr]
+        midnight = dt.datetime(value.year, value.month, value.day)  # type: ignore[union-attr]
+        return _localise(midnight, ctx.zone)
     if value is None:
         return None
     if kind is bool:
@@ -375,4 +376,7 @@ def encode_created_on(value: object, ctx: ConvertContext) -> str | None:
         return None
     # Through UTC: astimezone() into the moment's own zone would keep a gap time unchanged.
     local = moment.astimezone(UTC).astimezone(ctx.zone)
-    return f"{local.day:02d}/{local.month:02d}/{local.year:04d} {local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+    return (
+        f"{local.day:02d}/{local.month:02d}/{local.year:04d} "
+        f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+    )

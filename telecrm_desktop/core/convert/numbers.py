@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .context import ConvertContext, ValueRejected
 from .text import trim

@@ -10,7 +10,7 @@ from .context import ValueRejected
 
 # Characters that hide at the ends of pasted values and str.strip() keeps.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_EDGES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE
+_EDGES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _INVISIBLE
 
 
 def trim(text: str) -> str:
@@ -145,7 +145,9 @@ def _email_problem(text: str) -> str | None:
     return None
 
 
-def normalise_email(value: object, rule: str = "email.invalid", what: str = "an e-mail address") -> str | None:
+def normalise_email(
+    value: object, rule: str = "email.invalid", what: str = "an e-mail address"
+) -> str | None:
     """E-mail: trimmed, lower-cased, `mailto:` dropped, checked to be local@domain.tld."""
     text = trim(value) if type(value) is str else trim(cell_text(value))  # type: ignore[arg-type]
     if not text:
@@ -212,7 +214,9 @@ def encode_url(value: object) -> str | None:
             raise ValueRejected("url.invalid", "is an e-mail address, not a web address")
         host = host.rsplit("@", 1)[1]  # https://user@host
     if not host:
-        raise ValueRejected("url.invalid", "is not a web address: it has no site name, as in https://example.com")
+        raise ValueRejected(
+            "url.invalid", "is not a web address: it has no site name, as in https://example.com"
+        )
     if not _HOST.match(host):
         shown = host if len(host) <= 40 else host[:40] + "…"
         raise ValueRejected(
