@@ -194,3 +194,33 @@ def test_two_hundred_thousand_rows_stream_in_small_memory(tmp_path):
     count, growth = map(int, done.stdout.split())
     assert count == 200_000
     assert growth < 15_000_000  # holding the rows would take over 100 MB
+
+
+def test_cp1252_export_with_utf8_rows_appended_later(tmp_path):
+    path = tmp_path / "appended.csv"
+    old = "Name,City\n" + "".join(f"René {i},Orléans\n" for i in range(40_000))  # > 1 MB of cp1252
+    path.write_bytes(old.encode("cp1252") + "Zoë,Kraków\n".encode("utf-8"))
+    source = open_sheet(path)
+    assert source.encoding == "cp1252"
+    records = list(source.records())
+    assert records[1].cells == ("René 0", "Orléans")
+    assert records[-1].cells == ("Zoë", "Kraków")
+
+
+def test_excel_sep_line_and_old_mac_line_ends(tmp_path):
+    path = tmp_path / "sep.csv"
+    path.write_bytes(b"sep=;\r\nName;Note\r\nA;x,y\r\n")
+    source = open_sheet(path)
+    assert source.delimiter == ";"
+    assert read_table(source).headers == ["Name", "Note"]
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"Name,Phone\rA,1\rB,2\r")
+    assert cells(open_sheet(mac)) == [["Name", "Phone"], ["A", "1"], ["B", "2"]]
+
+
+def test_lines_of_both_encodings_mixed_in_a_small_file(tmp_path):
+    path = tmp_path / "mixed_small.csv"
+    path.write_bytes("Name,City\n".encode() + "José,Málaga\n".encode("cp1252") + "Zoë,Kraków\n".encode("utf-8")
+                     + "Łukasz,Łódź\n".encode("utf-8") + "Renée,Genève\n".encode("cp1252"))
+    source = open_sheet(path)
+    assert cells(source)[1:] == [["José", "Málaga"], ["Zoë", "Kraków"], ["Łukasz", "Łódź"], ["Renée", "Genève"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from itertools import islice
@@ -31,13 +32,17 @@ class CsvSource:
         self._state = FileState.of(path)
         self.encoding = encoding or detect_encoding(sample)
         _check_codec(path, self.encoding)
-        text = sample.decode(self.encoding, errors=FALLBACK_ERRORS) if _whole(sample, self._state) else _decode_head(sample, self.encoding)
+        # A file found to be Windows-1252 may have UTF-8 rows pasted or appended into it: such
+        # files are decoded line by line, UTF-8 where a line is valid UTF-8, else Windows-1252.
+        self._line_by_line = encoding is None and self.encoding == "cp1252"
+        text = _decode_sample(sample, self.encoding, whole=len(sample) >= self._state.size)
         self._has_nuls = "\x00" in text
         text = text.replace("\x00", "")
         default = "\t" if path.suffix.lower() == ".tsv" or _looks_tab_only(text) else ","
-        self.delimiter = delimiter or detect_delimiter(text, default=default)
+        self.delimiter = delimiter or _excel_separator_line(text) or detect_delimiter(text, default=default)
         self._handle: BinaryIO | None = None
-        self._preview: list[Record] | None = None
+        self._preview: list[Record] = []
+        self._preview_complete = False
 
     def records(self) -> Iterator[Record]:
         self._state.check_unchanged(self.path)
@@ -54,7 +59,10 @@ class CsvSource:
         self._state.check_unchanged(self.path)
 
     def _parse(self, raw: BinaryIO) -> Iterator[Record]:
-        text = io.TextIOWrapper(raw, encoding=self.encoding, errors=FALLBACK_ERRORS, newline="")
+        if self._line_by_line:
+            text = _utf8_or_cp1252_lines(raw)
+        else:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors=FALLBACK_ERRORS, newline="")
         # NUL bytes (padding left by crashed writers) are dropped; the line filter costs a
         # quarter of the reading time, so it only runs when the first megabyte shows NULs.
         reader = csv.reader(_without_nuls(text) if self._has_nuls else text, delimiter=self.delimiter)
@@ -73,12 +81,13 @@ class CsvSource:
             raise SourceError(_csv_problem(self.path, number + 1, error)) from None
 
     def preview(self, limit: int = 50) -> list[Record]:
-        if self._preview is None or len(self._preview) < limit:
+        if len(self._preview) < limit and not self._preview_complete:
             records = self.records()
             try:
                 self._preview = list(islice(records, limit))
             finally:
                 records.close()
+            self._preview_complete = len(self._preview) < limit
         return self._preview[:limit]
 
     def estimated_records(self) -> int | None:
@@ -106,16 +115,43 @@ def _without_nuls(lines: Iterator[str]) -> Iterator[str]:
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
-def _whole(sample: bytes, state: FileState) -> bool:
-    return len(sample) >= state.size
+def _utf8_or_cp1252_lines(raw: BinaryIO) -> Iterator[str]:
+    """Lines decoded as UTF-8 where they are valid UTF-8, else as Windows-1252.
+
+    Decided per 64 kB block when the block is all one or the other (fast), per line otherwise.
+    """
+    while block := raw.read(65536):
+        if not block.endswith(b"\n"):
+            block += raw.readline(65536)  # finish the line (a bounded read: a file may have no \n)
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            if block.decode("utf-8", errors="ignore").isascii():  # not one UTF-8 character in it
+                text = block.decode("cp1252", errors=FALLBACK_ERRORS)
+            else:
+                text = "".join(_line_as_utf8_or_cp1252(line) for line in block.splitlines(keepends=True))
+        yield from io.StringIO(text, newline="")
 
 
-def _decode_head(sample: bytes, encoding: str) -> str:
-    """Decode a sample that may end in the middle of a character."""
-    import codecs
+def _line_as_utf8_or_cp1252(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors=FALLBACK_ERRORS)
 
+
+def _decode_sample(sample: bytes, encoding: str, *, whole: bool) -> str:
+    """Decode the first bytes of the file, which may end in the middle of a character."""
     decoder = codecs.getincrementaldecoder(encoding)(errors=FALLBACK_ERRORS)
-    return decoder.decode(sample, final=False)
+    return decoder.decode(sample, final=whole)
+
+
+def _excel_separator_line(text: str) -> str | None:
+    """Excel's "sep=;" first line, written to tell it the delimiter."""
+    first = text[:8].split("\n", 1)[0].rstrip("\r")
+    if len(first) == 5 and first.lower().startswith("sep="):
+        return first[4]
+    return None
 
 
 def _looks_tab_only(text: str) -> bool:
@@ -123,8 +159,6 @@ def _looks_tab_only(text: str) -> bool:
 
 
 def _check_codec(path: Path, encoding: str) -> None:
-    import codecs
-
     try:
         codecs.lookup(encoding)
     except LookupError:

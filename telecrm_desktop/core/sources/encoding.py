@@ -24,6 +24,9 @@ _NON_LATIN = {
     "big5hkscs", "cp950", "euc_kr", "cp949", "johab",
 }
 
+_ASCII = bytes(range(128))
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -89,12 +92,18 @@ def _is_utf8(sample: bytes) -> bool:
 
 
 def _guess_legacy(sample: bytes) -> str:
-    best = charset_normalizer.from_bytes(sample[:256 * 1024]).best()
+    sample = sample[:256 * 1024]
+    best = charset_normalizer.from_bytes(sample).best()
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best else None
-    if guess in _NON_LATIN:
-        return guess
-    try:
-        sample.decode("cp1252")
-    except UnicodeDecodeError:
-        return guess or "latin-1"
-    return "cp1252"
+    # cp1252 also stands for Latin-1: it only differs in 0x80-0x9F, which Latin-1 spends on
+    # control characters no sheet holds; its five unused bytes are read as Latin-1 anyway.
+    return guess if guess in _NON_LATIN and _mostly_non_ascii_letters(sample) else "cp1252"
+
+
+def _mostly_non_ascii_letters(sample: bytes) -> bool:
+    """Cyrillic, Greek or CJK text is written almost only in bytes above 127; accented Latin
+    text has a few among many ASCII letters. This keeps charset-normalizer from reading a short
+    "René" file as Chinese."""
+    high = len(sample.translate(None, _ASCII))
+    ascii_letters = len(sample) - len(sample.translate(None, _ASCII_LETTERS))
+    return high >= 0.3 * (high + ascii_letters)
