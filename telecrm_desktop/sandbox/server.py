@@ -8,7 +8,8 @@ event loop, so tests and the app drive it from ordinary code:
         sandbox.state.wait_processed()
 
 Order of checks on the Async endpoint: fault `close_before` -> body size (413) -> latency ->
-token (401: unknown, revoked, Sync-typed, or a token of another enterprise) -> 429 storm ->
+token (401: unknown, revoked, Sync-typed, or another enterprise ID in the path: a token belongs
+to one workspace, so a wrong ID is a 401, never a 404) -> 429 storm ->
 rolling window (429) -> fault 5xx -> JSON (400) -> queued -> fault `close_after` / `slow` -> 200.
 Background processing (leads.py) runs in a worker task, optionally `processing_delay` seconds
 after the answer, as telecrm's queue does.
