@@ -224,3 +224,8 @@ def test_lines_of_both_encodings_mixed_in_a_small_file(tmp_path):
                      + "Łukasz,Łódź\n".encode("utf-8") + "Renée,Genève\n".encode("cp1252"))
     source = open_sheet(path)
     assert cells(source)[1:] == [["José", "Málaga"], ["Zoë", "Kraków"], ["Łukasz", "Łódź"], ["Renée", "Genève"]]
+
+
+def test_a_sheet_name_from_a_workbook_template_is_ignored_for_csv(tmp_path):
+    source = open_sheet(write_csv(tmp_path / "export.csv", ROWS), sheet="Visitors")
+    assert source.sheet is None and cells(source) == ROWS

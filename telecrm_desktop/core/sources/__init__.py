@@ -32,8 +32,7 @@ def open_sheet(
     sample = _read_sample(path)
     kind = file_kind(path, sample[:8])
     if kind == "csv":
-        if sheet is not None:
-            raise SourceError(f'{path.name} is a CSV file and has no sheets; remove the sheet name "{sheet}".')
+        # `sheet` is ignored: a template made on a workbook often serves its CSV export too
         if encoding is None and _looks_binary(sample):
             raise not_a_sheet(path)
         return CsvSource(path, sample, encoding=encoding, delimiter=delimiter)

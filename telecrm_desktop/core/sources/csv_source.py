@@ -34,7 +34,8 @@ class CsvSource:
         _check_codec(path, self.encoding)
         # A file found to be Windows-1252 may have UTF-8 rows pasted or appended into it: such
         # files are decoded line by line, UTF-8 where a line is valid UTF-8, else Windows-1252.
-        self._line_by_line = encoding is None and self.encoding == "cp1252"
+        # (Forced cp1252 too: the app passes the detected encoding back when it reopens a file.)
+        self._line_by_line = codecs.lookup(self.encoding).name == "cp1252"
         text = _decode_sample(sample, self.encoding, whole=len(sample) >= self._state.size)
         self._has_nuls = "\x00" in text
         text = text.replace("\x00", "")
