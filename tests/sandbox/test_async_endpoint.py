@@ -143,3 +143,34 @@ def test_a_sandbox_bug_is_answered_500_not_a_silent_close(talk, sandbox, monkeyp
     r = talk.sync_get("metadata")
     assert r.status_code == 500 and r.json()["error"]["code"] == "SANDBOX_BUG"
     assert talk.post(LEAD).status_code == 200  # the server keeps serving
+
+
+def _raw_request(sandbox, phone: str, extra: str = "", version: str = "1.1") -> bytes:
+    body = ('{"fields": {"phone": "%s"}}' % phone).encode()
+    token = sandbox.token("sandbox-async-1").value
+    return (
+        f"POST /enterprise/{sandbox.enterprise_id}/autoupdatelead HTTP/{version}\r\nHost: sandbox\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+    ).encode() + body
+
+
+def _read_all(sock) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_pipelined_requests_connection_close_and_http_1_0(sandbox):
+    import socket
+
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        sock.sendall(_raw_request(sandbox, "919800000001") + _raw_request(sandbox, "919800000002")
+                     + _raw_request(sandbox, "919800000003", "Connection: close\r\n"))
+        answers = _read_all(sock)  # the server closes after the third
+    assert answers.count(b"HTTP/1.1 200 OK\r\n") == 3
+    assert answers.count(b"connection: close\r\n") == 1
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        sock.sendall(_raw_request(sandbox, "919800000004", version="1.0"))
+        assert _read_all(sock).startswith(b"HTTP/1.1 200 OK\r\n")  # and closed: HTTP/1.0 without keep-alive
+    assert sandbox.state.wait_processed(5) and len(sandbox.state.leads()) == 4
