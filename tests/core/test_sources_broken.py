@@ -268,3 +268,18 @@ def test_ods_padded_with_empty_repeated_rows_reads_normally(tmp_path):
     document.save(str(tmp_path / "padded.ods"))
     table, rows = read_all(tmp_path / "padded.ods")
     assert table.headers == ["Name"] and rows == []
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"<html><body><table><tr><td>Name</td></tr></table></body></html>", "a web page (HTML)"),
+    (b"\r\n<!DOCTYPE html>\n<html>", "a web page (HTML)"),
+    (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "an XML file"),
+])
+def test_web_page_or_xml_saved_as_xls(tmp_path, content, what):
+    path = tmp_path / "export.xls"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as raised:
+        open_sheet(path)
+    assert str(raised.value) == (
+        f"export.xls is {what}, not a spreadsheet or CSV file; open it in Excel and save it as .xlsx or .csv."
+    )

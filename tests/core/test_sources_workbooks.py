@@ -179,3 +179,23 @@ def test_hidden_first_sheet_is_not_the_default(tmp_path):
     source = open_sheet(tmp_path / "hidden.xlsx")
     assert source.sheet_names == ["Lookup", "Leads"] and source.sheet == "Leads"
     assert open_sheet(tmp_path / "hidden.xlsx", sheet="Lookup").sheet == "Lookup"
+
+
+def test_formula_gives_the_value_excel_saved(tmp_path):
+    """Excel stores a formula's last result beside it; openpyxl cannot, so the result is put in
+    the XML the way Excel writes it."""
+    import zipfile
+
+    path = write_xlsx(tmp_path / "f.xlsx", {"S": {"A1": "Name", "B1": "Total", "A2": "Asha", "B2": "=2+3"}})
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    assert b"<f>2+3</f><v />" in sheet_xml
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(b"<f>2+3</f><v />", b"<f>2+3</f><v>5</v>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    (row,) = list(read_table(open_sheet(path)).rows())
+    assert row.values == ("Asha", 5.0)

@@ -30,7 +30,7 @@ def open_sheet(
     """Open a lead sheet, choosing the reader by the file's content rather than its name."""
     path = Path(path)
     sample = _read_sample(path)
-    kind = file_kind(path, sample[:8])
+    kind = file_kind(path, sample[:4096])
     if kind == "csv":
         # `sheet` is ignored: a template made on a workbook often serves its CSV export too
         if encoding is None and _looks_binary(sample):

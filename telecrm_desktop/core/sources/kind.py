@@ -19,10 +19,11 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
-# Signatures of common files that are certainly not sheets (pictures, PDFs, archives).
+# Signatures of common files that are certainly not sheets (pictures, PDFs, archives). Short
+# text-like ones ("MZ", "ID3") are left to the control-character test: a CSV may start so.
 _OTHER_BINARIES = (
-    b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
-    b"Rar!", b"\x7fELF", b"MZ", b"\xfd7zXZ", b"OggS", b"ID3", b"RIFF",
+    b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"\x1f\x8b", b"7z\xbc\xaf",
+    b"Rar!\x1a", b"\x7fELF", b"\xfd7zXZ",
 )
 
 
@@ -41,6 +42,20 @@ def damaged(path: Path) -> SourceError:
     return SourceError(f"{path.name} is damaged or not a complete Excel file; open it in Excel and save it again.")
 
 
+_MARKUP_STARTS = (b"<!doctype html", b"<html", b"<table", b"<?xml")
+
+
+def web_page_or_xml(path: Path, head: bytes) -> SourceError | None:
+    """Web exports often save an HTML table, or Excel 2003 XML, under an .xls name."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not start.startswith(_MARKUP_STARTS):
+        return None
+    what = "an XML file" if start.startswith(b"<?xml") and b"<html" not in start[:1024] else "a web page (HTML)"
+    return SourceError(
+        f"{path.name} is {what}, not a spreadsheet or CSV file; open it in Excel and save it as .xlsx or .csv."
+    )
+
+
 def file_kind(path: Path, head: bytes) -> str:
     """"csv", "xlsx", "xls" or "ods" for the file at `path` whose first bytes are `head`."""
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
@@ -53,6 +68,9 @@ def file_kind(path: Path, head: bytes) -> str:
         return "xls"  # BIFF2-4 files written without an OLE2 wrapper
     if head.startswith(_OTHER_BINARIES):
         raise not_a_sheet(path)
+    markup = web_page_or_xml(path, head)
+    if markup:
+        raise markup
     return "csv"
 
 
