@@ -53,9 +53,10 @@ def run(args) -> int:
     shown = 0
     progress = Progress("checking")
     try:
-        for result in given.rows(progress):
+        for result in given.checked(progress):
             counts[result.status] += 1
-            merger.add(result)
+            if result.key is not None:
+                merger.add_text(result.key, result.row, result.identifier, result.fields_json, result.actions_json)
             if report is not None:
                 report.write_result(result)
             elif result.errors and shown < SHOWN_INVALID:

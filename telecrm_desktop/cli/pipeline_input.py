@@ -15,6 +15,7 @@ from telecrm_desktop.cli import UsageError
 from telecrm_desktop.cli.output import Progress, note, summary_line
 from telecrm_desktop.core.mapping import Mapping, MappingError, load_mapping, mapping_to_dict
 from telecrm_desktop.core.merge import LeadMerger
+from telecrm_desktop.core.parallel import CheckedRow, checked_rows
 from telecrm_desktop.core.pipeline import INVALID, READY, Lead, RowPlan, RowResult, check_rows
 from telecrm_desktop.core.schema import Schema
 from telecrm_desktop.core.table import SourceError, Table
@@ -31,6 +32,16 @@ class Input:
         """The checked rows, streamed; a file that breaks while being read is a UsageError."""
         try:
             yield from check_rows(self.table, self.plan, on_progress=progress)
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{self.table.source.path}: reading stopped: {exc.strerror or exc}") from None
+
+
+    def checked(self, progress: Progress | None = None) -> Iterator[CheckedRow]:
+        """The checked rows in compact form, converted on every core for a big file."""
+        try:
+            yield from checked_rows(self.table, self.plan, on_progress=progress)
         except SourceError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:
@@ -120,9 +131,10 @@ def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
     counts = {READY: 0, INVALID: 0}
     progress = Progress("checking")
     try:
-        for result in given.rows(progress):
+        for result in given.checked(progress):
             counts[result.status] += 1
-            merger.add(result)
+            if result.key is not None:
+                merger.add_text(result.key, result.row, result.identifier, result.fields_json, result.actions_json)
             checked.rows.append((result.row, result.identifier, result.key, result.errors, result.warnings))
     finally:
         progress.close()

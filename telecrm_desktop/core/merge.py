@@ -59,17 +59,27 @@ class LeadMerger:
                 lead[2] = {**lead[2], **result.fields}
                 lead[3] = lead[3] + result.actions
             return
+        self.add_text(key, result.row, result.identifier, _dumps(result.fields),
+                      _dumps(result.actions) if result.actions else "", counted=True)
+
+    def add_text(self, key: str, row: int, identifier: str, fields: str, actions: str, *,
+                 counted: bool = False) -> None:
+        """A ready row already encoded as JSON text (`actions` "" when none): bounded or count mode."""
+        if not counted:
+            self.rows_added += 1
+            if self.mode == "count":
+                self._counts[key] = self._counts.get(key, 0) + 1
+                return
         if self._db is not None:
-            self._add_spooled(key, result)
+            self._add_spooled(key, row, identifier, fields, actions)
             return
         lead = self._leads.get(key)
         if lead is None:
-            self._leads[key] = [result.row, result.identifier, _dumps(result.fields),
-                                _dumps(result.actions) if result.actions else ""]
+            self._leads[key] = [row, identifier, fields, actions]
             if len(self._leads) > self.spool_after:
                 self._spool()
         else:
-            self._leads[key] = _merged_text(lead, result)
+            self._leads[key] = _merged_text(lead, row, identifier, fields, actions)
 
     def _spool(self) -> None:
         fd, self._db_path = tempfile.mkstemp(prefix="telecrm-leads-", suffix=".sqlite", dir=self.spool_dir)
@@ -86,20 +96,16 @@ class LeadMerger:
         self._leads = {}
         self._db = db
 
-    def _add_spooled(self, key: str, result: RowResult) -> None:
+    def _add_spooled(self, key: str, row: int, identifier: str, fields: str, actions: str) -> None:
         db = self._db
         assert db is not None
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?, ?)",
-            (key, str(result.row), result.identifier, _dumps(result.fields),
-             _dumps(result.actions) if result.actions else ""),
-        )
+        cursor = db.execute("INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?, ?)",
+                            (key, str(row), identifier, fields, actions))
         if cursor.rowcount:
             self._spooled += 1
             return
-        rows, identifier, fields, actions = db.execute(
-            "SELECT rows, identifier, fields, actions FROM lead WHERE key = ?", (key,)).fetchone()
-        merged = _merged_text([rows, identifier, fields, actions], result)
+        lead = list(db.execute("SELECT rows, identifier, fields, actions FROM lead WHERE key = ?", (key,)).fetchone())
+        merged = _merged_text(lead, row, identifier, fields, actions)
         db.execute("UPDATE lead SET rows = ?, identifier = ?, fields = ?, actions = ? WHERE key = ?",
                    (_rows_text(merged[0]), merged[1], merged[2], merged[3], key))
 
@@ -196,12 +202,11 @@ def _rows_list(rows: int | str | list[int]) -> list[int]:
     return [int(n) for n in rows.split(",")]
 
 
-def _merged_text(lead: list, result: RowResult) -> list:
-    """A lead kept as JSON text with one more row merged in."""
-    rows = _rows_list(lead[0]) + [result.row]
-    fields = _loads(lead[2])
-    fields.update(result.fields)
-    actions = lead[3]
-    if result.actions:
-        actions = _dumps((_loads(actions) if actions else []) + list(result.actions))
-    return [rows, result.identifier, _dumps(fields), actions]
+def _merged_text(lead: list, row: int, identifier: str, fields: str, actions: str) -> list:
+    """A lead kept as JSON text with one more row merged in: later values win, actions add up."""
+    merged_fields = _loads(lead[2])
+    merged_fields.update(_loads(fields))
+    merged_actions = lead[3]
+    if actions:
+        merged_actions = _dumps((_loads(merged_actions) if merged_actions else []) + _loads(actions))
+    return [_rows_list(lead[0]) + [row], identifier, _dumps(merged_fields), merged_actions]

@@ -242,6 +242,7 @@ class RowPlan:
             else:
                 self.action_constants.setdefault(target.action_type, {})[target.action_key] = encoded
         self.action_order = action_order + [a for a in self.action_constants if a not in action_order]
+        self.custom_actions = frozenset(a for a in self.action_order if CUSTOM_ACTION.fullmatch(a))
         self.identifier_type = identifier_type or target_type(Target(f"fields.{self.identifier}"), schema)
         self._check_identifier_fed()
 
@@ -396,7 +397,7 @@ class RowPlan:
                     continue
                 actions.append({"type": PAYMENT, "status": data["status"], "currency": data["currency"],
                                 "amount": data["amount"]})
-            elif not CUSTOM_ACTION.fullmatch(action):
+            elif action not in self.custom_actions:
                 errors.append(row_finding(
                     number, column, "action.type",
                     f'the template sends this to the action type "{action}", which telecrm drops: a custom '

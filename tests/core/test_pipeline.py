@@ -347,3 +347,25 @@ def test_a_plan_is_compiled_once_and_reused():
     plan = RowPlan(["Name", "Mobile"], mapping)
     results = [plan.convert(DataRow(n, (f"N{n}", f"98765{n:05d}"))) for n in range(2, 6)]
     assert [r.fields["name"] for r in results] == ["N2", "N3", "N4", "N5"]
+
+
+def test_checking_in_worker_processes_gives_the_same_rows_in_order(tmp_path, monkeypatch):
+    from telecrm_desktop.core import parallel
+
+    monkeypatch.setattr(parallel, "BATCH", 37)  # several batches, the last one short
+    rows = [["Mobile", "Name", "Note"]]
+    for n in range(400):
+        phone = "99999" if n % 50 == 7 else f"98765{n % 150:05d}"
+        rows.append([phone, f"Lead {n} ✓", "called" if n % 3 else ""])
+    mapping = parse_mapping({"columns": {**PHONE, "Name": {"to": "fields.name"}, "Note": {"to": "actions.ACTION_9.note"}}})
+    table = read_table(open_sheet(write_csv(tmp_path / "many.csv", rows)))
+    plan = RowPlan(table.headers, mapping)
+    progress = []
+    here = list(parallel.checked_rows(table, plan, workers=0))
+    there = list(parallel.checked_rows(table, plan, workers=2, on_progress=lambda n, share: progress.append(n)))
+    assert there == here and len(here) == 400
+    assert [r.row for r in there] == list(range(2, 402))
+    assert sum(r.status == "invalid" for r in there) == 8 and progress[-1] == 400
+    assert parallel.worker_count(100) == 0  # a small file is checked in this process
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    assert parallel.worker_count(10**6) == 0
