@@ -13,11 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+import re
 
 from telecrm_desktop.core.convert.text import cell_text
 from telecrm_desktop.core.send import outcomes
@@ -28,8 +24,10 @@ ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})
 REASON_HEADER = "Why this row needs attention"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_TEXT_LIMIT = 32_767
-_BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
-_BOLD = Font(bold=True)
+_BAD_COLOUR = "FFC7CE"
+# characters an .xlsx cannot hold (as openpyxl's ILLEGAL_CHARACTERS_RE); openpyxl is imported only
+# when a workbook is written: it takes half a second to import, and `history` needs none of it
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def write_report_csv(path: Path | str, rows: Iterable[ResultRow]) -> int:
 def _xlsx_value(value: CellValue):
     """A value openpyxl can store: text cleaned of characters .xlsx cannot hold, dates without zone."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = _ILLEGAL.sub("", value)
         return value[:_XLSX_TEXT_LIMIT]
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
@@ -84,16 +82,29 @@ def _xlsx_value(value: CellValue):
     return value
 
 
-def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False) -> WriteOnlyCell:
+_xl: dict = {}
+
+
+def _load_openpyxl() -> None:
+    if not _xl:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.comments import Comment
+        from openpyxl.styles import Font, PatternFill
+
+        _xl.update(WriteOnlyCell=WriteOnlyCell, Comment=Comment, bold=Font(bold=True),
+                   bad=PatternFill("solid", fgColor=_BAD_COLOUR))
+
+
+def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False):
     value = _xlsx_value(value)
-    cell = WriteOnlyCell(ws, value=value)
+    cell = _xl["WriteOnlyCell"](ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # always text: "=HYPERLINK(...)" stays a string, never a formula
     if bad:
-        cell.fill = _BAD_FILL
-        cell.comment = Comment(bad[:_XLSX_TEXT_LIMIT], "telecrm import")
+        cell.fill = _xl["bad"]
+        cell.comment = _xl["Comment"](bad[:_XLSX_TEXT_LIMIT], "telecrm import")
     if bold:
-        cell.font = _BOLD
+        cell.font = _xl["bold"]
     return cell
 
 
@@ -101,6 +112,9 @@ class _RunWriters:
     """The three result files, written in one pass over the rows."""
 
     def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int):
+        import openpyxl
+
+        _load_openpyxl()
         self.folder = folder
         self.headers = list(headers)
         self.column_index = {name: i for i, name in enumerate(headers)}

@@ -191,6 +191,13 @@ def test_kill_9_mid_run_then_the_same_command_loses_and_doubles_nothing(cli, tmp
     assert done.returncode in (0, 1), done.stderr
     assert state.wait_processed()
     assert state.doubled_actions() == []
+    missing = sorted(set(valid) - set(state.leads()))
+    if missing:  # say what the journal knew about them
+        import sqlite3
+        db = sqlite3.connect(cli.home / "journal.sqlite3")
+        known = db.execute(f"SELECT identifier, status, reason, attempts, token_label FROM leads WHERE identifier IN "
+                           f"({','.join('?' * len(missing))})", missing).fetchall()
+        pytest.fail(f"leads that never reached the sandbox: {known}")
     assert sorted(state.leads()) == sorted(valid)  # every valid lead reached telecrm
     report = read_report(tmp_path / "r.csv")
     assert {r["status"] for r in report} <= {"queued", "uncertain"}

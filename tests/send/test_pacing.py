@@ -75,3 +75,11 @@ def test_irregular_callers_never_exceed_the_window(limit, window, gaps):
 def test_share_of_budget():
     assert run_limit(18_000, 0.8) == 14_400
     assert run_limit(3, 0.1) == 1
+
+
+def test_a_send_that_left_late_counts_from_when_it_left():
+    pacer = RollingWindowPacer(limit=2, window=1.0, margin=0.0)
+    pacer.record(0.0)
+    pacer.record(0.5)
+    pacer.move(0.0, 0.3)  # the first request waited 0.3 s for its connection
+    assert pacer.next_send_at(1.0) == 1.3

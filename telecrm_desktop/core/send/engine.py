@@ -299,10 +299,11 @@ class SendEngine:
             finally:
                 timing["journal"] += time.perf_counter() - started_at
 
-        async def send(token: _Token, lead: LeadToSend) -> None:
+        async def send(token: _Token, lead: LeadToSend, planned: float) -> None:
             # the "sending" mark is committed right before the first byte is written (see client)
             def mark() -> None:
                 flush([(lead.seq, token.label, token.key, time.time())])
+                token.pacer.move(planned, time.monotonic())
 
             try:
                 answer = await http.post_lead(token.authorization, lead.body, before_send=mark)
@@ -382,7 +383,7 @@ class SendEngine:
                 for token, lead in batch:
                     state["requests"] += 1
                     recent.append(now)
-                    task = asyncio.create_task(send(token, lead))
+                    task = asyncio.create_task(send(token, lead, now))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                 report()

@@ -9,8 +9,8 @@ A send counts at the moment it is dispatched (the server sees it then). Two rule
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections import deque
 from typing import Iterable
 
 
@@ -36,21 +36,24 @@ class RollingWindowPacer:
         self.window = window
         self.span = window + (default_margin(window) if margin is None else margin)
         self.interval = self.span / limit
-        self._sends: deque[float] = deque()
+        self._sends: list[float] = []  # sorted
         self._next_slot = -math.inf  # the ideal time of the next evenly spaced send
 
     def restore(self, sent_at: Iterable[float]) -> None:
         """Sends made earlier (by a previous run), on the same clock; keeps those inside the window."""
-        for t in sorted(sent_at):
-            self._sends.append(t)
+        for t in sent_at:
+            bisect.insort(self._sends, t)
             self._next_slot = max(self._next_slot, t + self.interval)
-        while len(self._sends) > self.limit:
-            self._sends.popleft()
+        self._trim()
+
+    def _trim(self) -> None:
+        if len(self._sends) > self.limit:
+            del self._sends[: len(self._sends) - self.limit]
 
     def _forget_before(self, now: float) -> None:
-        horizon = now - self.span
-        while self._sends and self._sends[0] <= horizon:
-            self._sends.popleft()
+        cut = bisect.bisect_right(self._sends, now - self.span)
+        if cut:
+            del self._sends[:cut]
 
     def next_send_at(self, now: float) -> float:
         """The earliest time (>= now) at which a send is allowed."""
@@ -65,13 +68,21 @@ class RollingWindowPacer:
 
     def record(self, now: float) -> None:
         """A send was dispatched at `now`."""
-        self._sends.append(now)
+        bisect.insort(self._sends, now)
         # keep the even rhythm, but after an idle stretch start again from now instead of catching up
         if self._next_slot < now - self.interval:
             self._next_slot = now
         self._next_slot += self.interval
-        while len(self._sends) > self.limit:
-            self._sends.popleft()
+        self._trim()
+
+    def move(self, planned: float, actual: float) -> None:
+        """A send recorded at `planned` actually left at `actual` (later: a connection had to be
+        opened first); the window counts it when the server sees it."""
+        i = bisect.bisect_left(self._sends, planned)
+        if i < len(self._sends) and self._sends[i] == planned:
+            del self._sends[i]
+        bisect.insort(self._sends, actual)
+        self._trim()
 
     def sends_in_window(self, now: float) -> int:
         self._forget_before(now)
