@@ -145,6 +145,10 @@ def test_examples(writing, digits):
         ("9.19877E+11", "is not a phone number: Excel rounded it to 6 digits when the file was "
                         "saved; format the column as Text (or Number without decimals) in Excel "
                         "and save the file again"),
+        ("+91 98765 4321", "is not a phone number: it does not fit the numbering plan of country "
+                           "code +91; check for a missing or extra digit"),
+        ("987654321", "is not a phone number: it does not fit the numbering plan of country "
+                      "code +91; check for a missing or extra digit"),
         ("N/A", "is not a phone number: it has no digits"),
         ("-", "is not a phone number: it has no digits"),
         ("'", "is not a phone number: it has no digits"),

@@ -4,9 +4,8 @@ Indian mobile numbers (the bulk of every sheet) take a fast path without phonenu
 rest are parsed by phonenumbers with the template's country as the default region.
 
 Choices where telecrm is silent:
-- A number phonenumbers calls *possible* (right length) is accepted even when its metadata
-  does not know the range: telecrm only needs country code + number, and new ranges appear
-  before the metadata catches up. Impossible lengths are rejected with the digit count.
+- A number must be valid by phonenumbers' metadata (its length and its ranges): a 9-digit
+  Indian mobile number is a typo, not a lead. Wrong lengths are rejected with the digit count.
 - Digits written without "+" that do not fit the default country are tried as international
   ("447911123456" with country IN is a UK number), as telecrm recommends writing them so.
 - Extensions are rejected (telecrm has nowhere to put them); so are cells with two numbers.
@@ -161,33 +160,56 @@ def _parse(text: str, region: str) -> tuple[bool, str]:
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1:
         return False, f"is not a phone number: its digits are all {national[0]}"
-    return True, _digits(number)
+    return False, (
+        f"is not a phone number: it does not fit the numbering plan of country code "
+        f"+{number.country_code}; check for a missing or extra digit"
+    )
+
+
+_NUMBER_KINDS = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip",
+                 "personal_number", "pager", "uan", "voicemail")
+_Plan = tuple[frozenset[int], re.Pattern[str] | None, tuple[tuple[frozenset[int], re.Pattern[str]], ...]]
 
 
 @functools.lru_cache(maxsize=None)
-def _country_rules(country_code: int) -> tuple[frozenset[int], re.Pattern[str] | None]:
-    """The national number lengths of a country code, and its trunk-prefix pattern."""
-    region = phonenumbers.region_code_for_country_code(country_code)
-    if region == phonenumbers.UNKNOWN_REGION:
-        return frozenset(), None
-    if region == "001":
-        metadata = PhoneMetadata.metadata_for_nongeo_region(country_code)
+def _numbering_plan(country_code: int) -> _Plan:
+    """For a country code: national number lengths, trunk-prefix pattern, and the (lengths,
+    pattern) of every kind of number in every region sharing the code, as phonenumbers'
+    is_valid_number checks them."""
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    if regions and regions[0] == "001":
+        every = [PhoneMetadata.metadata_for_nongeo_region(country_code)]
     else:
-        metadata = PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.general_desc is None:
-        return frozenset(), None
-    prefix = metadata.national_prefix_for_parsing
+        every = [PhoneMetadata.metadata_for_region(region) for region in regions]
+    every = [metadata for metadata in every if metadata is not None and metadata.general_desc]
+    if not every:
+        return frozenset(), None, ()
+    kinds = []
+    for metadata in every:
+        general = metadata.general_desc
+        for name in _NUMBER_KINDS:
+            desc = getattr(metadata, name, None)
+            if desc is None or not desc.national_number_pattern:
+                continue
+            lengths = frozenset(desc.possible_length or general.possible_length)
+            if -1 in lengths:  # "no numbers of this kind"
+                continue
+            pattern = f"(?=(?:{general.national_number_pattern})$)(?:{desc.national_number_pattern})"
+            kinds.append((lengths, re.compile(pattern)))
+    prefix = every[0].national_prefix_for_parsing
     return (
-        frozenset(metadata.general_desc.possible_length),
+        frozenset(every[0].general_desc.possible_length),
         re.compile(prefix) if prefix else None,
+        tuple(kinds),
     )
 
 
 def _fast_international(digits: str) -> str | None:
-    """ "+<country code><number>" with a plausible length, without phonenumbers.parse.
+    """ "+<country code><number>" that plainly fits its country, without phonenumbers.parse.
 
     Country codes are prefix-free, so the first known 1-3 digit prefix is the code. Numbers
-    with a leading 0 (trunk prefix) or an odd length are left to phonenumbers.
+    with a trunk prefix, an odd length or digits outside the country's plan are left to
+    phonenumbers (tests hold the two to the same answers).
     """
     for size in (1, 2, 3):
         code = int(digits[:size])
@@ -196,14 +218,15 @@ def _fast_international(digits: str) -> str | None:
     else:
         return None
     national = digits[size:]
-    lengths, trunk = _country_rules(code)
+    lengths, trunk, kinds = _numbering_plan(code)
     if not national or national[0] == "0" or len(national) not in lengths:
         return None
     if trunk is not None:
         match = trunk.match(national)
         if match and match.end():  # phonenumbers would strip a trunk or carrier prefix
             return None
-    if national.count(national[0]) == len(national):
+    size = len(national)
+    if not any(size in sizes and pattern.fullmatch(national) for sizes, pattern in kinds):
         return None
     return digits
 
