@@ -5,7 +5,8 @@ calamine is about ten times faster than openpyxl's read_only mode (2.8 s against
 about 100 bytes a cell at the peak) and hands rows to Python one by one; workbook_size refuses a
 sheet whose rectangle would not fit before calamine tries. Cells keep their type: numbers are
 float (919876543210.0), dates are datetime/date/time, formulas give the value Excel saved with
-them, and empty cells are None.
+them (a formula saved without one, as openpyxl writes them, reads as empty), and empty cells are
+None.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class WorkbookSource:
                 _refuse_oversized_xlsx(self.path, self.sheet, self._extent)
             try:
                 self._loaded = self._workbook.get_sheet_by_name(self.sheet)
+                self._workbook.close()  # the sheet is in memory: let Excel save over the file
             except python_calamine.PasswordError:
                 raise password_protected(self.path) from None
             except (python_calamine.CalamineError, OSError, ValueError) as error:
