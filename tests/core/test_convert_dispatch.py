@@ -11,6 +11,7 @@ from telecrm_desktop.core.convert import (
     ConvertContext,
     ValueRejected,
     encode_value,
+    encoder_for,
     identifier_key,
     make_context,
 )
@@ -132,3 +133,17 @@ def test_huge_numbers_from_cells_do_not_crash():
     with pytest.raises(ValueRejected):
         encode_value(float("inf"), "date", CTX)
     assert encode_value(10**30, "number", CTX) == 10**30
+
+
+@settings(max_examples=300)
+@given(CELLS, st.sampled_from(sorted(KNOWN_TYPES) + ["lostReason", "activeUsers", "unknown"]),
+       st.sampled_from([CTX, ConvertContext(country="DE", timezone="Europe/Berlin")]))
+def test_a_bound_encoder_gives_what_encode_value_gives(value, type_name, ctx):
+    def outcome(encode):
+        try:
+            return encode()
+        except ValueRejected as rejected:
+            return (rejected.rule, rejected.reason)
+
+    bound = encoder_for(type_name, ctx, separator=";")
+    assert outcome(lambda: bound(value)) == outcome(lambda: encode_value(value, type_name, ctx, separator=";"))

@@ -6,8 +6,8 @@ numbers (number, money, rating), dates, tags, payment. `encode_value` dispatches
 
 from .context import DATE_ORDERS, ConvertContext, ValueRejected, make_context
 from .dates import encode_created_on, encode_date, epoch_ms, parse_moment
-from .encode import KNOWN_TYPES, TYPE_ALIASES, JsonValue, encode_value, identifier_key
-from .numbers import encode_money, encode_number, encode_rating, parse_decimal
+from .encode import KNOWN_TYPES, TYPE_ALIASES, JsonValue, encode_value, encoder_for, identifier_key
+from .numbers import encode_money, encode_number, encode_rating, parse_decimal, writes_decimal_comma
 from .payment import (
     CURRENCIES,
     STATUSES,
@@ -44,10 +44,13 @@ __all__ = [
     "encode_url",
     "encode_user",
     "encode_value",
+    "encoder_for",
     "epoch_ms",
     "identifier_key",
     "make_context",
     "normalise_phone",
     "parse_decimal",
     "parse_moment",
+    "trim",
+    "writes_decimal_comma",
 ]
