@@ -15,14 +15,10 @@ from pathlib import Path
 from telecrm_desktop.core.sources.csv_source import SAMPLE_BYTES, CsvSource
 from telecrm_desktop.core.sources.excel_source import WorkbookSource
 from telecrm_desktop.core.sources.header import column_letter, column_names, detect_header_row, read_table
-from telecrm_desktop.core.sources.kind import file_kind, not_a_sheet
+from telecrm_desktop.core.sources.kind import file_kind, looks_binary, not_a_sheet
 from telecrm_desktop.core.table import SheetSource, SourceError
 
 __all__ = ["open_sheet", "read_table", "detect_header_row", "column_names", "column_letter", "SourceError"]
-
-# Share of control characters above which a "CSV" is really a binary file.
-_BINARY_SHARE = 0.05
-
 
 def open_sheet(
     path: str | os.PathLike, *, sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None
@@ -33,7 +29,7 @@ def open_sheet(
     kind = file_kind(path, sample[:4096])
     if kind == "csv":
         # `sheet` is ignored: a template made on a workbook often serves its CSV export too
-        if encoding is None and _looks_binary(sample):
+        if encoding is None and looks_binary(sample):
             raise not_a_sheet(path)
         return CsvSource(path, sample, encoding=encoding, delimiter=delimiter)
     return WorkbookSource(path, kind, sheet=sheet)
@@ -54,21 +50,3 @@ def _read_sample(path: Path) -> bytes:
     if not sample:
         raise SourceError(f"{path.name} is empty.")
     return sample
-
-
-def _looks_binary(sample: bytes) -> bool:
-    """Control characters other than tab, line ends and NUL padding do not occur in text."""
-    head = sample[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_utf16(head):
-        return False
-    text = head.replace(b"\x00", b"")
-    if not text:
-        return True
-    controls = sum(text.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13, 26))
-    return controls > _BINARY_SHARE * len(text)
-
-
-def _mostly_utf16(head: bytes) -> bool:
-    from telecrm_desktop.core.sources.encoding import _utf16_without_bom
-
-    return _utf16_without_bom(head) is not None

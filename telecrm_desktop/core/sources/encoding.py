@@ -59,7 +59,7 @@ def detect_encoding(sample: bytes) -> str:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
-    utf16 = _utf16_without_bom(sample)
+    utf16 = utf16_without_bom(sample)
     if utf16:
         return utf16
     if _is_utf8(sample):
@@ -67,7 +67,7 @@ def detect_encoding(sample: bytes) -> str:
     return _guess_legacy(sample)
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 text of Latin letters has a NUL in every other byte."""
     head = sample[:4096]
     if len(head) < 4:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from telecrm_desktop.core.sources.encoding import utf16_without_bom
 from telecrm_desktop.core.table import SourceError
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -18,6 +19,8 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_BINARY_SHARE = 0.05  # share of control characters above which a "CSV" is really a binary file
+_TEXT_CONTROLS = {9, 10, 12, 13, 26}  # tab, line ends, form feed, DOS end-of-file
 
 # Signatures of common files that are certainly not sheets (pictures, PDFs, archives). Short
 # text-like ones ("MZ", "ID3") are left to the control-character test: a CSV may start so.
@@ -103,3 +106,15 @@ def _holds_encrypted_package(path: Path) -> bool:
                 return True
             tail = chunk[-overlap:]
     return False
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Control characters other than tab, line ends and NUL padding do not occur in text."""
+    head = sample[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
+        return False
+    text = head.replace(b"\x00", b"")
+    if not text:
+        return True
+    controls = sum(text.count(bytes([c])) for c in range(32) if c not in _TEXT_CONTROLS)
+    return controls > _BINARY_SHARE * len(text)
