@@ -53,7 +53,7 @@ def run(args) -> int:
     shown = 0
     progress = Progress("checking")
     try:
-        for result in given.checked(progress):
+        for result in given.checked(progress, bodies=bool(args.payloads)):
             counts[result.status] += 1
             if result.key is not None:
                 merger.add_text(result.key, result.row, result.identifier, result.fields_json, result.actions_json)

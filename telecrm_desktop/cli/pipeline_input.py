@@ -38,10 +38,10 @@ class Input:
             raise UsageError(f"{self.table.source.path}: reading stopped: {exc.strerror or exc}") from None
 
 
-    def checked(self, progress: Progress | None = None) -> Iterator[CheckedRow]:
+    def checked(self, progress: Progress | None = None, *, bodies: bool = True) -> Iterator[CheckedRow]:
         """The checked rows in compact form, converted on every core for a big file."""
         try:
-            yield from checked_rows(self.table, self.plan, on_progress=progress)
+            yield from checked_rows(self.table, self.plan, on_progress=progress, bodies=bodies)
         except SourceError as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:

@@ -31,6 +31,7 @@ MIN_ROWS = 20_000  # below this, starting workers costs more than it saves
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _plan: RowPlan | None = None  # each worker's own copy
+_bodies = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +48,24 @@ class CheckedRow:
     actions_json: str  # "" when the row has no action
 
 
-def compact(result: RowResult) -> CheckedRow:
-    if result.key is None:
-        return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings, None, "", "")
+def compact(result: RowResult, bodies: bool = True) -> CheckedRow:
+    """`bodies=False` leaves the JSON text out, for a check that writes no payloads."""
+    if result.key is None or not bodies:
+        return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings,
+                          result.key, "", "")
     return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings, result.key,
                       _dumps(result.fields), _dumps(result.actions) if result.actions else "")
 
 
-def _start_worker(plan: RowPlan) -> None:
-    global _plan
-    _plan = plan
+def _start_worker(plan: RowPlan, bodies: bool) -> None:
+    global _plan, _bodies
+    _plan, _bodies = plan, bodies
 
 
 def _convert_batch(batch: list) -> list[CheckedRow]:
     convert = _plan.convert  # type: ignore[union-attr]
-    return [compact(convert(row)) for row in batch]
+    bodies = _bodies
+    return [compact(convert(row), bodies) for row in batch]
 
 
 def worker_count(rows_estimate: int | None) -> int:
@@ -82,23 +86,26 @@ def worker_count(rows_estimate: int | None) -> int:
 
 
 def checked_rows(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
-                 workers: int | None = None) -> Iterator[CheckedRow]:
-    """Every data row checked, in row order, on `workers` processes (None: as many as fit)."""
+                 workers: int | None = None, bodies: bool = True) -> Iterator[CheckedRow]:
+    """Every data row checked, in row order, on `workers` processes (None: as many as fit).
+
+    `bodies=False`: the rows' JSON text is left out (nothing will be merged into payloads)."""
     if workers is None:
         workers = worker_count(table.source.estimated_records())
     if workers < 2:
         for result in check_rows(table, plan, on_progress=on_progress):
-            yield compact(result)
+            yield compact(result, bodies)
         return
-    yield from _in_workers(table, plan, workers, on_progress)
+    yield from _in_workers(table, plan, workers, on_progress, bodies)
 
 
-def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress) -> Iterator[CheckedRow]:
+def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress, bodies: bool) -> Iterator[CheckedRow]:
     context = multiprocessing.get_context("fork")
     source = table.source
     done = 0
     next_report = PROGRESS_EVERY
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(plan,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(plan, bodies)) as pool:
         pending: deque = deque()
         batch: list = []
         try:
