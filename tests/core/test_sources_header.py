@@ -72,3 +72,31 @@ def test_column_letters(index, letters):
 def test_column_names_blank_duplicate_and_whitespace():
     raw = ("  Name ", "Email", None, "email", "Email", " ", 2026.0, "Email (2)")
     assert column_names(raw) == ["Name", "Email", "Column C", "email (2)", "Email (3)", "Column F", "2026", "Email (2) (2)"]
+
+
+def test_two_cell_title_line_above_a_wider_header():
+    rows = records(
+        ["Campaign", "Expo 2026"],
+        ["Name", "Phone", "Email", "City"],
+        ["Asha", "98765", "a@x.in", "Pune"],
+        ["Ravi", "98766", "r@x.in", "Goa"],
+    )
+    assert detect_header_row(rows) == 2
+
+
+def test_header_with_a_few_blank_names_is_still_the_header():
+    rows = records(
+        ["Name", "", "Email", "", "City"],
+        ["Asha", "98765", "a@x.in", "x", "Pune"],
+        ["Ravi", "98766", "r@x.in", "y", "Goa"],
+    )
+    assert detect_header_row(rows) == 1
+
+
+def test_header_with_blank_names_above_all_text_rows():
+    rows = records(
+        ["Name", "", "City", "", "Notes"],
+        ["Asha", "Rao", "Pune", "VIP", "call later"],
+        ["Ravi", "Iyer", "Goa", "", "no answer"],
+    )
+    assert detect_header_row(rows) == 1

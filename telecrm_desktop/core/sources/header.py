@@ -22,28 +22,40 @@ def detect_header_row(records: list[Record]) -> int:
     filled = [r for r in records[:ROWS_TO_SEARCH + _ROWS_BELOW] if _width(r.cells)]
     for index, record in enumerate(filled[:ROWS_TO_SEARCH]):
         below = filled[index + 1:index + 1 + _ROWS_BELOW]
-        if _looks_like_header(record.cells, below):
-            return record.number
+        if not _looks_like_header(record.cells, below):
+            continue
+        if below and _all_labels(below[0].cells) and _width(below[0].cells) >= 2 * _width(record.cells):
+            continue  # a short line of text ("Campaign", "Expo 2026") above a header twice as wide
+        return record.number
     if filled:
         widest = max(_width(r.cells) for r in filled)
         return next(r.number for r in filled if _width(r.cells) >= widest * 0.5)
     return records[0].number if records else 1
 
 
-def _looks_like_header(cells: tuple[CellValue, ...], below: list[Record]) -> bool:
+def _labels(cells: tuple[CellValue, ...]) -> tuple[int, int]:
+    """(non-empty cells, those that read like a column name)."""
     names = [c for c in cells if not _empty(c)]
-    if not names:
-        return False
     labels = [c for c in names if isinstance(c, str) and len(c.strip()) <= 80 and not _DATA_LIKE.search(c.strip())]
-    if len(labels) < 0.8 * len(names):
+    return len(names), len(labels)
+
+
+def _all_labels(cells: tuple[CellValue, ...]) -> bool:
+    names, labels = _labels(cells)
+    return names > 0 and labels == names
+
+
+def _looks_like_header(cells: tuple[CellValue, ...], below: list[Record]) -> bool:
+    names, labels = _labels(cells)
+    if not names or labels < 0.8 * names:
         return False
     if not below:
         return True  # a header-only file
     widths = sorted(_width(r.cells) for r in below)
     typical = widths[len(widths) // 2]
-    if typical > 1 and len(names) < 2:
+    if typical > 1 and names < 2:
         return False  # a title above a table
-    return len(names) >= 0.5 * typical
+    return names >= 0.5 * typical
 
 
 def _width(cells: tuple[CellValue, ...]) -> int:
