@@ -1,0 +1,178 @@
+"""The benchmarks of issue 7: each runs its measurement and its baseline in fresh processes and
+returns table rows (median of the runs, the baseline's median, their ratio, the goal)."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import data
+from bench.measure import Sample, median_extra, median_of, run_command, run_worker
+
+JOURNALS = data.OUT / "journals"  # on the same disk as a user's data folder
+FAST_JOURNALS = Path("/dev/shm/telecrm-bench-journals")  # tmpfs: the journal without a disk
+
+
+@dataclass
+class Sizes:
+    rows: int = 100_000  # the xlsx/csv to-requests sheets and the GUI's big file
+    big_rows: int = 1_000_000  # the memory check
+    gui_send: int = 10_000  # leads the GUI sends while probed
+    ceiling: int = 5_000
+    naive_ceiling: int = 1_000
+    paced_limit: int = 60  # per token per window
+    paced_window: float = 3.0
+    paced_windows: int = 10  # how long the paced run lasts, in windows
+    runs: int = 3
+    heavy_runs: int = 1  # the 1M-row check and the GUI stall run: minutes each
+
+
+QUICK = Sizes(rows=10_000, big_rows=50_000, gui_send=1_000, ceiling=1_000, naive_ceiling=300,
+              paced_windows=3, runs=1, heavy_runs=1)
+
+
+@dataclass
+class Row:
+    benchmark: str
+    result: float
+    unit: str
+    baseline_name: str = ""
+    baseline: float | None = None
+    ratio: str = ""
+    goal: str = ""
+    met: bool | None = None
+    details: dict = field(default_factory=dict)
+    baseline_unit: str | None = None  # when it differs from the result's
+
+
+def _runs(count: int, task: str, *args) -> list[Sample]:
+    return [run_worker(task, *args) for _ in range(count)]
+
+
+def _scaled(goal_seconds: float, rows: int) -> float:
+    """A goal stated for 100,000 rows, for the size actually measured (--quick)."""
+    return goal_seconds * rows / 100_000
+
+
+def _to_requests(kind: str, sheet: Path, baseline_task: str, baseline_name: str, goal: float, s: Sizes) -> list[Row]:
+    mapping = data.mapping_file()
+    runs = _runs(s.runs, "to_requests", sheet, mapping)
+    base = _runs(s.runs, baseline_task, sheet)
+    seconds, base_seconds = median_of(runs), median_of(base)
+    rss, base_rss = median_of(runs, "peak_rss_mb"), median_of(base, "peak_rss_mb")
+    goal_s = _scaled(goal, s.rows)
+    name = f"{kind} to requests, {s.rows // 1000}k rows"
+    details = {"runs": [r.seconds for r in runs], "cpu_seconds": median_of(runs, "cpu_seconds"),
+               "baseline_cpu_seconds": median_of(base, "cpu_seconds"), "rows": runs[0].extra}
+    return [
+        Row(name, seconds, "s", baseline_name, base_seconds, f"{seconds / base_seconds:.1f}x baseline",
+            f"<= {goal_s:g} s", seconds <= goal_s, details),
+        Row(f"{kind} to requests, peak RSS", rss, "MB", baseline_name, base_rss, f"{rss / base_rss:.1f}x baseline"),
+    ]
+
+
+def xlsx_to_requests(s: Sizes) -> list[Row]:
+    return _to_requests("xlsx", data.xlsx_sheet(s.rows), "xlsx_baseline", "openpyxl read_only", 5.0, s)
+
+
+def csv_to_requests(s: Sizes) -> list[Row]:
+    return _to_requests("csv", data.csv_sheet(s.rows), "csv_baseline", "csv module", 2.0, s)
+
+
+def big_check(s: Sizes) -> list[Row]:
+    sheet, mapping = data.csv_sheet(s.big_rows), data.mapping_file()
+    out = data.OUT / "check"
+    out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "telecrm_desktop.cli", "check", str(sheet), "--mapping", str(mapping),
+               "--report", str(out / "report.csv"), "--payloads", str(out / "payloads.jsonl")]
+    peaks, walls = [], []
+    for _ in range(s.heavy_runs):
+        _, wall, usage = run_command(command)
+        peaks.append(usage.ru_maxrss / 1024)
+        walls.append(wall)
+    peak = statistics.median(peaks)
+    return [Row(f"{s.big_rows // 1000}k-row CSV check, peak RSS", peak, "MB", goal="<= 500 MB", met=peak <= 500,
+                details={"wall_seconds": statistics.median(walls), "cpu_seconds": usage.ru_utime + usage.ru_stime})]
+
+
+def first_view(s: Sizes) -> list[Row]:
+    rows = []
+    for kind, sheet in (("xlsx", data.xlsx_sheet(s.rows)), ("csv", data.csv_sheet(s.rows))):
+        runs = _runs(s.runs, "first_view", sheet)
+        seconds = median_of(runs)
+        rows.append(Row(f"first view, {s.rows // 1000}k {kind}", seconds, "s", goal="<= 1 s", met=seconds <= 1.0,
+                        details={"preview_seconds": median_extra(runs, "preview_seconds")}))
+    return rows
+
+
+def send_pacing(s: Sizes) -> list[Row]:
+    args = (s.paced_limit, s.paced_window, s.paced_windows)
+    runs = _runs(s.runs, "send_paced", *args, FAST_JOURNALS)
+    base = _runs(1, "naive_paced", *args)  # its figure barely varies: one run
+    share = statistics.median(r.extra["steady_rate"] / r.extra["allowed"] for r in runs)
+    base_share = base[0].extra["steady_rate"] / base[0].extra["allowed"]
+    rejected = max(r.extra["server_429s"] for r in runs)
+    limit = f"3 tokens x {s.paced_limit}/{s.paced_window:g} s, 20-100 ms latency"
+    return [
+        Row(f"send pacing ({limit}), achieved / allowed", 100 * share, "%", "naive loop, 1 token",
+            100 * base_share, f"{share / base_share:.2f}x baseline", ">= 97%", share >= 0.97,
+            {"end_to_end_rate": median_extra(runs, "rate"), "allowed": runs[0].extra["allowed"],
+             "max_in_window": max(r.extra["max_in_window"] for r in runs)}),
+        Row("send pacing, 429 answers (worst run)", rejected, "", "naive loop, 1 token",
+            base[0].extra["server_429s"], "", "0", rejected == 0),
+    ]
+
+
+def engine_ceiling(s: Sizes) -> list[Row]:
+    runs = _runs(s.runs, "engine_ceiling", s.ceiling, JOURNALS)
+    base = _runs(s.runs, "naive_ceiling", s.naive_ceiling)
+    rate, base_rate = median_extra(runs, "rate"), median_extra(base, "rate")
+    share = statistics.median(r.extra["journal_seconds"] / r.seconds for r in runs)
+    return [Row(f"engine ceiling, {s.ceiling:,} leads, no limit", rate, "req/s", "naive sequential loop", base_rate,
+                f"{rate / base_rate:.2f}x baseline", ">= 500 req/s", rate >= 500,
+                {"journal_share": share, "cpu_seconds": median_of(runs, "cpu_seconds")})]
+
+
+def journal_overhead(s: Sizes) -> list[Row]:
+    """The journal on disk as shipped vs the same journal on tmpfs without fsync (its floor:
+    the engine cannot send without one)."""
+    disk = _runs(s.runs, "engine_ceiling", s.ceiling, JOURNALS)
+    floor = _runs(s.runs, "engine_ceiling", s.ceiling, FAST_JOURNALS, "fast")
+    rate, floor_rate = median_extra(disk, "rate"), median_extra(floor, "rate")
+    overhead = 100 * (1 - rate / floor_rate)
+    share = 100 * statistics.median(r.extra["journal_seconds"] / r.seconds for r in disk)
+    return [
+        Row("journal overhead: throughput lost to the disk journal", overhead, "%",
+            "journal on tmpfs, no fsync", floor_rate, f"{rate:.0f} vs {floor_rate:.0f} req/s", "<= 10%",
+            overhead <= 10, baseline_unit="req/s"),
+        Row("journal overhead: share of send time in journal commits", share, "%", goal="<= 10%", met=share <= 10),
+    ]
+
+
+def gui_responsiveness(s: Sizes) -> list[Row]:
+    big, small = data.csv_sheet(s.rows), data.csv_sheet(s.gui_send)
+    runs = _runs(s.heavy_runs, "gui_stall", big, small)
+    worst, p99 = median_extra(runs, "max_ms"), median_extra(runs, "p99_ms")
+    idle_worst, idle_p99 = median_extra(runs, "idle_max_ms"), median_extra(runs, "idle_p99_ms")
+    what = f"read {s.rows // 1000}k + check + send {s.gui_send // 1000}k"
+    phases = {k: v for k, v in runs[0].extra.items() if k.endswith("_ms") or k == "sent"}
+    return [
+        Row(f"GUI stall, longest ({what})", worst, "ms", "idle", idle_worst, f"{worst / idle_worst:.1f}x idle",
+            "< 50 ms", worst < 50, phases),
+        Row("GUI stall, 99th percentile", p99, "ms", "idle", idle_p99, f"{p99 / idle_p99:.1f}x idle",
+            "< 50 ms", p99 < 50),
+    ]
+
+
+BENCHMARKS = {
+    "xlsx": xlsx_to_requests,
+    "csv": csv_to_requests,
+    "memory": big_check,
+    "first-view": first_view,
+    "pacing": send_pacing,
+    "ceiling": engine_ceiling,
+    "gui": gui_responsiveness,
+    "journal": journal_overhead,
+}
