@@ -42,7 +42,7 @@ class WorkbookSource:
         self._state = FileState.of(path)
         if kind == "ods":
             _refuse_oversized_ods(path)  # calamine reads every sheet of an .ods when opening it
-        self._workbook = _open_workbook(path)
+        self._workbook = _open_workbook(path, kind)
         self.sheet_names, visible = _worksheet_names(self._workbook)
         if not self.sheet_names:
             raise SourceError(f"{path.name} has no sheets.")
@@ -70,10 +70,10 @@ class WorkbookSource:
             except python_calamine.PasswordError:
                 raise password_protected(self.path) from None
             except (python_calamine.CalamineError, OSError, ValueError) as error:
-                raise _read_problem(self.path, error) from None
+                raise _read_problem(self.path, self.kind, error) from None
             except BaseException as error:  # pyo3 turns a Rust panic into PanicException (a BaseException)
                 if type(error).__name__ == "PanicException":
-                    raise damaged(self.path) from None
+                    raise damaged(self.path, self.kind) from None
                 raise
         return self._loaded
 
@@ -116,7 +116,7 @@ class WorkbookSource:
         return min(1.0, self._rows_done / self._rows_total)
 
 
-def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+def _open_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
@@ -124,10 +124,10 @@ def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
     except FileNotFoundError:
         raise SourceError(f"{path.name} was not found.") from None
     except (python_calamine.CalamineError, OSError, ValueError, zipfile.BadZipFile) as error:
-        raise _read_problem(path, error) from None
+        raise _read_problem(path, kind, error) from None
     except BaseException as error:
         if type(error).__name__ == "PanicException":
-            raise damaged(path) from None
+            raise damaged(path, kind) from None
         raise
 
 
@@ -166,7 +166,7 @@ def _refuse_oversized_ods(path: Path) -> None:
         )
 
 
-def _read_problem(path: Path, error: BaseException) -> SourceError:
+def _read_problem(path: Path, kind: str, error: BaseException) -> SourceError:
     if isinstance(error, FileNotFoundError):
         return SourceError(f"{path.name} disappeared while it was being read; check where it went and open it again.")
     text = str(error).lower()
@@ -174,4 +174,4 @@ def _read_problem(path: Path, error: BaseException) -> SourceError:
         return password_protected(path)
     if "cell limit" in text:
         return SourceError(f"{path.name} is too big to read; split it into smaller files.")
-    return damaged(path)
+    return damaged(path, kind)

@@ -9,6 +9,7 @@ decodes as text is CSV. Other binaries are refused with a sentence.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from telecrm_desktop.core.sources.encoding import utf16_without_bom
@@ -18,6 +19,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# What reading a damaged zip can raise (a bad header, a broken deflate stream, a missing part).
+ZIP_PROBLEMS = (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError)
+
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _BINARY_SHARE = 0.05  # share of control characters above which a "CSV" is really a binary file
 _TEXT_CONTROLS = {9, 10, 12, 13, 26}  # tab, line ends, form feed, DOS end-of-file
@@ -41,8 +45,9 @@ def password_protected(path: Path) -> SourceError:
     )
 
 
-def damaged(path: Path) -> SourceError:
-    return SourceError(f"{path.name} is damaged or not a complete Excel file; open it in Excel and save it again.")
+def damaged(path: Path, kind: str = "xlsx") -> SourceError:
+    what, app = ("spreadsheet", "LibreOffice") if kind == "ods" else ("Excel file", "Excel")
+    return SourceError(f"{path.name} is damaged or not a complete {what}; open it in {app} and save it again.")
 
 
 _MARKUP_STARTS = (b"<!doctype html", b"<html", b"<table", b"<?xml")
@@ -89,9 +94,7 @@ def _zip_kind(path: Path) -> str:
                 if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
                     raise password_protected(path)
                 return "ods"
-    except zipfile.BadZipFile:
-        raise damaged(path) from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+    except ZIP_PROBLEMS:
         raise damaged(path) from None
     raise not_a_sheet(path)
 

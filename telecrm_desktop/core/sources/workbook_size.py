@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from telecrm_desktop.core.sources.kind import ZIP_PROBLEMS
+
 MAX_CELLS = 12_000_000  # about 1.2 GB while calamine loads; 600,000 rows of 20 columns
 MAX_SHEET_XML_BYTES = 800 * 1024 * 1024
 _HEAD_BYTES = 64 * 1024
@@ -65,7 +67,7 @@ def xlsx_sheet_extent(path: Path, sheet_name: str) -> SheetExtent | None:
                     last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
                     return SheetExtent(int(last_row), column_number(last_col), info.file_size)
                 return _scan_extent(head, stream, info.file_size)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+    except (*ZIP_PROBLEMS, ElementTree.ParseError):
         return None  # calamine will explain what is wrong
 
 
@@ -146,7 +148,7 @@ def ods_cells(path: Path) -> int | None:
             if info.file_size > _ALWAYS_SCAN_BYTES:
                 return None
             xml = archive.read(info)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+    except ZIP_PROBLEMS:
         return None
     total = 0
     for attributes, _, body in _ODS_ROW.findall(xml):
@@ -164,5 +166,5 @@ def ods_content_bytes(path: Path) -> int:
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.getinfo("content.xml").file_size
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except ZIP_PROBLEMS:
         return 0
