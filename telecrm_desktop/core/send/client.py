@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from telecrm_desktop.core.send import wire
+
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
 _ENTERPRISE_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
@@ -134,10 +136,6 @@ def classify_error(exc: httpx.HTTPError) -> Answer:
     return Answer(NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
 
 
-class _MarkFailed(Exception):
-    """The journal could not record a request about to leave: it must not leave."""
-
-
 class AsyncApiClient:
     """Posts request bodies to one workspace's Async endpoint over reused HTTPS connections.
 
@@ -162,8 +160,9 @@ class AsyncApiClient:
         self._all: list[httpx.AsyncClient] = []
         for _ in range(max(1, max_connections)):
             lane = httpx.AsyncClient(
-                verify=tls, timeout=timeout, follow_redirects=False,
-                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0),
+                transport=wire.MarkingTransport(
+                    verify=tls, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0)),
+                timeout=timeout, follow_redirects=False,
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
             )
             self._all.append(lane)
@@ -172,33 +171,36 @@ class AsyncApiClient:
     async def post_lead(self, authorization: str, body: bytes, before_send: Callable[[], None] | None = None) -> Answer:
         """POST one body. `authorization` is the full header value ("Bearer ..."); never logged or kept.
 
-        `before_send` runs right before the first byte of the request is written (after the
-        connection is ready): the engine commits its journal mark there, so "marked but never
-        written" lasts microseconds, and an error before that point is known to be harmless.
+        `before_send` runs right before the request goes on the wire, head and body at once
+        (see wire.py): the engine commits its journal mark there. telecrm can act on a request only
+        once its whole body has arrived, so an error before that point is known to be harmless.
         """
         written = False
 
-        async def trace(name: str, info: dict) -> None:
+        def mark() -> None:
             nonlocal written
-            if name == "http11.send_request_headers.started" and not written:
-                try:
-                    before_send()
-                except Exception as exc:
-                    raise _MarkFailed() from exc
-                written = True
+            before_send()
+            written = True
+
+        async def trace(name: str, info: dict) -> None:
+            if name == "http11.send_request_body.started":
+                wire.body_next.set(True)
 
         lane = await self._lanes.get()  # the most recently used first: its connection is warm
+        wire.pending_mark.set(mark if before_send else None)
+        wire.body_next.set(False)
         try:
             response = await lane.post(self.url, content=body, headers={"Authorization": authorization},
-                                       extensions={"trace": trace} if before_send else None)
-        except _MarkFailed as exc:
-            return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc.__cause__})")
+                                       extensions={"trace": trace})
+        except wire.MarkFailed as exc:
+            return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc})")
         except httpx.HTTPError as exc:
             answer = classify_error(exc)
-            if before_send is not None and not written:  # failed before a byte left
+            if before_send is not None and not written:  # failed before the request left
                 return Answer(NOT_SENT, answer.detail)
             return answer
         finally:
+            wire.pending_mark.set(None)
             self._lanes.put_nowait(lane)
         return classify_response(response)
 
