@@ -203,3 +203,36 @@ def test_identifier_comes_from_the_schema_when_one_is_known():
     m = Mapping(identifier="phone")
     assert m.identifier_field(None) == "phone"
     assert m.identifier_field(Schema(identifier_field="email")) == "email"
+
+
+# -- any JSON at all: a template is read or refused with a MappingError, never a crash ------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=8,
+)
+_paths = st.sampled_from(["fields.phone", "fields.", "actions.PAYMENT.amount", "actions.X.y", "actions.PAYMENT.z",
+                          "nowhere", "actions.ACTION_1.created_on"])
+_target = st.fixed_dictionaries({"to": _paths | _json}, optional={"type": st.sampled_from(["phone", "tags", "x"]) | _json,
+                                                                  "separator": _json})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.fixed_dictionaries({}, optional={
+    "format": st.just("telecrm-mapping/1") | _json, "header_row": _json, "identifier": _json,
+    "country": st.sampled_from(["IN", "us"]) | _json, "timezone": st.sampled_from(["UTC", "Asia/Kolkata"]) | _json,
+    "date_order": _json, "columns": st.dictionaries(st.text(max_size=8), st.none() | _target | st.lists(_target, max_size=3)) | _json,
+    "constants": st.dictionaries(_paths, _json, max_size=3) | _json,
+    "combined": st.dictionaries(_paths, st.fixed_dictionaries({"columns": _json}, optional={"labels": _json})) | _json,
+}) | _json)
+def test_any_json_is_read_or_refused_cleanly(data):
+    try:
+        m = parse_mapping(data, "fuzz.json")
+    except MappingError as exc:
+        assert str(exc).startswith("fuzz.json: ") or str(exc).startswith("fuzz.json")
+        return
+    again = parse_mapping(json.loads(json.dumps(mapping_to_dict(m))), "again.json")
+    assert mapping_to_dict(again) == mapping_to_dict(m)

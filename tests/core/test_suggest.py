@@ -139,3 +139,20 @@ def test_schema_api_names_match_in_any_case():
 def test_every_suggestion_is_a_valid_template(headers):
     data = mapping_to_dict(suggest_mapping(headers))
     assert mapping_to_dict(parse_mapping(data)) == data
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_cells = st.none() | st.text(max_size=20) | st.integers() | st.floats() | st.booleans()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=25), max_size=12, unique=True), st.lists(st.lists(_cells, max_size=12), max_size=5))
+def test_any_sheet_gets_a_valid_suggestion(headers, rows):
+    m = suggest_mapping(headers, rows)
+    data = mapping_to_dict(m)
+    assert mapping_to_dict(parse_mapping(data)) == data
+    used = [c for c in m.columns] + [c for spec in m.combined.values() for c in spec.columns]
+    assert len(used) == len(set(used)) and set(used) <= set(headers)  # each column decided once
+    fed = [t.path for ts in m.columns.values() for t in ts] + list(m.combined)
+    assert len(fed) == len(set(fed))  # one source per target
