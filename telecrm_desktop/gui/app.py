@@ -46,6 +46,31 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
+# Core modules the screens import on first use; importing them at start keeps a first click from
+# stalling the window while Python reads them.
+CORE_MODULES = (
+    "telecrm_desktop.core.sources", "telecrm_desktop.core.mapping", "telecrm_desktop.core.suggest",
+    "telecrm_desktop.core.pipeline", "telecrm_desktop.core.schema_rules", "telecrm_desktop.core.schema_io",
+    "telecrm_desktop.core.journal", "telecrm_desktop.core.results", "telecrm_desktop.core.send.engine",
+    "telecrm_desktop.core.send.runs", "telecrm_desktop.core.sync.client", "telecrm_desktop.sandbox.server",
+)
+# How long a worker thread may hold the GIL before the GUI thread gets a turn (Python's default is
+# 5 ms, which lets a busy worker delay every repaint by several of those).
+GIL_SWITCH_INTERVAL = 0.0002
+
+
+def prepare_runtime() -> None:
+    import importlib
+    import logging
+
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    for name in CORE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a part missing from this build: its screen says so when used
+            logging.getLogger(__name__).warning("could not import %s", name, exc_info=True)
+
+
 def icon_path() -> Path | None:
     roots = [Path(__file__).resolve().parents[2] / "resources" / "icons"]
     if getattr(sys, "_MEIPASS", None):
@@ -97,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     from telecrm_desktop.gui import crash_report
 
     app = make_application()
+    prepare_runtime()
     crash_report.setup_logging()
     crash_report.install_excepthook()
 

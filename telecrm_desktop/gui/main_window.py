@@ -21,6 +21,7 @@ from telecrm_desktop.gui.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession
 from telecrm_desktop.gui.settings import app_settings
 from telecrm_desktop.gui.widgets import MessageBar, Screen
+from telecrm_desktop.gui.workers import stop_workers
 from telecrm_desktop.gui.workspace_screen import WorkspaceScreen
 
 WORKSPACE, OPEN, MAP, REVIEW, SEND, RESULTS = range(6)
@@ -258,6 +259,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         if self.send_screen.is_running():
             self.send_screen.pause_for_close()
+        for screen in self.screens:  # no thread may outlive the window
+            stop_workers(screen)
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.sync()

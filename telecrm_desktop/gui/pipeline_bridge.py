@@ -187,14 +187,14 @@ class SendJob:
         return [(t.label, t.masked) for t in self.dest.tokens]
 
     def run(self, control, *, on_progress, on_event):
-        from telecrm_desktop.core.send.engine import SendEngine
+        """The core engine, in a child process (see engine_process) so the window stays smooth."""
+        from telecrm_desktop.gui.engine_process import run_in_process
 
-        engine = SendEngine(
-            paths.journal_path(), self.run_id, enterprise_id=self.dest.enterprise_id,
+        return run_in_process(
+            journal_path=paths.journal_path(), run_id=self.run_id, enterprise_id=self.dest.enterprise_id,
             base_url=self.dest.base_url, tokens=self.dest.tokens, settings=self.settings,
             control=control, on_progress=on_progress, on_event=on_event,
         )
-        return engine.run()
 
     def finish(self, summary) -> dict[str, int]:
         """Write the result files, close the run in the journal; returns rows per status."""

@@ -5,6 +5,7 @@ Plain data plus change signals; the screens read it, workers fill it, nothing he
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,9 @@ class WorkspaceSettings:
             timezone=str(s.value("workspace/timezone", default.timezone) or "Asia/Kolkata"),
             budget_share=int(s.value("workspace/budget_share", default.budget_share) or 80),
             rate_per_hour=int(s.value("workspace/rate_per_hour", default.rate_per_hour) or 18000),
-            base_url=str(s.value("workspace/base_url", default.base_url) or default.base_url),
+            # TELECRM_ASYNC_URL, as on the command line: a test stand-in or a proxy
+            base_url=os.environ.get("TELECRM_ASYNC_URL")
+            or str(s.value("workspace/base_url", default.base_url) or default.base_url),
             use_sandbox=str(s.value("workspace/use_sandbox", "false")).lower() == "true",
         )
 

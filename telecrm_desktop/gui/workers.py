@@ -89,6 +89,15 @@ def start_worker(owner: QObject, worker: Worker) -> QThread:
     return thread
 
 
+def stop_workers(owner: QObject, wait_ms: int = 15000) -> None:
+    """Cancel `owner`'s running workers and wait for their threads (the window is closing)."""
+    for thread, worker in owner.__dict__.get("_running_workers", []):
+        if thread.isRunning():
+            worker.cancel()
+            thread.quit()
+            thread.wait(wait_ms)
+
+
 class SheetReadWorker(Worker):
     """Opens a file, shows its top at once, then reads every data row below the header."""
 
