@@ -80,6 +80,33 @@ def check_one_row(session, row) -> RowCheck:
     return row_check_from_findings(rr.status, list(rr.errors) + list(rr.warnings), rr.identifier or "")
 
 
+_FIXABLE = ("dropdown.", "status.", "lost_reason.", "assignee.")
+
+
+def suggested_value(session, column: str, problem) -> str | None:
+    """The workspace's nearest real value for a rejected label (core.schema_rules), if any."""
+    schema, mapping = session.schema, session.mapping
+    if schema is None or mapping is None or not problem.rule.startswith(_FIXABLE) or problem.value is None:
+        return None
+    from telecrm_desktop.core.schema_rules import SchemaRules
+
+    rules = SchemaRules(schema)
+    found = None
+    if problem.rule.startswith("dropdown."):
+        for target in mapping.columns.get(column, []):
+            if target.is_field and target.field_name in schema.fields:
+                found = rules.dropdown_problem(target.field_name, problem.value)
+                if found is not None:
+                    break
+    elif problem.rule.startswith("status."):
+        found = rules.status_problem(problem.value)
+    elif problem.rule.startswith("lost_reason."):
+        found = rules.lost_reason_problem(problem.value)
+    elif problem.rule.startswith("assignee."):
+        found = rules.assignee_problem(problem.value)
+    return getattr(found, "suggestion", None)
+
+
 # ----- workspace ----------------------------------------------------------------------------
 
 @dataclass

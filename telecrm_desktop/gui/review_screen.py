@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from telecrm_desktop.gui import pipeline_bridge
 from telecrm_desktop.gui.edited_table import EditedTable
+from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
     ReviewModel,
@@ -133,6 +134,11 @@ class ReviewScreen(Screen):
         self.problem_list.setAccessibleName("Problems in the selected row")
         self.problem_list.itemActivated.connect(self._problem_activated)
         box.addWidget(self.problem_list, 2)
+        self.fix_button = QPushButton()
+        self.fix_button.setToolTip("Correct this value in every row that has it (the file is not changed).")
+        self.fix_button.clicked.connect(self.apply_suggested_fix)
+        self.fix_button.hide()
+        box.addWidget(self.fix_button)
         box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
         self.json_view = QPlainTextEdit()
         self.json_view.setReadOnly(True)
@@ -308,6 +314,7 @@ class ReviewScreen(Screen):
                     self.problem_list.item(self.problem_list.count() - 1).setData(Qt.ItemDataRole.UserRole, header)
         if not self.problem_list.count():
             self.problem_list.addItem("No problems in this row.")
+        self._offer_fix(row, index)
         if status == EXCLUDED:
             self.json_view.setPlainText("This row is left out: it will not be sent.")
         elif status == INVALID:
@@ -316,6 +323,43 @@ class ReviewScreen(Screen):
             self.json_view.setPlainText(self.result.request_json(number) or "")
         else:
             self.json_view.setPlainText("Checking again…")
+
+    def _offer_fix(self, row, index) -> None:
+        """A one-click fix when the core knows the workspace's nearest value (e.g. a dropdown typo)."""
+        self._fix = None
+        check = self.model.checks.get(row.number)
+        current = self.model.headers[index.column() - 1] if index.column() > 0 else None
+        candidates = []
+        if check:
+            for header, problems in check.cells.items():
+                for p in problems:
+                    if header is not None and p.value is not None:
+                        candidates.append((header != current, header, p))
+        for _, header, problem in sorted(candidates, key=lambda c: c[0]):
+            suggestion = pipeline_bridge.suggested_value(self.session, header, problem)
+            if suggestion and suggestion != problem.value:
+                column = self.model.column_index(header) - 1
+                numbers = [r.number for r in self.model.rows
+                           if cell_text(self.model.value_of(r, column)) == problem.value]
+                self._fix = (header, problem.value, suggestion, numbers)
+                n = len(numbers)
+                self.fix_button.setText(f"Use “{suggestion}” for “{problem.value}” in {n:,} row{'s' if n != 1 else ''}")
+                break
+        self.fix_button.setVisible(self._fix is not None)
+
+    def apply_suggested_fix(self) -> None:
+        if not getattr(self, "_fix", None):
+            return
+        header, _old, suggestion, numbers = self._fix
+        for number in numbers:
+            self.session.edits.setdefault(number, {})[header] = suggestion
+        self.session.check = None
+        self.model.layoutChanged.emit()  # corrected values and washes repaint
+        self.fix_button.hide()
+        self._fix = None
+        self.message.emit("info", f"“{suggestion}” is used in {len(numbers):,} rows; checking again…")
+        self.start_check()
+        self.footer_changed.emit()
 
     def _problem_activated(self, item) -> None:
         header = item.data(Qt.ItemDataRole.UserRole)

@@ -26,6 +26,8 @@ SHOW_ALL, SHOW_PROBLEMS, SHOW_INVALID, SHOW_EXCLUDED = range(4)
 class CellProblem:
     severity: str  # "error" | "warning"
     message: str
+    rule: str = ""  # the core's rule code, e.g. "dropdown.new_option"
+    value: str | None = None  # the offending value as text
 
 
 @dataclass
@@ -45,7 +47,7 @@ def row_check_from_findings(status: str, findings, identifier: str = "") -> RowC
     cells: dict[str | None, list[CellProblem]] = {}
     has_error = has_warning = False
     for f in findings:
-        cells.setdefault(f.column, []).append(CellProblem(f.severity, f.message))
+        cells.setdefault(f.column, []).append(CellProblem(f.severity, f.message, f.rule, f.value))
         has_error |= f.severity == "error"
         has_warning |= f.severity != "error"
     if status == INVALID or has_error:

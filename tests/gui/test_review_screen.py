@@ -1,0 +1,35 @@
+"""Review step: a dropdown value that would create a new option is fixed for every row at once
+with the nearest option the workspace has (the sandbox's "Contact Source" has "Facebook Ads")."""
+
+import csv
+
+from PySide6.QtCore import Qt
+
+from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
+
+
+def test_one_click_fix_for_a_dropdown_typo(window, qtbot, tmp_path):
+    sheet = tmp_path / "ads.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Full Name", "Mobile No.", "Lead Source"])
+        for i in range(6):
+            w.writerow([f"Lead {i}", f"98{i:08d}", "Facebook" if i % 2 else "Website"])
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(sheet)
+    driver.accept_mapping()
+    assert window.map_screen.model.target_paths(2) == ["fields.contact_source"]
+    driver.review()
+    review = window.review_screen
+    assert review.warning_tile.value() == 3
+
+    review.select_next_problem()
+    assert review.fix_button.isVisible()
+    assert "Facebook Ads" in review.fix_button.text() and "3 rows" in review.fix_button.text()
+    qtbot.mouseClick(review.fix_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check")
+    assert review.warning_tile.value() == 0
+    assert {n: e["Lead Source"] for n, e in window.session.edits.items()} == {3: "Facebook Ads", 5: "Facebook Ads",
+                                                                             7: "Facebook Ads"}
+    assert '"contact_source": "Facebook Ads"' in review.result.request_json(3)
