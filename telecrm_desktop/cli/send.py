@@ -17,7 +17,9 @@ from telecrm_desktop.core.journal import Journal
 from telecrm_desktop.core.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
 from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
-from telecrm_desktop.core.send.engine import STOP_NO_TOKEN, SendControl, SendEngine, SendProgress, SendSettings
+from telecrm_desktop.core.send.engine import (
+    STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
+)
 
 ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
 # scaled-down rate windows for tests and the sandbox; not part of the user-facing contract
@@ -146,7 +148,8 @@ def run(args) -> int:
         files = runs.write_results(journal, run_id, folder, headers=checked.headers, data_rows=checked.data_rows(),
                                    raw_headers=checked.raw_headers, header_row=checked.header_row)
         state = "stopped" if summary.stopped else "finished"
-        reason = {STOP_NO_TOKEN: "telecrm refused every token"}.get(summary.stopped, summary.stopped)
+        reason = {STOP_NO_TOKEN: "telecrm refused every token", STOP_UNREACHABLE: "telecrm could not be reached",
+                  STOP_CANCELLED: "cancelled"}.get(summary.stopped, summary.stopped)
         info = journal.end_run(run_id, state, reason, str(folder))
         if args.report:
             try:

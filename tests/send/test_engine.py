@@ -186,3 +186,27 @@ def test_the_journal_never_holds_a_token_value(tmp_path, start_sandbox):
         assert token.value.encode() not in blobs
         for part in token.value.split(":"):
             assert part.encode() not in blobs
+
+
+def test_a_server_down_for_a_while_costs_no_lead(tmp_path, start_sandbox):
+    sandbox = start_sandbox()
+    journal = tmp_path / "j.db"
+    run_id = make_run(journal, sandbox.enterprise_id, 40)
+    threading.Timer(0.4, lambda: sandbox.go_down(1.5)).start()
+    summary = send(journal, run_id, sandbox, settings=fast_settings(max_attempts=2))
+    states = lead_states(journal, run_id)
+    # connections refused spend no attempt; a lead whose request was cut off may be uncertain
+    assert {s for s, _a in states.values()} <= {"queued", "uncertain"}
+    assert all(a for s, a in states.values() if s == "uncertain")
+    assert summary.counts.get("queued", 0) >= 35
+    assert_no_action_doubled(sandbox)
+
+
+def test_a_server_that_stays_down_stops_the_run_with_leads_pending(tmp_path, start_sandbox):
+    sandbox = start_sandbox()
+    journal = tmp_path / "j.db"
+    run_id = make_run(journal, sandbox.enterprise_id, 10)
+    sandbox.go_down(30)
+    summary = send(journal, run_id, sandbox, settings=fast_settings(unreachable_limit=1.0))
+    assert summary.stopped == "unreachable"
+    assert {s for s, _a in lead_states(journal, run_id).values()} == {"pending"}

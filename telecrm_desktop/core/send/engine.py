@@ -27,6 +27,7 @@ from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
 
 STOP_CANCELLED = "cancelled"
 STOP_NO_TOKEN = "no_token"
+STOP_UNREACHABLE = "unreachable"
 
 
 class TokenLike(Protocol):
@@ -46,7 +47,8 @@ class SendSettings:
     share: float = 1.0  # part of each token's budget this run may use (live website forms use the rest)
     max_tokens: int = 3
     in_flight_per_token: int = 10
-    max_attempts: int = 8  # for 5xx, connection errors and unanswered leads without actions
+    max_attempts: int = 8  # for 5xx and unanswered leads without actions
+    unreachable_limit: float = 600.0  # seconds without any connection to telecrm before the run stops
     retry_base: float = 0.5  # seconds; doubled on each attempt, with jitter
     retry_cap: float = 30.0
     rate_limited_base: float = 1.0  # back-off after a 429 without Retry-After
@@ -111,7 +113,7 @@ class SendProgress:
 
 @dataclass
 class SendSummary:
-    stopped: str | None  # None, STOP_CANCELLED or STOP_NO_TOKEN
+    stopped: str | None  # None, STOP_CANCELLED, STOP_NO_TOKEN or STOP_UNREACHABLE
     counts: dict[str, int]  # outcomes in this session
     tokens_out: list[str]  # labels of tokens telecrm refused
     requests: int  # requests dispatched
@@ -225,7 +227,8 @@ class SendEngine:
         finished: list[tuple[int, str, str, str | None]] = []
         counts: dict[str, int] = {}
         recent: deque[float] = deque()
-        state = {"streak": 0, "hold_until": 0.0, "requests": 0, "rate_limited": 0, "in_flight": 0}
+        state = {"streak": 0, "hold_until": 0.0, "requests": 0, "rate_limited": 0, "in_flight": 0,
+                 "unreachable_since": None}
         wake = asyncio.Event()
         loop = asyncio.get_running_loop()
         self.control._attach(lambda: loop.call_soon_threadsafe(wake.set))
@@ -246,11 +249,18 @@ class SendEngine:
 
         def trouble(lead: LeadToSend, answer: api.Answer) -> None:
             """5xx, no connection, or no answer for a lead that may be sent again."""
-            n = attempts.get(lead.seq, 0) + 1
-            attempts[lead.seq] = n
             state["streak"] += 1
             if state["streak"] >= 3:  # the server is in trouble: everyone waits, one request probes
                 state["hold_until"] = time.monotonic() + _backoff(s.retry_base, state["streak"] - 2, s.retry_cap)
+            if answer.kind == api.NOT_SENT:
+                # nothing left: not the lead's fault, so no attempt is spent; a server down for
+                # longer than unreachable_limit stops the run instead (leads stay pending)
+                if state["unreachable_since"] is None:
+                    state["unreachable_since"] = time.monotonic()
+                retry_later(lead, _backoff(s.retry_base, 1, s.retry_cap), answer.detail)
+                return
+            n = attempts.get(lead.seq, 0) + 1
+            attempts[lead.seq] = n
             if n >= s.max_attempts:
                 finish(lead, outcomes.FAILED, f"{answer.detail}; gave up after {n} attempts")
             else:
@@ -258,6 +268,8 @@ class SendEngine:
 
         def on_answer(token: _Token, lead: LeadToSend, answer: api.Answer) -> None:
             kind = answer.kind
+            if answer.status_code is not None:
+                state["unreachable_since"] = None
             if kind == api.QUEUED:
                 state["streak"] = 0
                 token.strikes = 0
@@ -365,6 +377,11 @@ class SendEngine:
                 if not active:
                     stopped = STOP_NO_TOKEN
                     break
+                if state["unreachable_since"] is not None and now - state["unreachable_since"] > s.unreachable_limit:
+                    stopped = STOP_UNREACHABLE
+                    self._event(f"telecrm could not be reached for {s.unreachable_limit:.0f} seconds: stopping; "
+                                "run the same command again later to send the rest.")
+                    break
                 batch: list[tuple[_Token, LeadToSend]] = []
                 if not self.control.paused:
                     progress = True
@@ -415,6 +432,8 @@ class SendEngine:
             journal.set_pending(self.run_id, "not sent: telecrm refused every token")
         elif stopped == STOP_CANCELLED:
             journal.set_pending(self.run_id, "not sent: the run was cancelled")
+        elif stopped == STOP_UNREACHABLE:
+            journal.set_pending(self.run_id, "not sent: telecrm could not be reached")
         report(force=True)
         return SendSummary(
             stopped=stopped, counts=counts, tokens_out=[t.label for t in tokens if t.out],
