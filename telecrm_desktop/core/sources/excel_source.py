@@ -27,6 +27,7 @@ from telecrm_desktop.core.sources.workbook_size import (
     ods_content_bytes,
     xlsx_sheet_extent,
 )
+from telecrm_desktop.core.sources.xls_structure import check_xls_structure
 from telecrm_desktop.core.table import Record, SourceError
 
 
@@ -42,6 +43,8 @@ class WorkbookSource:
         self._state = FileState.of(path)
         if kind == "ods":
             _refuse_oversized_ods(path)  # calamine reads every sheet of an .ods when opening it
+        elif kind == "xls":
+            check_xls_structure(path)  # calamine aborts the process on some damaged .xls files
         self._workbook = _open_workbook(path, kind)
         self.sheet_names, visible = _worksheet_names(self._workbook)
         if not self.sheet_names:

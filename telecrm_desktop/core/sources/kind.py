@@ -95,7 +95,7 @@ def _zip_kind(path: Path) -> str:
                     raise password_protected(path)
                 return "ods"
     except ZIP_PROBLEMS:
-        raise damaged(path) from None
+        raise damaged(path, "ods" if path.suffix.lower() == ".ods" else "xlsx") from None
     raise not_a_sheet(path)
 
 
