@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS leads (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS leads_identifier ON leads (run_id, identifier);
 CREATE INDEX IF NOT EXISTS leads_status ON leads (run_id, status);
+CREATE INDEX IF NOT EXISTS leads_body ON leads (body_hash);
 CREATE TABLE IF NOT EXISTS row_results (
     run_id INTEGER NOT NULL,
     row INTEGER NOT NULL,
@@ -230,19 +231,26 @@ class Journal:
             for lead in leads:
                 if db.execute("SELECT 1 FROM leads WHERE run_id=? AND identifier=?", (run_id, lead.identifier)).fetchone():
                     continue
-                status, body = outcomes.PENDING, lead.body
+                status, body, reason = outcomes.PENDING, lead.body, ""
                 if not send_all and db.execute(
                     "SELECT 1 FROM queued_bodies WHERE enterprise_id=? AND body_hash=?", (enterprise_id, lead.body_hash)
                 ).fetchone():
                     status, body = outcomes.UNCHANGED, None
+                    reason = "the same request was queued for this workspace before"
+                elif lead.has_actions and db.execute(
+                    "SELECT 1 FROM leads l JOIN runs r ON r.id=l.run_id WHERE l.body_hash=? AND r.enterprise_id=? "
+                    "AND l.status IN (?, ?) LIMIT 1",
+                    (lead.body_hash, enterprise_id, outcomes.SENDING, outcomes.UNCERTAIN),
+                ).fetchone():
+                    # an earlier run (of another version of the file) may have delivered this very request
+                    status = outcomes.UNCERTAIN
+                    reason = "an earlier run sent this same request and got no answer; it is sent again only when asked"
                 seq += 1
                 db.execute(
                     "INSERT INTO leads (run_id, seq, identifier, rows, body, body_hash, has_actions, status, reason, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, seq, lead.identifier, json.dumps(list(lead.rows)), body, lead.body_hash,
-                     int(lead.has_actions), status,
-                     "the same request was queued for this workspace before" if status == outcomes.UNCHANGED else "",
-                     time.time()),
+                     int(lead.has_actions), status, reason, time.time()),
                 )
             db.execute("COMMIT")
         except BaseException:

@@ -36,13 +36,13 @@ def test_rate_limited_leads_are_retried_with_and_without_retry_after(tmp_path, s
     for retry_after in (None, "auto"):
         # the server allows half of what the engine believes: 429s must slow it, never drop a lead
         sandbox = start_sandbox(rate_limit=LIMIT // 2, retry_after=retry_after)
-        run_id = make_run(tmp_path / f"j{retry_after}.db", sandbox.enterprise_id, 45)
+        run_id = make_run(tmp_path / f"j{retry_after}.db", sandbox.enterprise_id, 30)
         summary = send(tmp_path / f"j{retry_after}.db", run_id, sandbox, tokens=tokens_of(sandbox, 1))
-        assert summary.counts == {"queued": 45}
+        assert summary.counts == {"queued": 30}
         assert summary.rate_limited > 0 and sandbox.state.rate_limited == summary.rate_limited
         assert sandbox.state.rate_limited < 30  # backed off, not hammering
         assert_no_action_doubled(sandbox)
-        assert len(accepted_keys(sandbox)) == 45
+        assert len(accepted_keys(sandbox)) == 30
 
 
 def test_a_refused_token_is_dropped_and_the_others_carry_on(tmp_path, start_sandbox):

@@ -81,3 +81,15 @@ def test_dispatch_times_are_kept_per_token_for_pacing(tmp_path):
         assert j.dispatches_since("kb", now - 3600) == [now]
         j.forget_dispatches_before(now - 10)
         assert j.db.execute("SELECT COUNT(*) FROM dispatches").fetchone()[0] == 1
+
+
+def test_an_unanswered_request_stays_uncertain_in_a_run_of_an_edited_file(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as j:
+        first = j.start_run(ENT, "a.csv", "f1", "t1")
+        a = lead("919800000001", actions=True)
+        j.add_leads(first.id, ENT, [a])
+        j.write_batch(first.id, ENT, sending=[(1, "main", "k", time.time())])  # killed here
+        edited = j.start_run(ENT, "a.csv", "f2", "t1")  # the user changed another row meanwhile
+        j.add_leads(edited.id, ENT, [a, lead("919800000002", actions=True)])
+        assert j.lead_counts(edited.id) == {outcomes.UNCERTAIN: 1, outcomes.PENDING: 1}
+        assert [l.identifier for l in j.leads_to_send(edited.id, resend_uncertain=True)] == ["919800000001", "919800000002"]
