@@ -142,6 +142,10 @@ def _fingerprint_source(session) -> dict:
     }
 
 
+class RunElsewhere(Exception):
+    """A past run belongs to another workspace than the one chosen."""
+
+
 class SendJob:
     """One send: the journal run it fills or resumes, the engine that sends it, the files it leaves."""
 
@@ -160,7 +164,14 @@ class SendJob:
         journal = Journal(paths.journal_path())
         try:
             if run_id is not None:
+                run = journal.run(run_id)
+                if run.enterprise_id != dest.enterprise_id:
+                    raise RunElsewhere(
+                        f"Run {run_id} was sent to workspace {run.enterprise_id}; choose that workspace on "
+                        "the Workspace step to continue it.")
                 journal.reopen_run(run_id)
+                sheet = session.sheet
+                same_file = sheet is not None and str(Path(sheet.path).resolve()) == run.file_path
             else:
                 check = session.check
                 if check is None:
@@ -172,6 +183,7 @@ class SendJob:
                     template_fp=runs.template_fingerprint(_fingerprint_source(session)),
                 )
                 run_id = prepared.run.id
+                same_file = True
                 if prepared.resumed and on_event:
                     on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
                 journal.add_leads(run_id, dest.enterprise_id,
@@ -197,6 +209,7 @@ class SendJob:
             raise
         job = cls(journal, run_id, dest, settings, total, session)
         job.unchanged = unchanged
+        job.same_file = same_file
         return job
 
     unchanged = 0
@@ -230,10 +243,13 @@ class SendJob:
 
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
-        if table is not None:
+        if table is not None and self.same_file:
             data_rows = EditedTable.from_session(self.session).rows()
             runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=data_rows,
                                raw_headers=table.raw_headers, header_row=table.header_row)
+        else:
+            # a past run continued without its sheet open: outcomes only, no original cells
+            runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
         state = "stopped" if summary.stopped else "finished"
         reason = {STOP_NO_TOKEN: "telecrm refused every token"}.get(summary.stopped, summary.stopped)
         info = self.journal.end_run(self.run_id, state, reason, str(folder))

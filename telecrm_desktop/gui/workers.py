@@ -217,7 +217,11 @@ class SendWorker(Worker):
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import SecretsError, redact
+        from telecrm_desktop.gui.engine_process import EngineProcessError
+        from telecrm_desktop.gui.pipeline_bridge import RunElsewhere
 
+        if isinstance(exc, (RunElsewhere, EngineProcessError)):
+            return redact(str(exc))
         if isinstance(exc, SecretsError):
             text = str(exc)
             return redact(text[0].upper() + text[1:])

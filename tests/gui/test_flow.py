@@ -129,3 +129,33 @@ def test_cancel_then_resume_sends_every_lead_once(window, qtbot, tmp_path, slow_
     server = sandbox_link.sandbox_server()
     assert server.state.queued == 60  # every lead exactly once
     assert len(server.state.leads()) == 60 or server.state.processed <= 60
+
+
+def test_refused_tokens_then_resume_from_history(window, qtbot, tmp_path):
+    sheet = write_leads(tmp_path / "later.csv", 8)
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    server = sandbox_link.sandbox_server()
+    labels = [t.label for t in server.async_tokens]
+    for label in labels:
+        server.revoke(label)
+    driver.open_file(sheet)
+    driver.accept_mapping()
+    driver.review()
+    counts = driver.send()
+    assert counts == {"pending": 8}
+    assert "refused every token" in window.message_bar.label.text()
+
+    for label in labels:
+        server.restore(label)
+    driver.results()
+    results = window.results_screen
+    assert results.tiles["pending"].value() == 8
+    assert results.resume_button.isEnabled()
+    qtbot.mouseClick(results.resume_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == SEND
+    assert window.primary_button.isEnabled()
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not window.send_screen.is_running(), 30, "the resumed run")
+    assert window.send_screen.worker_counts() == {"queued": 8}
+    assert server.state.queued == 8
