@@ -152,27 +152,38 @@ _BOF = frozenset({0x0009, 0x0209, 0x0409, 0x0809})
 def _largest_dimensions(workbook: bytes) -> int:
     """The most cells any sheet asks for: by its DIMENSIONS records (which calamine reserves
     room for) and by the rectangle its cells span (which calamine allocates)."""
-    largest, position = 0, 0
-    rows = cols = None
+    largest = 0
+    top = left = 0xFFFF
+    bottom = right = -1
+    position, end = 0, len(workbook) - 8
     unpack = struct.unpack_from
-    while position + 4 <= len(workbook):
-        kind, length = unpack("<HH", workbook, position)
+    while position <= end:  # hot loop: one unpack and a few comparisons per record
+        kind, length, row, col = unpack("<HHHH", workbook, position)
         start = position + 4
         position = start + length
-        if kind in _CELL_RECORDS and length >= 4:
-            row, col = unpack("<HH", workbook, start)
-            last_col = unpack("<H", workbook, position - 2)[0] if kind in _MULTIPLE and length >= 6 else col
-            if rows is None:
-                rows, cols = [row, row], [min(col, last_col), max(col, last_col)]
-            else:
-                rows[0], rows[1] = min(rows[0], row), max(rows[1], row)
-                cols[0], cols[1] = min(cols[0], col, last_col), max(cols[1], col, last_col)
-                largest = max(largest, (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1))
+        if kind in _CELL_RECORDS:
+            if row < top:
+                top = row
+            if row > bottom:
+                bottom = row
+            if col < left:
+                left = col
+            if col > right:
+                right = col
+            if kind in _MULTIPLE and length >= 6:
+                last = unpack("<H", workbook, position - 2)[0]
+                left, right = min(left, last), max(right, last)
         elif kind in _BOF:
-            rows = cols = None  # a new sheet
+            largest = max(largest, _span(top, bottom, left, right))
+            top = left = 0xFFFF
+            bottom = right = -1
         elif kind == _DIMENSIONS and length in (10, 14):
             largest = max(largest, _dimensions_cells(workbook[start:position]))
-    return largest
+    return max(largest, _span(top, bottom, left, right))
+
+
+def _span(top: int, bottom: int, left: int, right: int) -> int:
+    return (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
 
 
 def _dimensions_cells(body: bytes) -> int:
