@@ -160,22 +160,20 @@ def _parse(text: str, region: str) -> tuple[bool, str]:
     national = phonenumbers.national_significant_number(number)
     if len(set(national)) == 1:
         return False, f"is not a phone number: its digits are all {national[0]}"
-    return False, (
-        f"is not a phone number: it does not fit the numbering plan of country code "
-        f"+{number.country_code}; check for a missing or extra digit"
-    )
+    return False, _plan_reason(number.country_code)
 
 
 _NUMBER_KINDS = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip",
                  "personal_number", "pager", "uan", "voicemail")
-_Plan = tuple[frozenset[int], re.Pattern[str] | None, tuple[tuple[frozenset[int], re.Pattern[str]], ...]]
+_Kinds = tuple[tuple[frozenset[int], re.Pattern[str]], ...]
+_Plan = tuple[frozenset[int], frozenset[int], re.Pattern[str] | None, _Kinds]
 
 
 @functools.lru_cache(maxsize=None)
 def _numbering_plan(country_code: int) -> _Plan:
-    """For a country code: national number lengths, trunk-prefix pattern, and the (lengths,
-    pattern) of every kind of number in every region sharing the code, as phonenumbers'
-    is_valid_number checks them."""
+    """For a country code: national number lengths (all, local-only), trunk-prefix pattern, and
+    the (lengths, pattern) of every kind of number in every region sharing the code, as
+    phonenumbers' is_valid_number checks them."""
     regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
     if regions and regions[0] == "001":
         every = [PhoneMetadata.metadata_for_nongeo_region(country_code)]
@@ -183,7 +181,7 @@ def _numbering_plan(country_code: int) -> _Plan:
         every = [PhoneMetadata.metadata_for_region(region) for region in regions]
     every = [metadata for metadata in every if metadata is not None and metadata.general_desc]
     if not every:
-        return frozenset(), None, ()
+        return frozenset(), frozenset(), None, ()
     kinds = []
     for metadata in every:
         general = metadata.general_desc
@@ -197,19 +195,21 @@ def _numbering_plan(country_code: int) -> _Plan:
             pattern = f"(?=(?:{general.national_number_pattern})$)(?:{desc.national_number_pattern})"
             kinds.append((lengths, re.compile(pattern)))
     prefix = every[0].national_prefix_for_parsing
+    general = every[0].general_desc
     return (
-        frozenset(every[0].general_desc.possible_length),
+        frozenset(general.possible_length),
+        frozenset(general.possible_length_local_only or ()),
         re.compile(prefix) if prefix else None,
         tuple(kinds),
     )
 
 
-def _fast_international(digits: str) -> str | None:
-    """ "+<country code><number>" that plainly fits its country, without phonenumbers.parse.
+def _quick_international(digits: str, region: str) -> tuple[bool, str] | None:
+    """The verdict on "+<digits>" without phonenumbers.parse, or None when unsure.
 
     Country codes are prefix-free, so the first known 1-3 digit prefix is the code. Numbers
-    with a trunk prefix, an odd length or digits outside the country's plan are left to
-    phonenumbers (tests hold the two to the same answers).
+    with a trunk or carrier prefix are left to phonenumbers; for the rest the length and the
+    numbering plan decide, as in phonenumbers (a test holds the two to the same answers).
     """
     for size in (1, 2, 3):
         code = int(digits[:size])
@@ -218,17 +218,37 @@ def _fast_international(digits: str) -> str | None:
     else:
         return None
     national = digits[size:]
-    lengths, trunk, kinds = _numbering_plan(code)
-    if not national or national[0] == "0" or len(national) not in lengths:
+    if not 2 <= len(national) <= 17 or national[0] == "0":  # phonenumbers' own parse errors
+        return None
+    lengths, local_lengths, trunk, kinds = _numbering_plan(code)
+    if not lengths:
         return None
     if trunk is not None:
         match = trunk.match(national)
         if match and match.end():  # phonenumbers would strip a trunk or carrier prefix
             return None
-    size = len(national)
-    if not any(size in sizes and pattern.fullmatch(national) for sizes, pattern in kinds):
-        return None
-    return digits
+    count = len(national)
+    where = f"country code +{code}"
+    if count in local_lengths:
+        return False, f"is not a phone number telecrm can match: the area code is missing; {_hint(region)}"
+    if count in lengths:
+        if any(count in sizes and pattern.fullmatch(national) for sizes, pattern in kinds):
+            return True, digits
+        if national.count(national[0]) == count:
+            return False, f"is not a phone number: its digits are all {national[0]}"
+        return False, _plan_reason(code)
+    if count < min(lengths):
+        return False, f"is not a phone number: it has {count} digits, too few for {where}; {_hint(region)}"
+    if count > max(lengths):
+        return False, f"is not a phone number: it has {count} digits, too many for {where}; {_hint(region)}"
+    return False, f"is not a phone number: {count} digits is not a number length for {where}; {_hint(region)}"
+
+
+def _plan_reason(code: int) -> str:
+    return (
+        f"is not a phone number: it does not fit the numbering plan of country code +{code}; "
+        "check for a missing or extra digit"
+    )
 
 
 def _from_plain_digits(digits: str, ctx: ConvertContext) -> str:
@@ -242,10 +262,13 @@ def _from_plain_digits(digits: str, ctx: ConvertContext) -> str:
 def _from_plus_digits(digits: str, ctx: ConvertContext) -> str:
     if len(digits) == 12 and digits[0] == "9" and digits[1] == "1" and digits[2] in _IN_MOBILE_START:
         return digits
-    fast = _fast_international(digits)
-    if fast is not None:
-        return fast
-    return _parsed("+" + digits, ctx.country)
+    verdict = _quick_international(digits, ctx.country)
+    if verdict is None:
+        return _parsed("+" + digits, ctx.country)
+    ok, result = verdict
+    if not ok:
+        raise _reject(result)
+    return result
 
 
 def _parsed(text: str, region: str) -> str:
