@@ -24,11 +24,11 @@ class CsvSource:
     """A delimited text file. Cells are str (empty string for empty), record numbers 1-based."""
 
     kind = "csv"
-    sheet_names: list[str] = []
     sheet = None
 
     def __init__(self, path: Path, sample: bytes, *, encoding: str | None = None, delimiter: str | None = None):
         self.path = path
+        self.sheet_names: list[str] = []
         self._state = FileState.of(path)
         self.encoding = encoding or detect_encoding(sample)
         _check_codec(path, self.encoding)
