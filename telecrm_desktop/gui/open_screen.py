@@ -189,6 +189,8 @@ class OpenScreen(Screen):
     def _start_read(self, path: Path, **options) -> None:
         if self.worker is not None:
             self.worker.cancel()
+        if path != self._path:
+            self._source = None
         self._path = path
         self._loading = True
         self._rows_read = 0
@@ -296,9 +298,13 @@ class OpenScreen(Screen):
             return
         self.message.emit("error", sentence)
         self.status_label.setText("The file could not be read.")
-        if self._source is None:
+        if self.session.sheet is None or self.session.sheet.path != self._path:
+            # nothing of this file could be shown: back to choosing a file
+            self._source = None
+            self.session.clear_sheet()
             self.file_panel.hide()
             self.start_panel.show()
+            self._fill_recent()
 
     def _finished(self, result) -> None:
         if not self._is_current():

@@ -98,6 +98,13 @@ class ImportSession(QObject):
         self.check = None
         self.schema_changed.emit()
 
+    def clear_sheet(self) -> None:
+        """The file chosen could not be read: no sheet, no mapping to review."""
+        self.sheet = None
+        self.mapping = None
+        self.check = None
+        self.sheet_changed.emit()
+
     def set_sheet(self, sheet: LoadedSheet) -> None:
         self.sheet = sheet
         self.edits.clear()
