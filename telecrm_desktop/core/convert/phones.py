@@ -146,12 +146,17 @@ def _parse(text: str, region: str) -> tuple[bool, str]:
         # "447911123456": the country code written without "+".
         digits = "".join(_DIGIT.findall(text))
         if len(digits) >= 8:
-            try:
-                international = phonenumbers.parse("+" + digits, None)
-            except NumberParseException:
-                international = None
-            if international is not None and phonenumbers.is_valid_number(international):
-                return True, _digits(international)
+            verdict = _quick_international(digits, region)
+            if verdict is not None:
+                if verdict[0]:
+                    return verdict
+            else:
+                try:
+                    international = phonenumbers.parse("+" + digits, None)
+                except NumberParseException:
+                    international = None
+                if international is not None and phonenumbers.is_valid_number(international):
+                    return True, _digits(international)
     result = phonenumbers.is_possible_number_with_reason(number)
     if result not in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
         return False, _length_reason(number, result, region)
