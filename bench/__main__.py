@@ -9,37 +9,22 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import time
 
 from bench import data
 from bench.measure import BenchFailed
+from bench.report import markdown, text_table
 from bench.suite import BENCHMARKS, FAST_JOURNALS, JOURNALS, QUICK, Row, Sizes
 
 
 def machine() -> dict:
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    return {"cpus": os.cpu_count(), "cpu": model, "ram_gb": round(mem_kb / 1024**2, 1),
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return {"commit": commit, "cpus": os.cpu_count(), "cpu": model, "ram_gb": round(mem_kb / 1024**2, 1),
             "python": platform.python_version(), "load_before": os.getloadavg()[0]}
-
-
-def cell(value, unit: str = "") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    return f"{value} {unit}".strip()
-
-
-def print_table(rows: list[Row]) -> None:
-    header = ("benchmark", "result", "baseline", "ratio", "goal", "met")
-    lines = [(r.benchmark, cell(r.result, r.unit),
-              f"{r.baseline_name}: {cell(r.baseline, r.unit if r.baseline_unit is None else r.baseline_unit)}" if r.baseline_name else "",
-              r.ratio, r.goal, {True: "yes", False: "NO", None: ""}[r.met]) for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    for line in (header, tuple("-" * w for w in widths), *lines):
-        print(" | ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
 
 
 def main(argv=None) -> int:
@@ -53,7 +38,7 @@ def main(argv=None) -> int:
     if args.runs:
         sizes.runs = args.runs
     info = machine()
-    print(f"{info['cpus']} x {info['cpu']}, {info['ram_gb']} GB RAM, Python {info['python']}; "
+    print(f"{info['cpus']} x {info['cpu']}, {info['ram_gb']} GB RAM, Python {info['python']}, commit {info['commit']}; "
           f"load average {info['load_before']:.1f}", flush=True)
     rows: list[Row] = []
     failures = {}
@@ -67,14 +52,16 @@ def main(argv=None) -> int:
             print(f"  {name} failed: {exc}", file=sys.stderr)
         print(f"  {name}: {time.perf_counter() - started:.0f} s, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     info["load_after"] = os.getloadavg()[0]
-    print_table(rows)
+    table = [dataclasses.asdict(r) for r in rows]
+    print(text_table(table))
     for path in (JOURNALS, FAST_JOURNALS):
         shutil.rmtree(path, ignore_errors=True)
     results = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "quick": args.quick,
                "sizes": dataclasses.asdict(sizes), "machine": info, "failures": failures,
-               "rows": [dataclasses.asdict(r) for r in rows]}
+               "rows": table}
     data.OUT.mkdir(exist_ok=True)
     (data.OUT / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (data.OUT / "results.md").write_text(markdown(results), encoding="utf-8")
     return 1 if failures else 0
 
 

@@ -74,8 +74,12 @@ def ceiling(count: int = 20_000, journal_dir: str | None = None) -> float:
             engine = SendEngine(journal, run_id, enterprise_id=ENTERPRISE, base_url=f"http://127.0.0.1:{port}",
                                 tokens=tokens(load_workspace(None).tokens),
                                 settings=SendSettings(rate_per_hour=10**9))
+            cpu = time.process_time()
             summary = engine.run()
-            print(f"ceiling: {summary.requests} requests in {summary.elapsed:.1f} s = {summary.rate:.0f}/s "
+            cpu = time.process_time() - cpu
+            print(f"ceiling: {summary.requests} requests in {summary.elapsed:.1f} s = {summary.rate:.0f}/s; "
+                  f"engine CPU {1e6 * cpu / summary.requests:.0f} us per request = {summary.requests / cpu:.0f}/s per core "
+                  f"(wall-clock figures depend on what else the machine runs) "
                   f"(journal in {journal_dir or tempfile.gettempdir()}, "
                   f"{100 * summary.journal_seconds / summary.elapsed:.1f}% of the time in journal commits); {summary.counts}")
             return summary.rate
