@@ -56,7 +56,7 @@ def run(args) -> int:
         for result in given.checked(progress, bodies=bool(args.payloads)):
             counts[result.status] += 1
             if result.key is not None:
-                merger.add_text(result.key, result.row, result.identifier, result.fields_json, result.actions_json)
+                merger.add_text(result.key, result.row, result.identifier, result.body_json)
             if report is not None:
                 report.write_result(result)
             elif result.errors and shown < SHOWN_INVALID:

@@ -134,7 +134,7 @@ def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
         for result in given.checked(progress):
             counts[result.status] += 1
             if result.key is not None:
-                merger.add_text(result.key, result.row, result.identifier, result.fields_json, result.actions_json)
+                merger.add_text(result.key, result.row, result.identifier, result.body_json)
             checked.rows.append((result.row, result.identifier, result.key, result.errors, result.warnings))
     finally:
         progress.close()

@@ -32,7 +32,7 @@ class LeadMerger:
         self.spool_after = spool_after
         self.spool_dir = spool_dir
         self.rows_added = 0
-        self._leads: dict[str, list] = {}  # key -> [rows, identifier, fields, actions]
+        self._leads: dict[str, Any] = {}  # key -> [rows, identifier, fields, actions] or (rows, identifier, body)
         self._counts: dict[str, int] = {}
         self._db: sqlite3.Connection | None = None
         self._db_path: str | None = None
@@ -59,27 +59,25 @@ class LeadMerger:
                 lead[2] = {**lead[2], **result.fields}
                 lead[3] = lead[3] + result.actions
             return
-        self.add_text(key, result.row, result.identifier, _dumps(result.fields),
-                      _dumps(result.actions) if result.actions else "", counted=True)
+        self.add_text(key, result.row, result.identifier, _dumps(result.body()), counted=True)
 
-    def add_text(self, key: str, row: int, identifier: str, fields: str, actions: str, *,
-                 counted: bool = False) -> None:
-        """A ready row already encoded as JSON text (`actions` "" when none): bounded or count mode."""
+    def add_text(self, key: str, row: int, identifier: str, body: str, *, counted: bool = False) -> None:
+        """A ready row whose request body is already JSON text: bounded or count mode."""
         if not counted:
             self.rows_added += 1
             if self.mode == "count":
                 self._counts[key] = self._counts.get(key, 0) + 1
                 return
         if self._db is not None:
-            self._add_spooled(key, row, identifier, fields, actions)
+            self._add_spooled(key, row, identifier, body)
             return
         lead = self._leads.get(key)
         if lead is None:
-            self._leads[key] = [row, identifier, fields, actions]
+            self._leads[key] = (row, identifier, body)
             if len(self._leads) > self.spool_after:
                 self._spool()
         else:
-            self._leads[key] = _merged_text(lead, row, identifier, fields, actions)
+            self._leads[key] = _merged_text(lead, row, identifier, body)
 
     def _spool(self) -> None:
         fd, self._db_path = tempfile.mkstemp(prefix="telecrm-leads-", suffix=".sqlite", dir=self.spool_dir)
@@ -87,27 +85,26 @@ class LeadMerger:
         db = sqlite3.connect(self._db_path, isolation_level=None)
         db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
-            "CREATE TABLE lead (key TEXT PRIMARY KEY, rows TEXT, identifier TEXT, fields TEXT, actions TEXT);"
+            "CREATE TABLE lead (key TEXT PRIMARY KEY, rows TEXT, identifier TEXT, body TEXT);"
             "BEGIN;"
         )
-        db.executemany("INSERT INTO lead VALUES (?, ?, ?, ?, ?)",
-                       ((k, _rows_text(v[0]), v[1], v[2], v[3]) for k, v in self._leads.items()))
+        db.executemany("INSERT INTO lead VALUES (?, ?, ?, ?)",
+                       ((k, _rows_text(v[0]), v[1], v[2]) for k, v in self._leads.items()))
         self._spooled = len(self._leads)
         self._leads = {}
         self._db = db
 
-    def _add_spooled(self, key: str, row: int, identifier: str, fields: str, actions: str) -> None:
+    def _add_spooled(self, key: str, row: int, identifier: str, body: str) -> None:
         db = self._db
         assert db is not None
-        cursor = db.execute("INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?, ?)",
-                            (key, str(row), identifier, fields, actions))
+        cursor = db.execute("INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?)", (key, str(row), identifier, body))
         if cursor.rowcount:
             self._spooled += 1
             return
-        lead = list(db.execute("SELECT rows, identifier, fields, actions FROM lead WHERE key = ?", (key,)).fetchone())
-        merged = _merged_text(lead, row, identifier, fields, actions)
-        db.execute("UPDATE lead SET rows = ?, identifier = ?, fields = ?, actions = ? WHERE key = ?",
-                   (_rows_text(merged[0]), merged[1], merged[2], merged[3], key))
+        lead = db.execute("SELECT rows, identifier, body FROM lead WHERE key = ?", (key,)).fetchone()
+        rows, identifier, body = _merged_text(lead, row, identifier, body)
+        db.execute("UPDATE lead SET rows = ?, identifier = ?, body = ? WHERE key = ?",
+                   (_rows_text(rows), identifier, body, key))
 
     # ---------------------------------------------------------------- reading
 
@@ -143,11 +140,8 @@ class LeadMerger:
                     body["actions"] = actions
                 yield Lead(identifier, tuple(rows), body)
             return
-        for rows, identifier, fields, actions in self._stored():
-            body = {"fields": _loads(fields)}
-            if actions:
-                body["actions"] = _loads(actions)
-            yield Lead(identifier, tuple(_rows_list(rows)), body)
+        for rows, identifier, body in self._stored():
+            yield Lead(identifier, tuple(_rows_list(rows)), _loads(body))
 
     def payload_lines(self) -> Iterator[str]:
         """`{"rows": [3, 9], "identifier": "919876543210", "body": {...}}` per lead, no newline."""
@@ -157,16 +151,15 @@ class LeadMerger:
             return
         if self.mode == "count":
             raise ValueError("a merger in count mode keeps no leads")
-        for rows, identifier, fields, actions in self._stored():
+        for rows, identifier, body in self._stored():
             rows_text = "[" + ", ".join(map(str, _rows_list(rows))) + "]"
-            tail = f', "actions": {actions}' if actions else ""
-            yield f'{{"rows": {rows_text}, "identifier": {_dumps(identifier)}, "body": {{"fields": {fields}{tail}}}}}'
+            yield f'{{"rows": {rows_text}, "identifier": {_dumps(identifier)}, "body": {body}}}'
 
     def _stored(self) -> Iterator[tuple]:
         if self._db is None:
             yield from self._leads.values()
             return
-        yield from self._db.execute("SELECT rows, identifier, fields, actions FROM lead ORDER BY rowid")
+        yield from self._db.execute("SELECT rows, identifier, body FROM lead ORDER BY rowid")
 
     # ---------------------------------------------------------------- cleaning up
 
@@ -202,11 +195,10 @@ def _rows_list(rows: int | str | list[int]) -> list[int]:
     return [int(n) for n in rows.split(",")]
 
 
-def _merged_text(lead: list, row: int, identifier: str, fields: str, actions: str) -> list:
+def _merged_text(lead, row: int, identifier: str, body: str) -> tuple:  # noqa: ANN001
     """A lead kept as JSON text with one more row merged in: later values win, actions add up."""
-    merged_fields = _loads(lead[2])
-    merged_fields.update(_loads(fields))
-    merged_actions = lead[3]
-    if actions:
-        merged_actions = _dumps((_loads(merged_actions) if merged_actions else []) + _loads(actions))
-    return [_rows_list(lead[0]) + [row], identifier, _dumps(merged_fields), merged_actions]
+    merged, later = _loads(lead[2]), _loads(body)
+    merged["fields"].update(later["fields"])
+    if later.get("actions"):
+        merged["actions"] = merged.get("actions", []) + later["actions"]
+    return (_rows_list(lead[0]) + [row], identifier, _dumps(merged))

@@ -17,8 +17,7 @@ import os
 import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from telecrm_desktop.core.findings import Finding
 from telecrm_desktop.core.pipeline import PROGRESS_EVERY, RowPlan, RowResult, check_rows
@@ -34,9 +33,9 @@ _plan: RowPlan | None = None  # each worker's own copy
 _bodies = True
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedRow:
-    """A RowResult reduced to what the report, the merger and the payloads need."""
+class CheckedRow(NamedTuple):
+    """A RowResult reduced to what the report, the merger and the payloads need (a tuple: cheap
+    to send between processes)."""
 
     row: int
     identifier: str | None
@@ -44,17 +43,17 @@ class CheckedRow:
     errors: tuple[Finding, ...]
     warnings: tuple[Finding, ...]
     key: str | None
-    fields_json: str  # "" for invalid rows: they are never part of a payload
-    actions_json: str  # "" when the row has no action
+    body_json: str  # the request body as JSON text; "" for invalid rows, or when not asked for
 
 
 def compact(result: RowResult, bodies: bool = True) -> CheckedRow:
     """`bodies=False` leaves the JSON text out, for a check that writes no payloads."""
-    if result.key is None or not bodies:
-        return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings,
-                          result.key, "", "")
-    return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings, result.key,
-                      _dumps(result.fields), _dumps(result.actions) if result.actions else "")
+    key = result.key
+    if key is None or not bodies:
+        return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings, key, "")
+    body = {"fields": result.fields, "actions": result.actions} if result.actions else {"fields": result.fields}
+    return CheckedRow(result.row, result.identifier, result.status, result.errors, result.warnings, key,
+                      _dumps(body))
 
 
 def _start_worker(plan: RowPlan, bodies: bool) -> None:
