@@ -3,6 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version as _version
 
 try:
+    # pyproject.toml's version, through the installed metadata (build.spec copies it into bundles)
     __version__ = _version("telecrm-desktop")
-except PackageNotFoundError:  # running from a source tree or a frozen bundle without metadata
-    __version__ = "0.1.0"
+except PackageNotFoundError:  # a source tree that was never installed: "0+unknown", not a guess
+    __version__ = "0+unknown"
