@@ -61,7 +61,15 @@ def open_input(args: Any, *, enterprise: str | None = None) -> Input:
     if schema is not None:
         require_fit(mapping, schema)
     try:
-        source = open_sheet(args.file, sheet=mapping.sheet)
+        try:
+            source = open_sheet(args.file, sheet=mapping.sheet)
+        except SourceError:
+            if mapping.sheet is None:
+                raise
+            # the template's sheet names a worksheet; a CSV export of the same data has none
+            source = open_sheet(args.file)
+            if source.kind != "csv":
+                raise
         table = read_table(source, mapping.header_row)
     except SourceError as exc:
         raise UsageError(str(exc)) from None

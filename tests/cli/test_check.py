@@ -208,3 +208,18 @@ def test_progress_goes_to_stderr_as_plain_lines_when_not_a_terminal():
     progress.close()
     assert bar.getvalue().startswith("\rchecking [#######.......") and bar.getvalue().endswith("\n")
     assert summary_line("send", {"queued": 3, "failed": 1, "pending": 0}) == "send: 4 rows: 3 queued, 1 failed"
+
+
+def test_the_template_sheet_is_ignored_for_a_csv_but_not_for_a_workbook(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    path, mapping = sheet(tmp_path, ROWS[:2], {**TEMPLATE, "sheet": "Visitors"})
+    assert main(["check", str(path), "--mapping", str(mapping)]) == 0
+    book = Workbook()
+    book.active.title = "Leads"
+    book.active.append(ROWS[0])
+    book.active.append(ROWS[1])
+    book.save(tmp_path / "leads.xlsx")
+    capsys.readouterr()
+    message = _usage_error(capsys, ["check", str(tmp_path / "leads.xlsx"), "--mapping", str(mapping)])
+    assert "Visitors" in message and "Leads" in message
