@@ -10,8 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 HERE = Path(__file__).resolve().parent
 NAME = "telecrm-desktop"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -62,7 +60,9 @@ def svg_text() -> str:
 """
 
 
-def draw(size: int) -> Image.Image:
+def draw(size: int):
+    from PIL import Image, ImageDraw  # build-only; svg_text() works without it
+
     big = size * SUPERSAMPLE
     k = big / 256
 
@@ -90,7 +90,7 @@ def draw(size: int) -> Image.Image:
 
 
 def main(out: Path = HERE) -> int:
-    (out / f"{NAME}.svg").write_text(svg_text(), encoding="utf-8")
+    (out / f"{NAME}.svg").write_text(svg_text(), encoding="utf-8", newline="\n")
     images = {size: draw(size) for size in sorted(set(PNG_SIZES) | {1024})}
     for size in PNG_SIZES:
         images[size].save(out / f"{NAME}-{size}.png", optimize=True)
