@@ -57,6 +57,7 @@ def main(argv=None) -> int:
     def on_step(step: str) -> None:
         if step == "review":
             window.review_screen.select_next_problem()  # show a highlighted cell and its reason
+            window.review_screen.view.horizontalScrollBar().setValue(0)  # names and phones in view
         if step in names:
             shot(names[step])
 

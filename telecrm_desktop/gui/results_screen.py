@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui import pipeline_bridge
 from telecrm_desktop.gui.models.results_model import ResultsModel, RunsModel
 from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
-from telecrm_desktop.gui.workers import HistoryWorker, start_worker
+from telecrm_desktop.gui.workers import HistoryWorker, LandedWorker, start_worker
 
 FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
            ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid")]
@@ -75,14 +75,22 @@ class ResultsScreen(Screen):
         self.resend_uncertain_button.clicked.connect(lambda: self._retry("uncertain"))
         self.resume_button = QPushButton("Resume run")
         self.resume_button.clicked.connect(self._resume)
+        self.landed_button = QPushButton("Check they landed")
+        self.landed_button.setToolTip("Look the queued leads up in telecrm (needs a Sync token) and compare "
+                                      "them with what was sent.")
+        self.landed_button.clicked.connect(self.check_landed)
         self.export_button = QPushButton("Export result files…")
         self.export_button.clicked.connect(self.export_results)
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.clicked.connect(self._open_folder)
         for b in (self.retry_failed_button, self.resend_uncertain_button, self.resume_button,
-                  self.export_button, self.open_folder_button):
+                  self.landed_button, self.export_button, self.open_folder_button):
             bar.addWidget(b)
         ul.addLayout(bar)
+        self.landed_label = QLabel()
+        self.landed_label.setWordWrap(True)
+        self.landed_label.hide()
+        ul.addWidget(self.landed_label)
         self.model = ResultsModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -166,6 +174,8 @@ class ResultsScreen(Screen):
                 self.reload(run.id)
 
     def _show_run(self, run, outcomes) -> None:
+        if run is None or self.current_run is None or run.id != self.current_run.id:
+            self.landed_label.hide()  # a report belongs to the run it was made for
         self.current_run = run
         self.model.set_outcomes(outcomes)
         if run is None:
@@ -185,7 +195,50 @@ class ResultsScreen(Screen):
         self.resend_uncertain_button.setEnabled(bool(run) and counts.get("uncertain", 0) > 0)
         self.resume_button.setEnabled(bool(run) and (run.state == "open" or counts.get("pending", 0) > 0))
         self.export_button.setEnabled(bool(run))
+        self.landed_button.setEnabled(bool(run) and self._sent_leads() is not None
+                                      and counts.get("queued", 0) > 0 and getattr(self, "_landed", None) is None)
         self.open_folder_button.setEnabled(bool(run and run.results_dir))
+
+    # ----- post-import check -----
+    def _sent_leads(self):
+        """The leads of the shown run as built in this session (None for a run from another session)."""
+        check = self.session.check
+        if check is None or self.current_run is None or self.current_run.id != self.session.run_id:
+            return None
+        return check.leads
+
+    def check_landed(self) -> None:
+        leads = self._sent_leads()
+        if not leads:
+            return
+        identifier = self.session.mapping.identifier_field(self.session.schema)
+        worker = LandedWorker(self.session.workspace, leads, identifier)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._landed_done)
+        self._landed = worker
+        self.landed_button.setEnabled(False)
+        self.landed_label.setText("Looking the leads up in telecrm…")
+        self.landed_label.show()
+        start_worker(self, worker)
+
+    def _landed_done(self, report) -> None:
+        if self.sender() is not getattr(self, "_landed", None):
+            return
+        self._landed = None
+        self._update_buttons()
+        if report is None:
+            self.landed_label.hide()
+            return
+        text = report.summary()
+        self.landed_report = report
+        kind = "ok" if report.landed == report.checked and not report.error else "warning"
+        from telecrm_desktop.gui import style
+
+        self.landed_label.setText(f"<span style='color:{style.status_colour(kind).name()}'>"
+                                  f"{text[:1].upper() + text[1:]}.</span>")
+
+    def is_checking_landed(self) -> bool:
+        return getattr(self, "_landed", None) is not None
 
     # ----- actions -----
     def _retry(self, which: str) -> None:

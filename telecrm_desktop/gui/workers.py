@@ -271,3 +271,27 @@ class HistoryWorker(Worker):
 
     def describe_failure(self, exc: Exception) -> str:
         return f"The history of past runs could not be read: {exc}"
+
+
+class LandedWorker(Worker):
+    """After a send: looks the queued leads (all of a small run, a sample of a big one) up through
+    the Sync API's lead/search and compares them with what was sent (core.sync.landed)."""
+
+    def __init__(self, workspace, leads, identifier_field: str):
+        super().__init__()
+        self.workspace, self.leads, self.identifier_field = workspace, leads, identifier_field
+
+    def work(self):
+        from telecrm_desktop.core.sync.client import SyncClient
+        from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
+        from telecrm_desktop.gui.schema_link import sync_access
+
+        url, enterprise, token = sync_access(self.workspace)
+        with SyncClient(url, enterprise, token) as client:
+            return verify_landed(client, choose_sample(self.leads), self.identifier_field, recheck_after=5.0)
+
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.secrets import redact
+
+        text = str(exc) or type(exc).__name__
+        return redact(f"The leads could not be looked up in telecrm: {text[0].lower() + text[1:]}")

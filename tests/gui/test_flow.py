@@ -93,6 +93,12 @@ def test_open_map_fix_send(window, qtbot, tmp_path):
     results = window.results_screen
     assert results.tiles["queued"].value() == 19
     assert results.model.rowCount() == 20
+    # the post-import check looks every lead up in the sandbox through the Sync API
+    assert results.landed_button.isEnabled()
+    qtbot.mouseClick(results.landed_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not results.is_checking_landed(), 30, "the post-import check")
+    assert results.landed_report.checked == 18 and results.landed_report.landed == 18, results.landed_label.text()
+    assert "18 of 18 leads checked landed" in results.landed_label.text()
     exported = results.export_results(tmp_path)
     assert {p.name for p in exported} >= {f"run-{session.run_id}-results.csv"}
 
