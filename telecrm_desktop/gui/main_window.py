@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
             self.next_step()
 
     def _update_steps(self) -> None:
+        sheet = self.session.sheet
+        self.setWindowTitle(f"{sheet.path.name} — telecrm importer" if sheet else "telecrm importer")
         current = self.current_step()
         for i, button in enumerate(self.step_buttons):
             button.setEnabled(self.step_available(i))
