@@ -9,8 +9,11 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 PROBE_MS = 5
@@ -60,14 +63,23 @@ def first_view(path: str) -> dict:
 
 
 class StallProbe:
-    """Gaps between ticks of a short timer on the GUI thread, filed under the current phase."""
+    """Gaps between ticks of a short timer on the GUI thread, filed under the current phase.
 
-    def __init__(self):
+    A watchdog thread samples the GUI thread's Python stack every few milliseconds while a tick
+    is late, so each long stall is charged to the app's own code that was running.
+    """
+
+    def __init__(self, late_ms: float = 30):
         from PySide6.QtCore import QTimer
 
         self.phase = "idle"
         self.gaps: dict[str, list[float]] = {}
+        self.culprits: Counter = Counter()  # (phase, app frames) -> samples
         self._last = time.perf_counter()
+        self._gui_thread = threading.get_ident()
+        self._late = late_ms / 1000
+        self._stop = threading.Event()
+        threading.Thread(target=self._watch, daemon=True).start()
         self.timer = QTimer()
         self.timer.setInterval(PROBE_MS)
         self.timer.timeout.connect(self._tick)
@@ -78,8 +90,36 @@ class StallProbe:
         self.gaps.setdefault(self.phase, []).append(now - self._last)
         self._last = now
 
+    def _watch(self) -> None:
+        while not self._stop.wait(0.005):
+            if time.perf_counter() - self._last > self._late:
+                frame = sys._current_frames().get(self._gui_thread)
+                self.culprits[(self.phase, _app_frames(frame))] += 1
+
     def enter(self, phase: str) -> None:
         self.phase = phase
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.timer.stop()
+
+    def top_culprits(self, count: int = 8) -> list[str]:
+        return [f"{phase}: {frames} ({n * 5} ms)" for (phase, frames), n in self.culprits.most_common(count)]
+
+
+def _app_frames(frame, depth: int = 3) -> str:
+    """The innermost frames of the app's own GUI code (not the benchmark's or the driver's)."""
+    names, innermost = [], frame
+    while frame is not None and len(names) < depth:
+        code = frame.f_code
+        if "telecrm_desktop" in code.co_filename and "flow_driver" not in code.co_filename:
+            names.append(f"{Path(code.co_filename).stem}.{code.co_name}:{frame.f_lineno}")
+        frame = frame.f_back
+    if names:
+        return " < ".join(names)
+    if innermost is None:
+        return "Qt, no Python frame"
+    return f"Qt, below {Path(innermost.f_code.co_filename).stem}.{innermost.f_code.co_name}"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -110,6 +150,7 @@ def stall(big_path: str, send_path: str, idle_seconds: str = "2") -> dict:
         probe.enter(phase)
         result = step()
     probe.enter("done")
+    probe.stop()
     busy = [g for phase in ("read", "check", "send") for g in probe.gaps.get(phase, [])]
     out = {"seconds": time.perf_counter() - started, "sent": result,
            "max_ms": max(busy) * 1000, "p99_ms": percentile(busy, 0.99) * 1000,
@@ -118,5 +159,6 @@ def stall(big_path: str, send_path: str, idle_seconds: str = "2") -> dict:
         gaps = probe.gaps.get(phase, [0.0])
         out[f"{phase}_max_ms"] = max(gaps) * 1000
         out[f"{phase}_p99_ms"] = percentile(gaps, 0.99) * 1000
+    out["culprits"] = probe.top_culprits()
     sandbox_link.stop_sandbox()
     return out

@@ -62,14 +62,15 @@ def _to_requests(kind: str, sheet: Path, baseline_task: str, baseline_name: str,
     base = _runs(s.runs, baseline_task, sheet)
     seconds, base_seconds = median_of(runs), median_of(base)
     rss, base_rss = median_of(runs, "peak_rss_mb"), median_of(base, "peak_rss_mb")
-    cpu, base_cpu = median_extra(runs, "cpu_seconds"), median_extra(base, "cpu_seconds")  # the work's own
+    # the whole process tree's (the check's worker processes too), interpreter start-up included
+    cpu, base_cpu = median_of(runs, "cpu_seconds"), median_of(base, "cpu_seconds")
     goal_s = _scaled(goal, s.rows)
     name = f"{kind} to requests, {s.rows // 1000}k rows"
     details = {"runs": [r.seconds for r in runs], "rows": runs[0].extra}
     return [
         Row(name, seconds, "s", baseline_name, base_seconds, f"{seconds / base_seconds:.1f}x baseline",
             f"<= {goal_s:g} s", seconds <= goal_s, details),
-        Row(f"{kind} to requests, CPU time (an idle core's wall time)", cpu, "s", baseline_name, base_cpu,
+        Row(f"{kind} to requests, CPU time, all processes", cpu, "s", baseline_name, base_cpu,
             f"{cpu / base_cpu:.1f}x baseline", f"<= {goal_s:g} s", cpu <= goal_s),
         Row(f"{kind} to requests, peak RSS", rss, "MB", baseline_name, base_rss, f"{rss / base_rss:.1f}x baseline"),
     ]
@@ -159,7 +160,7 @@ def gui_responsiveness(s: Sizes) -> list[Row]:
     worst, p99 = median_extra(runs, "max_ms"), median_extra(runs, "p99_ms")
     idle_worst, idle_p99 = median_extra(runs, "idle_max_ms"), median_extra(runs, "idle_p99_ms")
     what = f"read {s.rows // 1000}k + check + send {s.gui_send // 1000}k"
-    phases = {k: v for k, v in runs[0].extra.items() if k.endswith("_ms") or k == "sent"}
+    phases = {k: v for k, v in runs[0].extra.items() if k.endswith("_ms") or k in ("sent", "culprits")}
     return [
         Row(f"GUI stall, longest ({what})", worst, "ms", "idle", idle_worst, f"{worst / idle_worst:.1f}x idle",
             "< 50 ms", worst < 50, phases),
