@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application()
     prepare_runtime()
     crash_report.setup_logging()
+    crash_report.route_qt_messages()
     crash_report.install_excepthook()
 
     from telecrm_desktop.gui.main_window import MainWindow

@@ -54,6 +54,23 @@ def unexpected_error_sentence(exc: BaseException, path: Path) -> str:
     )
 
 
+def route_qt_messages() -> None:
+    """Qt's own warnings go to the log file, not the terminal (the offscreen platform is chatty)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, context, message):
+        if "propagateSizeHints" in message:
+            return
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         if issubclass(exc_type, KeyboardInterrupt):
