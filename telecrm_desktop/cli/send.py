@@ -7,6 +7,7 @@ do the rest. Ctrl-C stops cleanly: requests on their way get their answers, the 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 
@@ -91,7 +92,23 @@ def _progress_printer() -> tuple[Progress, object]:
     return bar, show
 
 
+log = logging.getLogger("telecrm_desktop.send")
+
+
+def _open_log() -> logging.Handler:
+    """logs/send.log in the data folder: what each run did, for support (token values scrubbed)."""
+    from telecrm_desktop.core.secrets import RedactTokens
+
+    handler = logging.FileHandler(paths.logs_dir() / "send.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.addFilter(RedactTokens())
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return handler
+
+
 def _event(message: str) -> None:
+    log.info(message)
     note(message)
 
 
@@ -136,12 +153,17 @@ def run(args) -> int:
         _event("stopping: waiting for the answers of requests already sent (Ctrl-C again to quit at once)")
         control.cancel()
 
+    handler = _open_log()
+    log.info("run %s: sending %s to %s with tokens %s", run_id, args.file, base_url,
+             ", ".join(t.label for t in tokens))
     previous = signal.signal(signal.SIGINT, stop)
     try:
         summary = engine.run()
     finally:
         signal.signal(signal.SIGINT, previous)
         progress.close()
+        log.removeHandler(handler)
+        handler.close()
 
     with Journal(journal_path) as journal:
         folder = paths.run_dir(run_id)
@@ -164,6 +186,8 @@ def run(args) -> int:
     if files.attention_rows:
         line += f" ({plural(files.attention_rows, 'row')} to fix in needs-attention.xlsx)"
     print(line)
+    with open(paths.logs_dir() / "send.log", "a", encoding="utf-8") as f:
+        f.write(f"run {run_id}: {line}\n")
     if summary.stopped == STOP_NO_TOKEN:
         _event("telecrm refused every token (" + ", ".join(summary.tokens_out) + "); the unsent leads are pending: "
                "fix the tokens and run the same command again")

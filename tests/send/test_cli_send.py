@@ -219,3 +219,22 @@ def test_no_token_value_in_the_data_folder_or_the_output(cli, tmp_path, capsys):
     for token in cli.sandbox.async_tokens:
         assert token.value.encode() not in blobs
         assert token.value.split(":")[1].encode() not in blobs
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_finishes(cli, tmp_path):
+    write_sheet(cli.sheet, 120, invalid=False)
+    env = {**os.environ, **cli.env()}
+    proc = subprocess.Popen([sys.executable, "-m", "telecrm_desktop.cli", *cli.args("--report", str(tmp_path / "r.csv"))],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while cli.sandbox.state.summary()["queued"] < 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    statuses = [r["status"] for r in read_report(tmp_path / "r.csv")]
+    assert set(statuses) == {"queued", "pending"} and "Traceback" not in err
+    assert "pending" in out and (cli.home / "logs" / "send.log").exists()
+    assert cli.send("--report", str(tmp_path / "r.csv")) == 0
+    assert cli.sandbox.state.wait_processed() and cli.sandbox.state.doubled_actions() == []
+    assert len(cli.sandbox.state.leads()) == 120
