@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from telecrm_desktop.core.convert import ConvertContext, ValueRejected, encode_value, normalise_phone
-from telecrm_desktop.core.convert.phones import _fast_india, _parse, _quick_international
+from telecrm_desktop.core.convert.phones import _fast_india, _parse, _quick_international, _quick_national
 
 INDIA = ConvertContext()
 
@@ -116,6 +116,17 @@ def test_quick_verdict_agrees_with_phonenumbers(code, national, region):
     verdict = _quick_international(digits, region)
     if verdict is not None:
         assert _parse("+" + digits, region) == verdict
+
+
+@settings(max_examples=500)
+@given(
+    digits=st.integers(1, 10**16).map(str),
+    region=st.sampled_from(["IN", "US", "AE", "GB", "DE", "SG", "AU", "BR", "RU", "JM", "AR", "CN"]),
+)
+def test_quick_national_verdict_agrees_with_phonenumbers(digits, region):
+    verdict = _quick_national(digits, region)
+    if verdict is not None:
+        assert _parse(digits, region) == verdict
 
 
 @pytest.mark.parametrize(

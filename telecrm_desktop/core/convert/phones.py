@@ -234,11 +234,11 @@ def _quick_international(digits: str, region: str) -> tuple[bool, str] | None:
             return None
     count = len(national)
     where = f"country code +{code}"
+    if any(count in sizes and pattern.fullmatch(national) for sizes, pattern in kinds):
+        return True, digits
     if count in local_lengths:
         return False, f"is not a phone number telecrm can match: the area code is missing; {_hint(region)}"
     if count in lengths:
-        if any(count in sizes and pattern.fullmatch(national) for sizes, pattern in kinds):
-            return True, digits
         if national.count(national[0]) == count:
             return False, f"is not a phone number: its digits are all {national[0]}"
         return False, _plan_reason(code)
@@ -247,6 +247,39 @@ def _quick_international(digits: str, region: str) -> tuple[bool, str] | None:
     if count > max(lengths):
         return False, f"is not a phone number: it has {count} digits, too many for {where}; {_hint(region)}"
     return False, f"is not a phone number: {count} digits is not a number length for {where}; {_hint(region)}"
+
+
+@functools.lru_cache(maxsize=None)
+def _region_prefixes(region: str) -> tuple[str, re.Pattern[str] | None]:
+    """The region's country code as text, and its international dialling prefix pattern."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    code = str(phonenumbers.country_code_for_region(region))
+    if metadata is None or not metadata.international_prefix:
+        return code, None
+    return code, re.compile(metadata.international_prefix)
+
+
+def _quick_national(digits: str, region: str) -> tuple[bool, str] | None:
+    """The verdict on plain digits read in `region`, without phonenumbers.parse, or None.
+
+    Only for digits phonenumbers would take as they are: no trunk prefix, no international
+    prefix, not starting with the region's own country code.
+    """
+    code, international_prefix = _region_prefixes(region)
+    if digits[0] == "0" or digits.startswith(code):
+        return None
+    if international_prefix is not None and international_prefix.match(digits):
+        return None
+    verdict = _quick_international(code + digits, region)
+    if verdict is None or verdict[0]:
+        return verdict
+    if len(digits) >= 8:  # the country code written without "+", as in _parse
+        written_international = _quick_international(digits, region)
+        if written_international is None:
+            return None
+        if written_international[0]:
+            return written_international
+    return verdict
 
 
 def _plan_reason(code: int) -> str:
@@ -261,7 +294,13 @@ def _from_plain_digits(digits: str, ctx: ConvertContext) -> str:
         fast = _fast_india(digits)
         if fast is not None:
             return fast
-    return _parsed(digits, ctx.country)
+    verdict = _quick_national(digits, ctx.country)
+    if verdict is None:
+        return _parsed(digits, ctx.country)
+    ok, result = verdict
+    if not ok:
+        raise _reject(result)
+    return result
 
 
 def _from_plus_digits(digits: str, ctx: ConvertContext) -> str:
