@@ -111,7 +111,39 @@ _PAYMENT_ENCODERS = {"amount": cv.encode_payment_amount, "currency": cv.encode_p
                      "status": cv.encode_payment_status}
 
 
+MEMO_LIMIT = 4096  # distinct text values remembered per target
+
+
+def _memoised(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`encode` remembering its answers for text cells: sheets repeat cities, sources, statuses.
+
+    Only `str` values are remembered (1, 1.0 and True are equal keys but different cells); a
+    value that is rejected is not, so its error is raised afresh each time.
+    """
+    memo: dict[str, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if type(value) is str:
+            try:
+                out = memo[value]
+                return out[:] if type(out) is list else out  # tags: each row its own list
+            except KeyError:
+                pass
+            out = encode(value)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = out
+            return out
+        return encode(value)
+
+    return remembered
+
+
 def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
+    kind, name, key, encode, check = _plain_step(target, ctx, rules)
+    return (kind, name, key, _memoised(encode), check)
+
+
+def _plain_step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
     """(kind, name, key, encode, check) for one target.
 
     `check(encoded)` is the workspace's judgement (a ValueProblem: rule, reason, severity) or None.
