@@ -131,7 +131,6 @@ def main(argv: list[str] | None = None) -> int:
     from telecrm_desktop.gui.sandbox_link import stop_sandbox
 
     window = MainWindow()
-    window.workspace_screen.sample_requested.connect(window.open_screen.open_sample)
     window.show()
     try:
         if args.self_test:

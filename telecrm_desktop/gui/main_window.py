@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.send_screen.run_finished.connect(lambda: self.go_to(RESULTS))
         self.results_screen.resume_requested.connect(self._resume_run)
         self.results_screen.retry_requested.connect(self._retry_run)
+        self.workspace_screen.sample_requested.connect(self._try_sample)
 
         self._restore_geometry()
         self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
@@ -220,6 +221,11 @@ class MainWindow(QMainWindow):
         self.go_to(OPEN)
         if self.current_step() == OPEN:
             self.open_screen.open_path(Path(path))
+
+    def _try_sample(self) -> None:
+        """First run: the sandbox workspace was chosen; open the sample sheet straight away."""
+        self.go_to(OPEN)
+        self.open_screen.open_sample()
 
     def _save_template(self) -> None:
         if self.session.mapping is not None:

@@ -1,0 +1,49 @@
+"""The window: first-run sample button, drag and drop, step navigation, geometry remembered."""
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from telecrm_desktop.gui.flow_driver import wait_until
+from telecrm_desktop.gui.main_window import MAP, OPEN, WORKSPACE, MainWindow
+from telecrm_desktop.gui.settings import app_settings
+
+from tests.gui.test_flow import write_leads
+
+
+def test_first_run_button_opens_the_sample_on_the_sandbox(window, qtbot):
+    qtbot.mouseClick(window.workspace_screen.try_sandbox_button, Qt.MouseButton.LeftButton)
+    assert window.session.workspace.use_sandbox
+    assert window.current_step() == OPEN
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the sample")
+    assert window.session.sheet.path.name.startswith("leads-sample")
+    window.go_to(MAP)
+    assert window.current_step() == MAP and window.session.mapping is not None
+    window.go_to(WORKSPACE)  # every step reachable back
+    assert window.current_step() == WORKSPACE
+
+
+def test_a_file_dropped_on_the_window_is_opened(window, qtbot, tmp_path):
+    window.workspace_screen.sandbox_radio.setChecked(True)
+    path = write_leads(tmp_path / "dropped.csv", 4)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(QPoint(50, 50)), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "the dropped file")
+    assert window.session.sheet.path == path
+    assert window.windowTitle().startswith("dropped.csv")
+
+
+def test_steps_wait_for_what_they_need_and_geometry_is_kept(window, qtbot):
+    window.workspace_screen.sandbox_radio.setChecked(True)
+    window.go_to(MAP)  # no file yet: stays where it is
+    assert window.current_step() == WORKSPACE
+    assert not window.step_buttons[MAP].isEnabled()
+    window.resize(700, 520)
+    window.close()
+    assert app_settings().value("window/geometry") is not None
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.height() == 520  # (the width is held to the offscreen screen's 800 pixels)
+    assert again.current_step() == OPEN  # a configured workspace starts on Open
