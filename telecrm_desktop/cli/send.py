@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
+from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
@@ -125,13 +127,19 @@ def run(args) -> int:
     except ValueError as exc:
         raise UsageError(f"--base-url: {exc}") from None
     settings = _settings(args)
+    if args.report and not Path(args.report).resolve().parent.is_dir():
+        raise UsageError(f"cannot write the report {args.report}: its folder does not exist")
     tokens = _tokens(enterprise)
 
     checked = pipeline_input.check_file(args, enterprise=enterprise)  # exit 2 on unreadable input
     file_fp = runs.file_fingerprint(args.file)
     template_fp = runs.template_fingerprint(checked.template)
     journal_path = paths.journal_path()
-    with Journal(journal_path) as journal:
+    try:
+        journal = Journal(journal_path)
+    except sqlite3.Error as exc:
+        raise UsageError(f"the journal {journal_path} cannot be opened ({exc}); move it away to start afresh") from None
+    with journal:
         prepared = runs.open_run(journal, enterprise_id=enterprise, file_path=args.file, file_fp=file_fp,
                                  template_fp=template_fp)
         run_id = prepared.run.id

@@ -162,12 +162,16 @@ def test_uncertain_leads_are_sent_again_only_when_asked(cli, tmp_path):
     (["--base-url", "http://example.com"], "http:// is allowed only for this computer"),
     (["--base-url", "ftp://127.0.0.1"], "not a web address"),
     (["--rate-per-hour", "0"], "--rate-per-hour must be a positive"),
+    (["--report", "/no/such/folder/r.csv"], "its folder does not exist"),
 ])
 def test_usage_errors_exit_2_with_one_clear_line(cli, capsys, args, message):
     write_sheet(cli.sheet, 2)
     argv = cli.args()
     for flag, value in zip(args[::2], args[1::2]):
-        argv[argv.index(flag) + 1] = value
+        if flag in argv:
+            argv[argv.index(flag) + 1] = value
+        else:
+            argv += [flag, value]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
