@@ -369,3 +369,14 @@ def test_checking_in_worker_processes_gives_the_same_rows_in_order(tmp_path, mon
     assert parallel.worker_count(100) == 0  # a small file is checked in this process
     monkeypatch.setenv(parallel.WORKERS_ENV, "1")
     assert parallel.worker_count(10**6) == 0
+
+
+def test_repeated_cells_give_the_same_answers_and_their_own_lists():
+    mapping = parse_mapping({"columns": {**PHONE, "Tags": {"to": "fields.tags", "type": "tags"},
+                                         "Rating": {"to": "fields.rating"}}})
+    plan = RowPlan(["Mobile", "Tags", "Rating"], mapping)
+    rows = [plan.convert(DataRow(n, (f"98765{n:05d}", "VIP, Hot", "9" if n % 2 else 3))) for n in range(2, 8)]
+    tags = [r.fields["tags"] for r in rows]
+    assert all(t == ["VIP", "Hot"] for t in tags) and len({id(t) for t in tags}) == len(tags)
+    assert [r.status for r in rows] == ["ready", "invalid"] * 3  # each bad cell reported, every time
+    assert all(r.errors[0].row == r.row for r in rows if r.errors)
