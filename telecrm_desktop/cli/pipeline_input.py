@@ -79,6 +79,8 @@ def open_input(args: Any, *, enterprise: str | None = None) -> Input:
         plan = RowPlan(table.headers, mapping, None, schema)
     except MappingError as exc:
         raise UsageError(f"{args.mapping}: {exc}") from None
+    for text in plan.notes:
+        note(f"warning: {text}")
     if plan.missing_columns:
         names = ", ".join(f'"{c}"' for c in plan.missing_columns[:5])
         more = f" and {len(plan.missing_columns) - 5} more" if len(plan.missing_columns) > 5 else ""

@@ -25,7 +25,7 @@ from telecrm_desktop.core import convert as cv
 from telecrm_desktop.core.convert import ConvertContext, ValueRejected, make_context
 from telecrm_desktop.core.findings import Finding
 from telecrm_desktop.core.mapping import (
-    CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, Mapping, MappingError, Target, target_type,
+    CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, STANDARD_TYPES, Mapping, MappingError, Target, target_type,
 )
 from telecrm_desktop.core.schema import Schema
 from telecrm_desktop.core.table import DataRow, Table
@@ -277,6 +277,7 @@ class RowPlan:
         self.custom_actions = frozenset(a for a in self.action_order if CUSTOM_ACTION.fullmatch(a))
         self.identifier_type = identifier_type or target_type(Target(f"fields.{self.identifier}"), schema)
         self._check_identifier_fed()
+        self.notes = [] if schema is not None else miscased_standard_fields(mapping)
 
     def _constant(self, target: Target, value: Any, ctx: ConvertContext, rules: SchemaRules | None) -> Any:
         if value is None:
@@ -465,6 +466,22 @@ class RowPlan:
         status = INVALID if errors else READY
         return RowResult(row.number, shown_identifier, status, tuple(errors), tuple(warnings),
                          fields, actions, key)
+
+
+def miscased_standard_fields(mapping: Mapping) -> list[str]:
+    """Sentences about targets such as `fields.Email`: telecrm's API names are case-sensitive, so
+    it would ignore them (unless the workspace has such a custom field: only its schema knows)."""
+    paths = [t.path for ts in mapping.columns.values() for t in ts] + list(mapping.combined) + list(mapping.constants)
+    notes = []
+    for path in dict.fromkeys(paths):
+        if not path.startswith("fields."):
+            continue
+        name = path[len("fields."):]
+        standard = name.strip().lower()
+        if standard in STANDARD_TYPES and name != standard:
+            notes.append(f'the template sends "{path}", but the standard field is "fields.{standard}": API names '
+                         f"are case-sensitive and telecrm ignores names it does not know")
+    return notes
 
 
 # --------------------------------------------------------------------------- whole tables

@@ -380,3 +380,11 @@ def test_repeated_cells_give_the_same_answers_and_their_own_lists():
     assert all(t == ["VIP", "Hot"] for t in tags) and len({id(t) for t in tags}) == len(tags)
     assert [r.status for r in rows] == ["ready", "invalid"] * 3  # each bad cell reported, every time
     assert all(r.errors[0].row == r.row for r in rows if r.errors)
+
+
+def test_standard_fields_in_the_wrong_case_are_noted():
+    mapping = parse_mapping({"columns": {**PHONE, "Mail": {"to": "fields.Email"}}, "constants": {"fields.NAME": "x"}})
+    notes = RowPlan(["Mobile", "Mail"], mapping).notes
+    assert len(notes) == 2 and '"fields.Email"' in notes[0] and '"fields.email"' in notes[0]
+    assert RowPlan(["Mobile", "Mail"], mapping, schema=Schema(fields={"Email": FieldDef("Email", "email"),
+                                                                      "phone": FieldDef("phone", "phone")})).notes == []
