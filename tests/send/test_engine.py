@@ -45,13 +45,14 @@ def test_rate_limited_leads_are_retried_with_and_without_retry_after(tmp_path, s
         assert len(accepted_keys(sandbox)) == 30
 
 
-def test_a_refused_token_is_dropped_and_the_others_carry_on(tmp_path, start_sandbox):
+def test_a_token_revoked_mid_run_is_dropped_and_the_others_carry_on(tmp_path, start_sandbox):
     sandbox = start_sandbox()
-    sandbox.revoke("sandbox-async-2")
+    threading.Timer(0.4, lambda: sandbox.revoke("sandbox-async-2")).start()
     events = []
     run_id = make_run(tmp_path / "j.db", sandbox.enterprise_id, 60)
     summary = send(tmp_path / "j.db", run_id, sandbox, on_event=events.append)
     assert summary.counts == {"queued": 60}
+    assert sandbox.state.count(200, "sandbox-async-2") > 0 and sandbox.state.count(401) > 0
     assert summary.tokens_out == ["sandbox-async-2"]
     assert any('"sandbox-async-2"' in e for e in events)
     assert not any(t.value in e for e in events for t in sandbox.async_tokens)
@@ -210,3 +211,14 @@ def test_a_server_that_stays_down_stops_the_run_with_leads_pending(tmp_path, sta
     summary = send(journal, run_id, sandbox, settings=fast_settings(unreachable_limit=1.0))
     assert summary.stopped == "unreachable"
     assert {s for s, _a in lead_states(journal, run_id).values()} == {"pending"}
+
+
+def test_a_429_storm_is_waited_out(tmp_path, start_sandbox):
+    sandbox = start_sandbox(retry_after=None)
+    journal = tmp_path / "j.db"
+    run_id = make_run(journal, sandbox.enterprise_id, 40)
+    threading.Timer(0.3, lambda: sandbox.storm(0.8)).start()
+    summary = send(journal, run_id, sandbox)
+    assert summary.counts == {"queued": 40}
+    assert 0 < sandbox.state.rate_limited < 40  # each token backed off instead of hammering
+    assert_no_action_doubled(sandbox)
