@@ -24,7 +24,7 @@ import re
 from decimal import Decimal
 
 from .context import ConvertContext, ValueRejected
-from .text import trim
+from .text import cell_text, trim
 
 _CURRENCY_WORDS = r"₹|rs\.?|inr|\$|us\$|usd|€|eur|£|gbp|aed|sar|qar|myr|pkr|sgd|aud|cad"
 _LEADING_CURRENCY = re.compile(rf"^(?:{_CURRENCY_WORDS})\s*", re.IGNORECASE)
@@ -179,8 +179,6 @@ def parse_decimal(
         raise _not_a(what, rule, "it is TRUE or FALSE")
     if isinstance(value, (int, float)):
         return parse_decimal(float(value), rule, what, comma_decimal=comma_decimal)
-    from .text import cell_text
-
     raise _not_a(what, rule, f"the cell holds a date or time ({cell_text(value)})")
 
 
