@@ -174,6 +174,8 @@ def test_created_on_is_written_in_the_templates_zone(value, expected):
         (True, "DMY", "is not a date: it is TRUE or FALSE"),
         (dt.time(14, 30), "DMY", "is a time of day without a date"),
         (dt.timedelta(hours=3), "DMY", "is a duration, not a date"),
+        (dt.datetime(1899, 12, 30, 14, 30), "DMY", "is a time of day without a date"),
+        (dt.date(1066, 10, 14), "DMY", "is not a date: the year 1066 is out of range"),
     ],
 )
 def test_rejections_say_why(value, order, reason):

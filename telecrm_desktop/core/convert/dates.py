@@ -292,6 +292,10 @@ def parse_moment(value: object, ctx: ConvertContext) -> dt.datetime | None:
         if isinstance(result, ValueRejected):
             raise ValueRejected(result.rule, result.reason)
         return result
+    if (kind is dt.datetime or kind is dt.date) and value.year < 1900:  # type: ignore[union-attr]
+        if kind is dt.datetime and value.year == 1899 and value.month == 12:  # type: ignore[union-attr]
+            raise _reject("is a time of day without a date")  # Excel's day zero
+        raise _reject(f"is not a date: the year {value.year} is out of range")  # type: ignore[union-attr]
     if kind is dt.datetime:
         if value.tzinfo is None:  # type: ignore[union-attr]
             return _localise(_round_ms(value), ctx.zone)  # type: ignore[arg-type]
@@ -359,7 +363,7 @@ def epoch_ms(moment: dt.datetime) -> int:
 
 def encode_date(value: object, ctx: ConvertContext) -> int | None:
     """Date fields: epoch milliseconds."""
-    if type(value) is dt.datetime and value.tzinfo is None:  # Excel date cells: the hot path
+    if type(value) is dt.datetime and value.tzinfo is None and value.year >= 1900:  # Excel date cells
         naive = _round_ms(value)
         offset = _hour_offset_ms(ctx.zone, naive)
         if offset is not None:
