@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -59,6 +60,8 @@ def compact(result: RowResult, bodies: bool = True) -> CheckedRow:
 def _start_worker(plan: RowPlan, bodies: bool) -> None:
     global _plan, _bodies
     _plan, _bodies = plan, bodies
+    # Ctrl-C is the parent's to handle: it stops reading and the pool winds down, tracebacks-free
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _convert_batch(batch: list) -> list[CheckedRow]:

@@ -223,3 +223,10 @@ def test_the_template_sheet_is_ignored_for_a_csv_but_not_for_a_workbook(tmp_path
     capsys.readouterr()
     message = _usage_error(capsys, ["check", str(tmp_path / "leads.xlsx"), "--mapping", str(mapping)])
     assert "Visitors" in message and "Leads" in message
+
+
+def test_a_bad_enterprise_or_schema_file_exits_2(tmp_path, capsys):
+    path, mapping = sheet(tmp_path)
+    assert "24-character" in _usage_error(capsys, ["check", str(path), "--mapping", str(mapping), "--enterprise", "x1"])
+    assert "does not exist" in _usage_error(capsys, ["check", str(path), "--mapping", str(mapping),
+                                                     "--schema", str(tmp_path / "none.json")])
