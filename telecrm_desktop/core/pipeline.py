@@ -28,8 +28,8 @@ from telecrm_desktop.core.mapping import (
     CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, STANDARD_TYPES, Mapping, MappingError, Target, target_type,
 )
 from telecrm_desktop.core.schema import Schema
-from telecrm_desktop.core.table import DataRow, Table
 from telecrm_desktop.core.schema_rules import SchemaRules
+from telecrm_desktop.core.table import DataRow, Table
 from telecrm_desktop.core.validate import row_finding, value_finding
 
 READY, INVALID = "ready", "invalid"
