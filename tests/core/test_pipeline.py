@@ -388,3 +388,26 @@ def test_standard_fields_in_the_wrong_case_are_noted():
     assert len(notes) == 2 and '"fields.Email"' in notes[0] and '"fields.email"' in notes[0]
     assert RowPlan(["Mobile", "Mail"], mapping, schema=Schema(fields={"Email": FieldDef("Email", "email"),
                                                                       "phone": FieldDef("phone", "phone")})).notes == []
+
+
+def test_the_same_data_as_csv_and_as_xlsx_gives_the_same_requests(tmp_path):
+    from openpyxl import Workbook
+
+    header = ["Mobile", "Budget", "Visit", "Rating", "Name"]
+    typed = [[919876543210, 150000, dt.datetime(2026, 3, 8, 14, 30), 4, "Asha"],
+             [9123456789, 2500.5, dt.datetime(2026, 11, 1, 9, 0), 1, "Ravi"]]
+    written = [["919876543210", "1,50,000", "08/03/2026 14:30", "4", "Asha"],
+               ["9123456789", "2500.50", "01/11/2026 09:00", "1", "Ravi"]]
+    columns = {**PHONE, "Budget": {"to": "fields.budget", "type": "number"},
+               "Visit": [{"to": "fields.visit", "type": "date"}, {"to": "actions.ACTION_1.created_on"}],
+               "Rating": {"to": "fields.rating"}, "Name": {"to": "fields.name"}}
+    from_csv = check(tmp_path, [header] + written, columns)
+    book = Workbook()
+    book.active.append(header)
+    for row in typed:
+        book.active.append(row)
+    book.save(tmp_path / "same.xlsx")
+    mapping = parse_mapping({"columns": columns})
+    from_xlsx = build_leads(read_table(open_sheet(tmp_path / "same.xlsx")), mapping)
+    assert [(l.rows, l.body) for l in from_xlsx.leads] == [(l.rows, l.body) for l in from_csv.leads]
+    assert from_csv.leads[0].body["actions"] == [{"type": "ACTION_1", "fields": {}, "created_on": "08/03/2026 14:30:00"}]
