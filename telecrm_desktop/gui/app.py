@@ -39,7 +39,8 @@ def make_application(argv: list[str] | None = None):
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName("telecrm importer")
-    app.setStyleSheet(style.APP_STYLESHEET)
+    if app.styleSheet() != style.APP_STYLESHEET:  # re-setting restyles every widget alive
+        app.setStyleSheet(style.APP_STYLESHEET)
     icon = icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
