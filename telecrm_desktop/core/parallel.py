@@ -22,7 +22,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from telecrm_desktop.core.findings import Finding
 from telecrm_desktop.core.pipeline import PROGRESS_EVERY, RowPlan, RowResult, check_rows
-from telecrm_desktop.core.table import Table
+from telecrm_desktop.core.table import DataRow, Table
 
 WORKERS_ENV = "TELECRM_CHECK_WORKERS"  # 1 turns the workers off
 BATCH = 2000  # rows per batch sent to a worker
@@ -64,10 +64,10 @@ def _start_worker(plan: RowPlan, bodies: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _convert_batch(batch: list) -> list[CheckedRow]:
+def _convert_batch(batch: list[tuple[int, tuple]]) -> list[CheckedRow]:
     convert = _plan.convert  # type: ignore[union-attr]
     bodies = _bodies
-    return [compact(convert(row), bodies) for row in batch]
+    return [compact(convert(DataRow(number, values)), bodies) for number, values in batch]
 
 
 def worker_count(rows_estimate: int | None) -> int:
@@ -112,7 +112,7 @@ def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress, bodies: 
         batch: list = []
         try:
             for row in table.rows():
-                batch.append(row)
+                batch.append((row.number, row.values))  # plain tuples: the cheapest to pickle
                 if len(batch) < BATCH:
                     continue
                 pending.append(pool.submit(_convert_batch, batch))
