@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop import __version__
 from telecrm_desktop.gui.map_screen import MapScreen
 from telecrm_desktop.gui.open_screen import OpenScreen
 from telecrm_desktop.gui.results_screen import ResultsScreen
@@ -273,7 +272,3 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.sync()
         super().closeEvent(event)
-
-
-def about_text() -> str:
-    return f"telecrm importer {__version__}"

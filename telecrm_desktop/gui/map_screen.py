@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
-from telecrm_desktop.gui.models.mapping_model import STATUS, TARGET, TYPE, MappingModel
+from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
     QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 

@@ -14,8 +14,6 @@ from PySide6.QtCore import QObject, Signal
 
 from telecrm_desktop.gui.settings import app_settings
 
-SANDBOX_BASE = "sandbox"  # base_url marker: use the embedded sandbox server
-
 
 @dataclass
 class WorkspaceSettings:

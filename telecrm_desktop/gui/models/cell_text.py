@@ -1,14 +1,8 @@
-"""A cell as a person reads it: the core's `cell_text` when present (one rule, one place)."""
+"""Cell text as a person reads it, and spreadsheet column letters, for the views."""
 
 from __future__ import annotations
 
-
-def cell_text(value) -> str:
-    try:
-        from telecrm_desktop.core.convert.text import cell_text as core_cell_text
-    except ImportError:  # the core converter is not installed yet: plain str()
-        return "" if value is None else str(value)
-    return core_cell_text(value)
+from telecrm_desktop.core.convert.text import cell_text  # noqa: F401 - one rule, one place
 
 
 def column_letter(index: int) -> str:
