@@ -39,6 +39,8 @@ def _read_sample(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise SourceError(f"{path.name} is a folder, not a spreadsheet or CSV file.")
+        if path.exists() and not path.is_file():  # opening a named pipe would wait forever
+            raise SourceError(f"{path.name} is a pipe or a device, not a spreadsheet or CSV file; save it as a file first.")
         with path.open("rb") as handle:
             sample = handle.read(SAMPLE_BYTES)
     except FileNotFoundError:
