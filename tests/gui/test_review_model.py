@@ -73,6 +73,7 @@ def test_findings_highlight_cells_and_filter(qapp):
     assert model.status_of(7) == INVALID and model.status_of(9) == WARNING and model.status_of(8) == READY
     row7 = model.index(5, 2)  # row numbers start at 2
     assert model.data(row7, Qt.ItemDataRole.BackgroundRole) == style.ERROR_WASH
+    assert model.data(row7, int(Qt.ItemDataRole.BackgroundRole)) == style.ERROR_WASH  # as views ask
     assert "not a phone number" in model.data(row7, Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(7, 4), Qt.ItemDataRole.BackgroundRole) == style.WARNING_WASH
     assert model.data(model.index(6, 2), Qt.ItemDataRole.BackgroundRole) is None

@@ -20,6 +20,8 @@ READY, WARNING, INVALID, EXCLUDED, UNCHECKED = "ready", "warning", "invalid", "e
 STATUS_TEXT = {READY: "✓ ready", WARNING: "⚠ warning", INVALID: "✕ invalid", EXCLUDED: "left out",
                UNCHECKED: "…"}
 SHOW_ALL, SHOW_PROBLEMS, SHOW_INVALID, SHOW_EXCLUDED = range(4)
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ class ReviewModel(QAbstractTableModel):
         return base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # a view asks about nine roles per cell on every paint: leave the unused ones at once
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row_at(index.row())
         col = index.column()
