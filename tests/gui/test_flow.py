@@ -121,6 +121,16 @@ def test_cancel_then_resume_sends_every_lead_once(window, qtbot, tmp_path, slow_
     window.go_to(SEND)
     send.start()
     wait_until(lambda: (send.queued_tile.value() or 0) >= 3, 20, "the first leads to be queued")
+    qtbot.mouseClick(send.pause_button, Qt.MouseButton.LeftButton)
+    assert send.pause_button.text() == "Resume"
+    wait_until(lambda: send.rate_label.text().startswith("Paused"), 10, "the engine to pause")
+    assert "paused" in send.token_list.item(0).text()
+    qtbot.wait(300)  # answers of requests already on their way still arrive
+    held = send.queued_tile.value()
+    qtbot.wait(700)
+    assert send.queued_tile.value() == held  # nothing more leaves while paused
+    qtbot.mouseClick(send.pause_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not send.rate_label.text().startswith("Paused"), 10, "the engine to resume")
     qtbot.mouseClick(send.cancel_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: not send.is_running(), 20, "the run to stop")
     first = send.worker_counts()
