@@ -135,12 +135,12 @@ class ReviewModel(QAbstractTableModel):
             self._visible = None
             self._shown = len(self.rows)
             return
-        wanted = {SHOW_PROBLEMS: (INVALID, WARNING), SHOW_INVALID: (INVALID,)}.get(self.mode)
-        visible = []
-        for position, row in enumerate(self.rows):
-            status = self.status_of(row.number)
-            if (self.mode == SHOW_EXCLUDED and status == EXCLUDED) or (wanted and status in wanted):
-                visible.append(position)
+        wanted = {SHOW_PROBLEMS: (INVALID, WARNING), SHOW_INVALID: (INVALID,)}.get(self.mode, ())
+        if self.mode == SHOW_EXCLUDED:
+            numbers = sorted(self.excluded)
+        else:  # only the rows with findings, not every row of the sheet
+            numbers = sorted(n for n, c in self.checks.items() if c.status in wanted and n not in self.excluded)
+        visible = [p for p in map(self.position_of_number, numbers) if p is not None]
         self._visible = visible
 
     # ----- lookups -----
