@@ -217,6 +217,10 @@ class ReviewScreen(Screen):
         result, self.result = result
         self.session.check = result
         self.session.check_view = self.result
+        if not self.model.rows:
+            table = self.session.sheet.table
+            self.message.emit("warning", f"{self.session.sheet.path.name} has no data rows below the header "
+                                         f"row {table.header_row}: there is nothing to send.")
         missing = getattr(result, "missing_columns", None)
         if missing:
             self.message.emit("warning", "The template names columns this sheet does not have, so they are "

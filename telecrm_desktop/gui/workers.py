@@ -20,6 +20,14 @@ PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 FIRST_SCREEN_ROWS = 200  # rows sent at once so the first screen shows immediately
 
 
+def _expected(exc: Exception) -> bool:
+    from telecrm_desktop.core.mapping import MappingError
+    from telecrm_desktop.core.secrets import SecretsError
+    from telecrm_desktop.core.table import SourceError
+
+    return isinstance(exc, (SourceError, SecretsError, MappingError))
+
+
 class Throttle:
     def __init__(self, interval: float = PROGRESS_INTERVAL):
         self.interval = interval
@@ -54,8 +62,12 @@ class Worker(QObject):
         try:
             result = self.work()
         except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence, details to the log
-            log.exception("%s failed", type(self).__name__)
-            self.failed.emit(self.describe_failure(exc))
+            sentence = self.describe_failure(exc)
+            if _expected(exc):  # a file, template or keyring problem: the sentence says it all
+                log.info("%s: %s", type(self).__name__, sentence)
+            else:
+                log.exception("%s failed", type(self).__name__)
+            self.failed.emit(sentence)
         self.finished.emit(result)
 
     def work(self) -> Any:
@@ -223,8 +235,9 @@ class SendWorker(Worker):
         if isinstance(exc, (RunElsewhere, EngineProcessError)):
             return redact(str(exc))
         if isinstance(exc, SecretsError):
-            text = str(exc)
-            return redact(text[0].upper() + text[1:])
+            from telecrm_desktop.gui.token_store import sentence
+
+            return redact(sentence(str(exc)))
         return redact(super().describe_failure(exc))
 
 
