@@ -54,6 +54,8 @@ CORE_MODULES = (
     "telecrm_desktop.core.pipeline", "telecrm_desktop.core.schema_rules", "telecrm_desktop.core.schema_io",
     "telecrm_desktop.core.journal", "telecrm_desktop.core.results", "telecrm_desktop.core.send.engine",
     "telecrm_desktop.core.send.runs", "telecrm_desktop.core.sync.client", "telecrm_desktop.sandbox.server",
+    "telecrm_desktop.core.sync.landed", "telecrm_desktop.gui.engine_process", "multiprocessing.connection",
+    "multiprocessing.popen_spawn_posix" if sys.platform != "win32" else "multiprocessing.popen_spawn_win32",
 )
 # How long a worker thread may hold the GIL before the GUI thread gets a turn (Python's default is
 # 5 ms, which lets a busy worker delay every repaint by several of those).

@@ -25,8 +25,16 @@ class EngineProcessError(Exception):
 
 
 def _child(journal_path, run_id, enterprise_id, base_url, token_pairs, settings, conn, paused, cancelled):
+    import os
+
     from telecrm_desktop.core.secrets import ASYNC, Token, redact
     from telecrm_desktop.core.send.engine import SendControl, SendEngine
+
+    if hasattr(os, "nice"):  # the window comes first when the computer is busy; sending can wait a moment
+        try:
+            os.nice(5)
+        except OSError:
+            pass
 
     tokens = [Token(label, ASYNC, value) for label, value in token_pairs]
     del token_pairs
