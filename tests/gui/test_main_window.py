@@ -47,3 +47,27 @@ def test_steps_wait_for_what_they_need_and_geometry_is_kept(window, qtbot):
     qtbot.addWidget(again)
     assert again.height() == 520  # (the width is held to the offscreen screen's 800 pixels)
     assert again.current_step() == OPEN  # a configured workspace starts on Open
+
+
+def test_shortcuts(window, qtbot, tmp_path, monkeypatch):
+    assert window.open_action.shortcut().toString() == "Ctrl+O"
+    assert window.save_template_action.shortcut().toString() == "Ctrl+S"
+    assert window.send_action.shortcut().toString() == "Ctrl+Return"
+    window.workspace_screen.sandbox_radio.setChecked(True)
+    path = write_leads(tmp_path / "keys.csv", 3)
+    monkeypatch.setattr("telecrm_desktop.gui.open_screen.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (str(path), ""))
+    window.open_action.trigger()  # Ctrl+O: the file dialog, then the file is read
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "keys.csv")
+    window.go_to(MAP)
+    saved = tmp_path / "keys.mapping.json"
+    monkeypatch.setattr("telecrm_desktop.gui.map_screen.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(saved), ""))
+    window.save_template_action.trigger()  # Ctrl+S
+    assert saved.exists()
+    window.go_to(4 - 1)  # Review
+    wait_until(lambda: window.session.check is not None and not window.review_screen.is_checking(), 20, "check")
+    window.send_action.trigger()  # Ctrl+Return on Review: on to Send, and sending starts
+    assert window.current_step() == 4
+    wait_until(lambda: not window.send_screen.is_running(), 30, "the send")
+    assert window.send_screen.worker_counts() == {"queued": 3}
