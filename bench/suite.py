@@ -131,8 +131,10 @@ def send_pacing(s: Sizes) -> list[Row]:
 
 
 def engine_ceiling(s: Sizes) -> list[Row]:
-    runs = _runs(s.runs, "engine_ceiling", s.ceiling, JOURNALS)
-    base = _runs(s.runs, "naive_ceiling", s.naive_ceiling)
+    runs, base = [], []
+    for _ in range(s.runs):  # alternated, so a change in the machine's load hits both alike
+        runs.append(run_worker("engine_ceiling", s.ceiling, JOURNALS))
+        base.append(run_worker("naive_ceiling", s.naive_ceiling))
     rate, base_rate = median_extra(runs, "rate"), median_extra(base, "rate")
     share = statistics.median(r.extra["journal_seconds"] / r.seconds for r in runs)
     return [Row(f"engine ceiling, {s.ceiling:,} leads, no limit", rate, "req/s", "naive sequential loop", base_rate,
@@ -143,8 +145,10 @@ def engine_ceiling(s: Sizes) -> list[Row]:
 def journal_overhead(s: Sizes) -> list[Row]:
     """The journal on disk as shipped vs the same journal on tmpfs without fsync (its floor:
     the engine cannot send without one)."""
-    disk = _runs(s.runs, "engine_ceiling", s.ceiling, JOURNALS)
-    floor = _runs(s.runs, "engine_ceiling", s.ceiling, FAST_JOURNALS, "fast")
+    disk, floor = [], []
+    for _ in range(s.runs):  # alternated, so a change in the machine's load hits both alike
+        disk.append(run_worker("engine_ceiling", s.ceiling, JOURNALS))
+        floor.append(run_worker("engine_ceiling", s.ceiling, FAST_JOURNALS, "fast"))
     rate, floor_rate = median_extra(disk, "rate"), median_extra(floor, "rate")
     overhead = 100 * (1 - rate / floor_rate)
     share = 100 * statistics.median(r.extra["journal_seconds"] / r.seconds for r in disk)
