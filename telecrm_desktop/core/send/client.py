@@ -154,6 +154,7 @@ class AsyncApiClient:
         read_timeout: float = 30.0,
     ):
         self.url = endpoint(check_base_url(base_url), check_enterprise_id(enterprise_id))
+        self._url = httpx.URL(self.url)  # parsed once: httpx parses a string on every request
         tls = ssl.create_default_context()  # verification on, always: tokens travel in these requests
         timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=connect_timeout, pool=connect_timeout)
         self._lanes: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
@@ -190,7 +191,7 @@ class AsyncApiClient:
         wire.pending_mark.set(mark if before_send else None)
         wire.body_next.set(False)
         try:
-            response = await lane.post(self.url, content=body, headers={"Authorization": authorization},
+            response = await lane.post(self._url, content=body, headers={"Authorization": authorization},
                                        extensions={"trace": trace})
         except wire.MarkFailed as exc:
             return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc})")
