@@ -60,8 +60,10 @@ def run_worker(task: str, *args, env: dict | None = None) -> Sample:
     command = [sys.executable, "-m", "bench.worker", task, *map(str, args)]
     output, wall, usage = run_command(command, env)
     result = json.loads(output.decode().strip().splitlines()[-1])
-    return Sample(result.pop("seconds"), wall, usage.ru_utime + usage.ru_stime,
-                  usage.ru_maxrss / 1024, result)  # Linux reports KiB
+    # the worker's own reading: wait4's maxrss starts from this (parent) process's peak, since
+    # Linux carries the parent's high-water mark into a vforked child across exec
+    peak = result.pop("peak_rss_mb", usage.ru_maxrss / 1024)  # Linux reports KiB
+    return Sample(result.pop("seconds"), wall, usage.ru_utime + usage.ru_stime, peak, result)
 
 
 def median_of(samples: list[Sample], attribute: str = "seconds") -> float:

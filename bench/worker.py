@@ -139,10 +139,21 @@ def _journal_without_fsync() -> None:
     journal.Journal.__init__ = init
 
 
+def _peak_rss_mb() -> float:
+    """This process's own high-water RSS (VmHWM: reset by exec, unlike the rusage maxrss a child
+    inherits from the benchmark's parent), or its largest finished child's if that is higher."""
+    import resource
+
+    own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
 TASKS = {name: task for name, task in globals().items()
          if callable(task) and not name.startswith("_") and getattr(task, "__module__", "") == __name__}
 
 if __name__ == "__main__":
     task, *arguments = sys.argv[1:]
-    print(json.dumps(TASKS[task](*arguments)), flush=True)
+    result = TASKS[task](*arguments)
+    result["peak_rss_mb"] = _peak_rss_mb()
+    print(json.dumps(result), flush=True)
     os._exit(0)  # GUI workers may still be winding down: the measurement is done
