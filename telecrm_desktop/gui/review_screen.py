@@ -22,6 +22,7 @@ from telecrm_desktop.gui.models.review_model import (
 from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import CheckWorker, start_worker
 
+FIRST_PAINT_MS = 40
 RECHECK_DELAY_MS = 700  # after an edit, wait for a pause in typing before checking everything again
 
 
@@ -170,11 +171,17 @@ class ReviewScreen(Screen):
             self.result = None
             self.json_view.clear()
             self.problem_list.clear()
-            self.start_check()
+            self.status_label.setText(f"Checking {len(sheet.rows):,} rows…")
+            # let the table paint once before the check competes with it for the interpreter
+            QTimer.singleShot(FIRST_PAINT_MS, lambda: self.start_check(freeze_view=True))
+            self._check_pending = True
         else:
             self.model.rows_appended()
 
-    def start_check(self) -> None:
+    def start_check(self, freeze_view: bool = False) -> None:
+        """Check every row again in the background. `freeze_view`: do not repaint the table meanwhile
+        (the first check; a re-check after an edit keeps the table live so the edit shows)."""
+        self._check_pending = False
         sheet = self.session.sheet
         if sheet is None or self.session.mapping is None:
             return
@@ -193,6 +200,10 @@ class ReviewScreen(Screen):
         self.progress.setRange(0, 0)
         self.progress.show()
         start_worker(self, worker)
+        # while the worker runs, the table is not repainted: every cell of a repaint is a Python
+        # call that would wait for the worker's turn on the interpreter lock
+        if freeze_view:
+            self.view.setUpdatesEnabled(False)
         self.footer_changed.emit()
 
     def _check_progress(self, args) -> None:
@@ -205,11 +216,13 @@ class ReviewScreen(Screen):
     def _check_failed(self, sentence: str) -> None:
         if self.sender() is self.worker:
             self.message.emit("error", sentence)
+            self.view.setUpdatesEnabled(True)
 
     def _check_finished(self, result) -> None:
         if self.worker is None or self.sender() is not self.worker:
             return
         self.worker = None
+        self.view.setUpdatesEnabled(True)
         self.progress.hide()
         if result is None:
             self.footer_changed.emit()
@@ -385,4 +398,5 @@ class ReviewScreen(Screen):
                 and self.worker is None)
 
     def is_checking(self) -> bool:
-        return self.worker is not None or self.recheck_timer.isActive()
+        return (self.worker is not None or self.recheck_timer.isActive()
+                or getattr(self, "_check_pending", False))
