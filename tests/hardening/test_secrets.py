@@ -141,5 +141,6 @@ def test_no_token_value_leaves_a_trace_in_the_command_line_or_the_app(
     blobs["app output"] = (gui_output.out + gui_output.err).encode()
     blobs["labels on screen"] = window_texts.encode()
     assert any("settings.ini" in k for k in blobs) and any("journal" in k for k in blobs)
+    assert any(k.endswith(".log") for k in blobs), sorted(blobs)  # the logs were searched too
     assert exported and (out / "send.csv").exists()
     assert leaks(blobs, values) == []
