@@ -81,6 +81,17 @@ DROP INDEX IF EXISTS dispatches_token;
 _RESUMABLE = (outcomes.PENDING, outcomes.SENDING, outcomes.FAILED, outcomes.UNCERTAIN)
 
 
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -229,30 +240,38 @@ class Journal:
         db.execute("BEGIN IMMEDIATE")
         try:
             (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM leads WHERE run_id=?", (run_id,)).fetchone()
-            for lead in leads:
-                if db.execute("SELECT 1 FROM leads WHERE run_id=? AND identifier=?", (run_id, lead.identifier)).fetchone():
+            known = {i for (i,) in db.execute("SELECT identifier FROM leads WHERE run_id=?", (run_id,))}
+            for chunk in _chunks(leads, 500):
+                fresh = [l for l in chunk if l.identifier not in known]
+                if not fresh:
                     continue
-                status, body, reason = outcomes.PENDING, lead.body, ""
-                if not send_all and db.execute(
-                    "SELECT 1 FROM queued_bodies WHERE enterprise_id=? AND body_hash=?", (enterprise_id, lead.body_hash)
-                ).fetchone():
-                    status, body = outcomes.UNCHANGED, None
-                    reason = "the same request was queued for this workspace before"
-                elif lead.has_actions and db.execute(
-                    "SELECT 1 FROM leads l JOIN runs r ON r.id=l.run_id WHERE l.body_hash=? AND r.enterprise_id=? "
-                    "AND l.status IN (?, ?) LIMIT 1",
-                    (lead.body_hash, enterprise_id, outcomes.SENDING, outcomes.UNCERTAIN),
-                ).fetchone():
-                    # an earlier run (of another version of the file) may have delivered this very request
-                    status = outcomes.UNCERTAIN
-                    reason = "an earlier run sent this same request and got no answer; it is sent again only when asked"
-                seq += 1
-                db.execute(
+                hashes = list({l.body_hash for l in fresh})
+                marks = ",".join("?" * len(hashes))
+                queued = set() if send_all else {h for (h,) in db.execute(
+                    f"SELECT body_hash FROM queued_bodies WHERE enterprise_id=? AND body_hash IN ({marks})",
+                    (enterprise_id, *hashes))}
+                # an earlier run (maybe of another version of the file) may have delivered these very requests
+                unanswered = {h for (h,) in db.execute(
+                    f"SELECT l.body_hash FROM leads l CROSS JOIN runs r ON r.id=l.run_id WHERE l.body_hash IN ({marks}) "
+                    "AND r.enterprise_id=? AND l.status IN (?, ?)",
+                    (*hashes, enterprise_id, outcomes.SENDING, outcomes.UNCERTAIN))}
+                rows = []
+                now = time.time()
+                for lead in fresh:
+                    known.add(lead.identifier)
+                    status, body, reason = outcomes.PENDING, lead.body, ""
+                    if lead.body_hash in queued:
+                        status, body = outcomes.UNCHANGED, None
+                        reason = "the same request was queued for this workspace before"
+                    elif lead.has_actions and lead.body_hash in unanswered:
+                        status = outcomes.UNCERTAIN
+                        reason = "an earlier run sent this same request and got no answer; it is sent again only when asked"
+                    seq += 1
+                    rows.append((run_id, seq, lead.identifier, "[" + ",".join(map(str, lead.rows)) + "]", body, lead.body_hash,
+                                 int(lead.has_actions), status, reason, now))
+                db.executemany(
                     "INSERT INTO leads (run_id, seq, identifier, rows, body, body_hash, has_actions, status, reason, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (run_id, seq, lead.identifier, json.dumps(list(lead.rows)), body, lead.body_hash,
-                     int(lead.has_actions), status, reason, time.time()),
-                )
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
