@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from telecrm_desktop.core import convert as cv
 from telecrm_desktop.core.convert import ConvertContext, ValueRejected, make_context
+from telecrm_desktop.core.convert.quick_dates import created_on_encoder
 from telecrm_desktop.core.findings import Finding
 from telecrm_desktop.core.mapping import (
     CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, STANDARD_TYPES, Mapping, MappingError, Target, target_type,
@@ -92,23 +93,14 @@ class CheckResult:
 # --------------------------------------------------------------------------- plan
 
 def _encoder(type_name: str, ctx: ConvertContext, separator: str) -> Callable[[Any], Any]:
-    if type_name == "phone":
-        return lambda v: cv.normalise_phone(v, ctx)
-    if type_name == "date":
-        return lambda v: cv.encode_date(v, ctx)
-    if type_name == "tags":
-        return lambda v: cv.encode_tags(v, separator)
-    return _SIMPLE.get(type_name, cv.encode_text)
+    # bound once per column; numbers and money read with the template's decimal mark
+    return cv.encoder_for(type_name, ctx, separator=separator)
 
 
-_SIMPLE: dict[str, Callable[[Any], Any]] = {
-    "text": cv.encode_text, "email": cv.encode_email, "number": cv.encode_number,
-    "money": cv.encode_money, "dropdown": cv.encode_label, "status": cv.encode_label,
-    "lost_reason": cv.encode_label, "rating": cv.encode_rating, "user": cv.encode_user,
-    "website": cv.encode_url, "medialink": cv.encode_url,
-}
-_PAYMENT_ENCODERS = {"amount": cv.encode_payment_amount, "currency": cv.encode_payment_currency,
-                     "status": cv.encode_payment_status}
+def _payment_encoder(key: str, ctx: ConvertContext) -> Callable[[Any], Any]:
+    if key == "amount":
+        return lambda v: cv.encode_payment_amount(v, ctx)
+    return cv.encode_payment_currency if key == "currency" else cv.encode_payment_status
 
 
 MEMO_LIMIT = 4096  # distinct text values remembered per target
@@ -157,12 +149,12 @@ def _plain_step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None"
         return (_FIELD, name, None, _encoder(type_name, ctx, target.separator), check)
     action, key = target.action_type, target.action_key
     if action == PAYMENT:
-        return (_PAYMENT, action, key, _PAYMENT_ENCODERS[key], None)
+        return (_PAYMENT, action, key, _payment_encoder(key, ctx), None)
     if key == CREATED_ON:
         check = None
         if rules is not None and action in rules.schema.actions:
             check = lambda v, _code=action: rules.backdated_problem(_code, v, timezone=ctx.timezone)  # noqa: E731
-        return (_CREATED_ON, action, key, lambda v: cv.encode_created_on(v, ctx), check)
+        return (_CREATED_ON, action, key, created_on_encoder(ctx), check)
     type_name = target_type(target, rules.schema if rules else None)
     check = None
     if rules is not None:

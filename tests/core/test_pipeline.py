@@ -411,3 +411,20 @@ def test_the_same_data_as_csv_and_as_xlsx_gives_the_same_requests(tmp_path):
     from_xlsx = build_leads(read_table(open_sheet(tmp_path / "same.xlsx")), mapping)
     assert [(l.rows, l.body) for l in from_xlsx.leads] == [(l.rows, l.body) for l in from_csv.leads]
     assert from_csv.leads[0].body["actions"] == [{"type": "ACTION_1", "fields": {}, "created_on": "08/03/2026 14:30:00"}]
+
+
+@pytest.mark.parametrize("country, budget, fee, amount", [
+    ("DE", 1234, "1234.5", "99.9"),  # 1.234 and 1.234,50: a decimal comma and a dot grouping thousands
+    ("IN", 1.234, "1.2345", "99.9"),
+])
+def test_numbers_money_and_payments_are_read_with_the_countrys_decimal_mark(tmp_path, country, budget, fee, amount):
+    rows = [["Mobile", "Budget", "Fee", "Paid"],
+            ["+91 98765 43210", "1.234", "1.234,50" if country == "DE" else "1.2345", "99,90" if country == "DE" else "99.90"]]
+    columns = {**PHONE, "Budget": {"to": "fields.budget", "type": "number"},
+               "Fee": {"to": "fields.fee", "type": "money"}, "Paid": {"to": "actions.PAYMENT.amount"}}
+    result = check(tmp_path, rows, columns, country=country,
+                   constants={"actions.PAYMENT.currency": "USD", "actions.PAYMENT.status": "COMPLETED"})
+    (row,) = result.rows
+    assert row.status == "ready", row.errors
+    assert row.fields["budget"] == budget and row.fields["fee"] == fee
+    assert row.actions == [{"type": "PAYMENT", "status": "COMPLETED", "currency": "USD", "amount": amount}]

@@ -8,6 +8,7 @@ from .context import ConvertContext
 from .dates import encode_date
 from .numbers import encode_money, encode_number, encode_rating
 from .phones import normalise_phone
+from .quick_dates import date_encoder
 from .tags import encode_tags
 from .text import encode_email, encode_label, encode_text, encode_url, encode_user
 
@@ -64,7 +65,7 @@ def encoder_for(type_name: str, ctx: ConvertContext, *, separator: str = ",") ->
     if name == "phone":
         return lambda value: normalise_phone(value, ctx)
     if name == "date":
-        return lambda value: encode_date(value, ctx)
+        return date_encoder(ctx)
     if name == "number":
         return lambda value: encode_number(value, ctx)
     if name == "money":
