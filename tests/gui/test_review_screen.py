@@ -33,3 +33,25 @@ def test_one_click_fix_for_a_dropdown_typo(window, qtbot, tmp_path):
     assert {n: e["Lead Source"] for n, e in window.session.edits.items()} == {3: "Facebook Ads", 5: "Facebook Ads",
                                                                              7: "Facebook Ads"}
     assert '"contact_source": "Facebook Ads"' in review.result.request_json(3)
+
+
+def test_leave_out_rows_and_filter(window, qtbot, tmp_path):
+    from telecrm_desktop.gui.models.review_model import EXCLUDED, SHOW_EXCLUDED
+
+    from tests.gui.test_flow import write_leads
+
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "five.csv", 5, bad=(2,)))
+    driver.accept_mapping()
+    driver.review()
+    review = window.review_screen
+    assert review.ready_tile.value() == 4 and review.invalid_tile.value() == 1
+    review.view.setCurrentIndex(review.model.index(0, 1))  # row 2
+    qtbot.mouseClick(review.exclude_button, Qt.MouseButton.LeftButton)
+    assert review.model.status_of(2) == EXCLUDED and review.excluded_tile.value() == 1
+    wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check")
+    assert review.ready_tile.value() == 3
+    review.filter_combo.setCurrentIndex(review.filter_combo.findData(SHOW_EXCLUDED))
+    assert review.model.rowCount() == 1 and review.model.row_at(0).number == 2
+    assert "left out" in review.json_view.toPlainText() or review.json_view.toPlainText() == ""
