@@ -195,6 +195,8 @@ class AsyncApiClient:
                                        extensions={"trace": trace})
         except wire.MarkFailed as exc:
             return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc})")
+        except wire.NothingSent as exc:
+            return Answer(NOT_SENT, f"the connection to telecrm was closed before the request left ({exc})")
         except httpx.HTTPError as exc:
             answer = classify_error(exc)
             if before_send is not None and not written:  # failed before the request left

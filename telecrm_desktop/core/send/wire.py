@@ -29,6 +29,10 @@ class MarkFailed(Exception):
     """The journal could not record a request about to leave: it must not leave."""
 
 
+class NothingSent(Exception):
+    """The socket refused the request's first byte (the server had closed the connection)."""
+
+
 class _MarkingStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream):
         self._inner = inner
@@ -52,6 +56,8 @@ class _MarkingStream(httpcore.AsyncNetworkStream):
                 sent = raw.send(data)
             except (BlockingIOError, InterruptedError):
                 sent = 0
+            except OSError as exc:  # reset or broken pipe: not one byte left
+                raise NothingSent(str(exc)) from exc
         if sent < len(data):  # TLS, or a full socket buffer: the ordinary path
             await self._inner.write(data[sent:], timeout)
 
