@@ -144,3 +144,27 @@ def test_a_file_that_disappears_while_being_read(tmp_path):
             path.unlink()  # about 3 s in: once the program has started reading
 
     assert_clear(check_while(tmp_path, change), "moving.csv")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("os").environ.get("TELECRM_HARDENING_FULL"),
+                    reason="a whole check of 1,048,576 rows takes 1-1.5 minutes on 2 busy cores; "
+                           "set TELECRM_HARDENING_FULL=1 (the reader alone is tested above)")
+def test_a_whole_check_of_the_largest_sheet_excel_allows(tmp_path):
+    import os
+
+    sheet = tmp_path / "1048576-rows.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as f:
+        f.write("Name,Phone\r\n")
+        f.writelines(f"Lead {i},98{i:08d}\r\n" for i in range(1_048_575))
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps(MAPPING), encoding="utf-8")
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "telecrm_desktop.cli", "check", str(sheet), "--mapping",
+                             str(mapping)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, out
+    assert "1,048,575 ready" in out
+    assert time.monotonic() - started < 300
+    assert usage.ru_maxrss / 1024 < MEMORY_LIMIT_MB
