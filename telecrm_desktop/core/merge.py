@@ -16,9 +16,9 @@ import sqlite3
 import tempfile
 from typing import Any, Iterator
 
+from telecrm_desktop.core.json_text import dumps as _dumps
 from telecrm_desktop.core.pipeline import Lead, RowResult
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _loads = json.loads
 SPOOL_AFTER = 200_000
 
@@ -152,7 +152,7 @@ class LeadMerger:
         if self.mode == "count":
             raise ValueError("a merger in count mode keeps no leads")
         for rows, identifier, body in self._stored():
-            rows_text = "[" + ", ".join(map(str, _rows_list(rows))) + "]"
+            rows_text = f"[{rows}]" if type(rows) is int else "[" + ", ".join(map(str, _rows_list(rows))) + "]"
             yield f'{{"rows": {rows_text}, "identifier": {_dumps(identifier)}, "body": {body}}}'
 
     def _stored(self) -> Iterator[tuple]:

@@ -11,7 +11,6 @@ for small files, `checked_rows` converts in this process; the results are the sa
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -21,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, NamedTuple
 
 from telecrm_desktop.core.findings import Finding
+from telecrm_desktop.core.json_text import dumps as _dumps
 from telecrm_desktop.core.pipeline import PROGRESS_EVERY, RowPlan, RowResult, check_rows
 from telecrm_desktop.core.table import DataRow, Table
 
@@ -29,7 +29,6 @@ BATCH = 2000  # rows per batch sent to a worker
 AHEAD = 4  # batches in flight per worker
 MIN_ROWS = 20_000  # below this, starting workers costs more than it saves
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _plan: RowPlan | None = None  # each worker's own copy
 _bodies = True
 

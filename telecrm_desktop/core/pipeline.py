@@ -104,35 +104,15 @@ def _payment_encoder(key: str, ctx: ConvertContext) -> Callable[[Any], Any]:
 
 
 MEMO_LIMIT = 4096  # distinct text values remembered per target
-
-
-def _memoised(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`encode` remembering its answers for text cells: sheets repeat cities, sources, statuses.
-
-    Only `str` values are remembered (1, 1.0 and True are equal keys but different cells); a
-    value that is rejected is not, so its error is raised afresh each time.
-    """
-    memo: dict[str, Any] = {}
-
-    def remembered(value: Any) -> Any:
-        if type(value) is str:
-            try:
-                out = memo[value]
-                return out[:] if type(out) is list else out  # tags: each row its own list
-            except KeyError:
-                pass
-            out = encode(value)
-            if len(memo) < MEMO_LIMIT:
-                memo[value] = out
-            return out
-        return encode(value)
-
-    return remembered
+_UNSEEN = object()
 
 
 def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
-    kind, name, key, encode, check = _plain_step(target, ctx, rules)
-    return (kind, name, key, _memoised(encode), check)
+    """(kind, name, key, encode, check, memo): `memo` remembers the answers for text cells (sheets
+    repeat cities, sources, statuses). Only `str` values are remembered (1, 1.0 and True are
+    equal keys but different cells); a value that is rejected is not, so its error is raised
+    afresh each time. See RowPlan._remember for when a memo is given up."""
+    return (*_plain_step(target, ctx, rules), {})
 
 
 def _plain_step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
@@ -226,12 +206,13 @@ class RowPlan:
         # The common case, a column feeding one field with nothing to ask the workspace, takes a
         # lean path; it keeps template order unless two columns feed the same field.
         fed = [step[1] for _, _, steps in self.steps for step in steps if step[0] == _FIELD]
-        self.simple: list[tuple[int, str, str, Callable[[Any], Any]]] = []
+        self.simple: list[tuple[int, str, str, Callable[[Any], Any], dict | None]] = []
+        self._converted = 0  # rows converted so far (a memo that fills up early is given up)
         if len(fed) == len(set(fed)):
             general = []
             for index, header, steps in self.steps:
                 if len(steps) == 1 and steps[0][0] == _FIELD and steps[0][4] is None:
-                    self.simple.append((index, header, steps[0][1], steps[0][3]))
+                    self.simple.append((index, header, steps[0][1], steps[0][3], steps[0][5]))
                 else:
                     general.append((index, header, steps))
             self.steps = general
@@ -276,7 +257,7 @@ class RowPlan:
             return None
         if isinstance(value, list) and target.is_field and target_type(target, self.schema) == "text":
             target = Target(target.path, "tags")  # a list says what the (schema-less) type does not
-        kind, _, _, encode, check = _step(target, ctx, rules)
+        kind, _, _, encode, check = _plain_step(target, ctx, rules)
         try:
             encoded = encode(value)
         except ValueRejected as exc:
@@ -299,6 +280,16 @@ class RowPlan:
 
     # ----------------------------------------------------------------------- one row
 
+    def _remember(self, memo: dict, value: str, out: Any) -> None:
+        if len(memo) < MEMO_LIMIT:
+            memo[value] = out
+        elif self._converted < 2 * MEMO_LIMIT:
+            # full within the first rows: this column's values seldom repeat (phones, e-mails,
+            # timestamps), so the memo costs more than it saves and its cells are encoded directly
+            self.simple = [(i, c, n, e, None if m is memo else m) for i, c, n, e, m in self.simple]
+            self.steps = [(i, h, tuple(st[:5] + (None,) if st[5] is memo else st for st in steps))
+                          for i, h, steps in self.steps]
+
     def convert(self, row: DataRow) -> RowResult:
         values = row.values
         number = row.number
@@ -308,16 +299,25 @@ class RowPlan:
         touched: dict[str, str] | None = None  # action -> first column that gave it a value
         action_values: dict[str, dict[str, Any]] | None = None
         failed: set[tuple[str, str]] | None = None  # (action, key) whose cell could not be encoded
+        self._converted += 1
 
-        for index, column, name, encode in self.simple:
+        # per cell: a memo look-up for repeated text, else the column's encoder (inlined: this
+        # loop runs for every cell of the sheet)
+        for index, column, name, encode, memo in self.simple:
             value = values[index]
             if value is None or value == "":
                 continue
-            try:
-                out = encode(value)
-            except ValueRejected as exc:
-                errors.append(value_finding(number, column, value, exc.rule, exc.reason))
-                continue
+            out = memo.get(value, _UNSEEN) if memo is not None and type(value) is str else _UNSEEN
+            if out is _UNSEEN:
+                try:
+                    out = encode(value)
+                except ValueRejected as exc:
+                    errors.append(value_finding(number, column, value, exc.rule, exc.reason))
+                    continue
+                if memo is not None and type(value) is str:
+                    self._remember(memo, value, out)
+            elif type(out) is list:
+                out = out[:]  # tags: each row its own list
             if out is not None:
                 fields[name] = out
 
@@ -325,18 +325,24 @@ class RowPlan:
             value = values[index]
             if value is None or value == "":
                 continue
-            for kind, name, key, encode, check in steps:
-                try:
-                    out = encode(value)
-                except ValueRejected as exc:
-                    if not errors or errors[-1].column != column or errors[-1].rule != exc.rule:
-                        errors.append(value_finding(number, column, value, exc.rule, exc.reason))
-                    if kind:
-                        touched = touched or {}
-                        touched.setdefault(name, column)
-                        failed = failed or set()
-                        failed.add((name, key))
-                    continue
+            for kind, name, key, encode, check, memo in steps:
+                out = memo.get(value, _UNSEEN) if memo is not None and type(value) is str else _UNSEEN
+                if out is _UNSEEN:
+                    try:
+                        out = encode(value)
+                    except ValueRejected as exc:
+                        if not errors or errors[-1].column != column or errors[-1].rule != exc.rule:
+                            errors.append(value_finding(number, column, value, exc.rule, exc.reason))
+                        if kind:
+                            touched = touched or {}
+                            touched.setdefault(name, column)
+                            failed = failed or set()
+                            failed.add((name, key))
+                        continue
+                    if memo is not None and type(value) is str:
+                        self._remember(memo, value, out)
+                elif type(out) is list:
+                    out = out[:]
                 if out is None:
                     continue
                 if check is not None:
@@ -367,7 +373,7 @@ class RowPlan:
             if not parts:
                 continue
             joined = separator.join(parts)
-            kind, name, key, encode, check = step
+            kind, name, key, encode, check, _ = step
             try:
                 out = encode(joined)
             except ValueRejected as exc:

@@ -428,3 +428,20 @@ def test_numbers_money_and_payments_are_read_with_the_countrys_decimal_mark(tmp_
     assert row.status == "ready", row.errors
     assert row.fields["budget"] == budget and row.fields["fee"] == fee
     assert row.actions == [{"type": "PAYMENT", "status": "COMPLETED", "currency": "USD", "amount": amount}]
+
+
+def test_memos_that_fill_up_are_given_up_and_answers_stay_the_same(monkeypatch):
+    import telecrm_desktop.core.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "MEMO_LIMIT", 4)
+    columns = {**PHONE, "City": {"to": "fields.city"}, "Seen": [{"to": "fields.seen", "type": "date"},
+                                                               {"to": "actions.ACTION_1.created_on"}]}
+    mapping = parse_mapping({"columns": columns})
+    plan = RowPlan(["Mobile", "City", "Seen"], mapping)
+    cells = [(f"98765{n:05d}", ["Pune", "Goa"][n % 2], f"{n % 28 + 1:02d}/03/2026 10:00") for n in range(2, 40)]
+    rows = [plan.convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
+    memos = {entry[1]: entry[4] for entry in plan.simple}
+    assert memos["Mobile"] is None and memos["City"] == {"Pune": "Pune", "Goa": "Goa"}  # phones never repeat
+    assert all(step[5] is None for _, _, steps in plan.steps for step in steps)
+    fresh = [RowPlan(["Mobile", "City", "Seen"], mapping).convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
+    assert [(r.fields, r.actions, r.status) for r in rows] == [(r.fields, r.actions, r.status) for r in fresh]
