@@ -410,10 +410,9 @@ class SendEngine:
                 if batch and wait <= 0:
                     continue
                 wake.clear()
-                try:
-                    await asyncio.wait_for(wake.wait(), timeout=min(max(wait, 0.001), s.progress_interval))
-                except asyncio.TimeoutError:
-                    pass
+                timer = loop.call_later(min(max(wait, 0.001), s.progress_interval), wake.set)
+                await wake.wait()  # an answer, a control change, or the timer (cheaper than wait_for)
+                timer.cancel()
                 if state["in_flight"] >= 4:
                     # busy: let a few more answers arrive so one commit covers them (journal cost)
                     await asyncio.sleep(s.commit_gather)
