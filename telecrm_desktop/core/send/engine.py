@@ -56,7 +56,7 @@ class SendSettings:
     read_timeout: float = 30.0
     resend_uncertain: bool = False
     progress_interval: float = 0.25
-    commit_gather: float = 0.001  # seconds to gather answers before a commit when many are in flight
+    commit_gather: float = 0.001  # when many are in flight, let answers gather before the loop runs again
 
 
 class SendControl:
@@ -414,7 +414,7 @@ class SendEngine:
                 await wake.wait()  # an answer, a control change, or the timer (cheaper than wait_for)
                 timer.cancel()
                 if state["in_flight"] >= 4:
-                    # busy: let a few more answers arrive so one commit covers them (journal cost)
+                    # busy: let a few more answers arrive so one pass (and one commit) covers them
                     await asyncio.sleep(s.commit_gather)
             # stopping: answers of requests already on their way still count
             while tasks:
