@@ -105,6 +105,10 @@ def _payment_encoder(key: str, ctx: ConvertContext) -> Callable[[Any], Any]:
 
 MEMO_LIMIT = 4096  # distinct text values remembered per target
 _UNSEEN = object()
+# Every memo starts knowing that an empty cell gives nothing, so the per-cell loop needs no
+# emptiness test; a column that gives its memo up looks cells up in this one, which never grows.
+_EMPTY_CELLS = {None: None, "": None}
+_NO_MEMO = dict(_EMPTY_CELLS)
 
 
 def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
@@ -112,7 +116,7 @@ def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> t
     repeat cities, sources, statuses). Only `str` values are remembered (1, 1.0 and True are
     equal keys but different cells); a value that is rejected is not, so its error is raised
     afresh each time. See RowPlan._remember for when a memo is given up."""
-    return (*_plain_step(target, ctx, rules), {})
+    return (*_plain_step(target, ctx, rules), dict(_EMPTY_CELLS))
 
 
 def _plain_step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
@@ -286,8 +290,8 @@ class RowPlan:
         elif self._converted < 2 * MEMO_LIMIT:
             # full within the first rows: this column's values seldom repeat (phones, e-mails,
             # timestamps), so the memo costs more than it saves and its cells are encoded directly
-            self.simple = [(i, c, n, e, None if m is memo else m) for i, c, n, e, m in self.simple]
-            self.steps = [(i, h, tuple(st[:5] + (None,) if st[5] is memo else st for st in steps))
+            self.simple = [(i, c, n, e, _NO_MEMO if m is memo else m) for i, c, n, e, m in self.simple]
+            self.steps = [(i, h, tuple(st[:5] + (_NO_MEMO,) if st[5] is memo else st for st in steps))
                           for i, h, steps in self.steps]
 
     def convert(self, row: DataRow) -> RowResult:
@@ -305,16 +309,16 @@ class RowPlan:
         # loop runs for every cell of the sheet)
         for index, column, name, encode, memo in self.simple:
             value = values[index]
-            if value is None or value == "":
-                continue
-            out = memo.get(value, _UNSEEN) if memo is not None and type(value) is str else _UNSEEN
+            out = memo.get(value, _UNSEEN)  # only text is remembered: 1 == 1.0 == True
             if out is _UNSEEN:
+                if value == "":  # what equals "" without being it
+                    continue
                 try:
                     out = encode(value)
                 except ValueRejected as exc:
                     errors.append(value_finding(number, column, value, exc.rule, exc.reason))
                     continue
-                if memo is not None and type(value) is str:
+                if type(value) is str and memo is not _NO_MEMO:
                     self._remember(memo, value, out)
             elif type(out) is list:
                 out = out[:]  # tags: each row its own list
@@ -326,7 +330,7 @@ class RowPlan:
             if value is None or value == "":
                 continue
             for kind, name, key, encode, check, memo in steps:
-                out = memo.get(value, _UNSEEN) if memo is not None and type(value) is str else _UNSEEN
+                out = memo.get(value, _UNSEEN)
                 if out is _UNSEEN:
                     try:
                         out = encode(value)
@@ -339,7 +343,7 @@ class RowPlan:
                             failed = failed or set()
                             failed.add((name, key))
                         continue
-                    if memo is not None and type(value) is str:
+                    if type(value) is str and memo is not _NO_MEMO:
                         self._remember(memo, value, out)
                 elif type(out) is list:
                     out = out[:]
