@@ -28,21 +28,34 @@ class UsageError(Exception):
     """A problem with how the command was called or with its input files: exit 2, one clear line."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _named_command(argv: list[str] | None) -> str | None:
+    """The sub-command `argv` asks for (the first word that is not an option), if it is one."""
+    for word in argv or ():
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command line `argv`, only the sub-command it names is imported (the
+    others pull in httpx, keyring and more: start-up time a `check` does not need)."""
     parser = argparse.ArgumentParser(
         prog="telecrm-import",
         description="Check and send leads from Excel and CSV files to telecrm.",
     )
     parser.add_argument("--version", action="version", version=f"telecrm-import {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    named = _named_command(argv)
     for name, module_name in COMMANDS.items():
+        if named is not None and name != named:
+            continue
         module = importlib.import_module(f"telecrm_desktop.cli.{module_name}")
         module.add_parser(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)

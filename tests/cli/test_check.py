@@ -230,3 +230,13 @@ def test_a_bad_enterprise_or_schema_file_exits_2(tmp_path, capsys):
     assert "24-character" in _usage_error(capsys, ["check", str(path), "--mapping", str(mapping), "--enterprise", "x1"])
     assert "does not exist" in _usage_error(capsys, ["check", str(path), "--mapping", str(mapping),
                                                      "--schema", str(tmp_path / "none.json")])
+
+
+def test_a_check_imports_no_other_sub_command():
+    import subprocess
+    import sys
+
+    code = ("import sys; from telecrm_desktop.cli import build_parser; build_parser(['check', 'x.csv']); "
+            "print(sorted(m for m in sys.modules if m.startswith('telecrm_desktop.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['telecrm_desktop.cli.check', 'telecrm_desktop.cli.output', 'telecrm_desktop.cli.pipeline_input']"
