@@ -1,0 +1,48 @@
+"""The benchmark harness itself: its data is deterministic and fits the pipeline, and its
+figures are computed as docs/benchmarks.md says."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from bench import data
+from bench.measure import run_worker
+from bench.report import markdown, text_table
+from bench.sending import max_in_window, steady_rate
+
+
+def test_sheets_are_deterministic_per_seed():
+    first = list(data.lead_rows(50, seed=1))
+    assert first == list(data.lead_rows(50, seed=1))
+    assert first != list(data.lead_rows(50, seed=2))
+    assert all(len(row) == len(data.HEADERS) for row in first)
+
+
+def test_every_generated_row_becomes_a_ready_request(tmp_path):
+    sheet = data.write_csv(tmp_path / "leads.csv", 300, seed=5)
+    mapping = data.write_mapping(tmp_path / "mapping.json")
+    with sheet.open(newline="", encoding="utf-8") as handle:
+        assert sum(1 for _ in csv.reader(handle)) == 301
+    sample = run_worker("to_requests", sheet, mapping)
+    assert (sample.extra["rows"], sample.extra["ready"]) == (300, 300)
+    assert sample.extra["leads"] == 300  # phones are unique: no two rows merge
+    assert sample.peak_rss_mb > 10 and sample.cpu_seconds > 0
+
+
+def test_steady_rate_counts_each_token_from_its_first_to_its_last_request():
+    # token a: 11 requests 0.1 s apart (10/s); token b: 5 requests 0.5 s apart (2/s)
+    accepted = {"a": [i * 0.1 for i in range(11)], "b": [i * 0.5 for i in range(5)], "c": []}
+    assert steady_rate(accepted) == pytest.approx(12.0)
+    assert max_in_window(accepted, 0.35) == 4  # a: 0.0, 0.1, 0.2, 0.3
+
+
+def test_tables_show_baseline_in_its_own_unit():
+    row = {"benchmark": "journal", "result": 12.5, "unit": "%", "baseline_name": "tmpfs", "baseline": 400.0,
+           "baseline_unit": "req/s", "ratio": "350 vs 400 req/s", "goal": "<= 10%", "met": False, "details": {}}
+    results = {"when": "now", "quick": True, "rows": [row],
+               "machine": {"commit": "abc", "cpus": 2, "cpu": "x", "ram_gb": 1, "python": "3.11",
+                           "load_before": 1.0, "load_after": 2.0}}
+    assert "| journal | 12.50 % | tmpfs: 400 req/s | 350 vs 400 req/s | <= 10% | NO |" in markdown(results)
+    assert "tmpfs: 400 req/s" in text_table([row])
