@@ -16,7 +16,7 @@ import re
 from typing import Callable
 
 from .context import ConvertContext
-from .dates import _EPOCH_DAY, _hour_offset_ms, encode_created_on, encode_date
+from .dates import _EPOCH_DAY, _hour_offset_ms, _round_ms, encode_created_on, encode_date
 
 # Pieces of writings that dates.py's _NUMERIC and _ISO read (ASCII digits only, one space).
 _DAY = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
@@ -189,6 +189,7 @@ def created_on_encoder(ctx: ConvertContext) -> Callable[[object], str | None]:
     """`encode_created_on(value, ctx)` for one column: a local time that exists once in the
     template's zone is written as it was read."""
     local = _Parts(ctx).local
+    tzinfo = ctx.zone
 
     def encode(value: object) -> str | None:
         if type(value) is str:
@@ -196,6 +197,11 @@ def created_on_encoder(ctx: ConvertContext) -> Callable[[object], str | None]:
             if found is not None:
                 _, y, mo, d, h, m, s, _ = found
                 return f"{d:02d}/{mo:02d}/{y:04d} {h:02d}:{m:02d}:{s:02d}"
+        elif type(value) is dt.datetime and value.tzinfo is None and value.year >= 1900:  # Excel date cells
+            naive = _round_ms(value)  # type: ignore[arg-type]
+            if _hour_offset_ms(tzinfo, naive) is not None:
+                return (f"{naive.day:02d}/{naive.month:02d}/{naive.year:04d} "
+                        f"{naive.hour:02d}:{naive.minute:02d}:{naive.second:02d}")
         return encode_created_on(value, ctx)
 
     return encode
