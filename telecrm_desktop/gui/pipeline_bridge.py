@@ -142,6 +142,27 @@ def _fingerprint_source(session) -> dict:
     }
 
 
+def _minutes_text(seconds: float) -> str:
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{int(seconds // 60)} minutes"
+    return f"{seconds:g} seconds"
+
+
+def stop_reason(stopped: str | None, unreachable_limit: float = 600.0) -> str | None:
+    """Why a run stopped (core engine's STOP_* code), as the journal keeps it and the history shows it
+    after "stopped": plain words for a sales-ops person, saying what became of the unsent leads."""
+    from telecrm_desktop.core.send.engine import STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE
+
+    if stopped is None:
+        return None
+    return {
+        STOP_NO_TOKEN: "telecrm refused every token",
+        STOP_UNREACHABLE: (f"telecrm could not be reached for {_minutes_text(unreachable_limit)}; the leads not "
+                           "sent yet are kept and go out when you continue the run"),
+        STOP_CANCELLED: "you cancelled it; the leads not sent yet are kept and go out when you continue the run",
+    }.get(stopped, stopped)
+
+
 class RunElsewhere(Exception):
     """A past run belongs to another workspace than the one chosen."""
 
@@ -213,6 +234,7 @@ class SendJob:
         return job
 
     unchanged = 0
+    reason: str | None = None  # why the run stopped, once finish() has run (see stop_reason)
 
     def pace_text(self) -> str:
         from telecrm_desktop.core.send.pacing import run_limit
@@ -239,7 +261,6 @@ class SendJob:
     def finish(self, summary) -> dict[str, int]:
         """Write the result files, close the run in the journal; returns rows per status."""
         from telecrm_desktop.core.send import runs
-        from telecrm_desktop.core.send.engine import STOP_NO_TOKEN
 
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
@@ -251,7 +272,7 @@ class SendJob:
             # a past run continued without its sheet open: outcomes only, no original cells
             runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
         state = "stopped" if summary.stopped else "finished"
-        reason = {STOP_NO_TOKEN: "telecrm refused every token"}.get(summary.stopped, summary.stopped)
+        reason = self.reason = stop_reason(summary.stopped, self.settings.unreachable_limit)
         info = self.journal.end_run(self.run_id, state, reason, str(folder))
         return dict(info.counts)
 

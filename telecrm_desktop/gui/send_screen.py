@@ -239,6 +239,11 @@ class SendScreen(Screen):
         elif summary.stopped == "no_token":
             text = "Stopped: telecrm refused every token. Check the tokens on the Workspace step."
             self.message.emit("error", text)
+        elif summary.stopped is not None:  # e.g. telecrm could not be reached
+            reason = worker.final_reason or summary.stopped
+            text = (f"Stopped after {duration_text(elapsed)}: {reason} ({counts.get('pending', 0):,} leads "
+                    "waiting; press Send to continue).")
+            self.message.emit("error", text)
         else:
             text = f"Done in {duration_text(elapsed)} at {summary.rate:,.1f} requests a second."
         self.rate_label.setText(text)

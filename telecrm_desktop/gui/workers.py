@@ -205,6 +205,7 @@ class SendWorker(Worker):
         self.resend_uncertain, self.send_all, self.run_id = resend_uncertain, send_all, run_id
         self.control = SendControl()
         self.final_counts: dict[str, int] | None = None
+        self.final_reason: str | None = None  # why the run stopped, in words (pipeline_bridge.stop_reason)
 
     def cancel(self) -> None:
         super().cancel()
@@ -223,6 +224,7 @@ class SendWorker(Worker):
                 self.control.cancel()
             summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
             self.final_counts = job.finish(summary)
+            self.final_reason = job.reason
             return summary
         finally:
             job.close()
