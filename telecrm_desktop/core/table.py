@@ -73,7 +73,8 @@ class Table:
             if record.number <= self.header_row:
                 continue
             cells = record.cells
-            if not any(c is not None and c != "" for c in cells):
+            first = cells[0] if cells else None  # most rows start with a value: no scan needed
+            if (first is None or first == "") and not any(c is not None and c != "" for c in cells):
                 continue
             if len(cells) < width:
                 cells = cells + (None,) * (width - len(cells))
