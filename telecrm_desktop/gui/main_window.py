@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QToolButton,
+    QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -106,6 +106,12 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         self.workspace_label = QLabel()
         layout.addWidget(self.workspace_label)
+        about = QToolButton()
+        about.setText("About")
+        about.setAutoRaise(True)
+        about.setToolTip("Version, where data and logs are kept (F1)")
+        about.clicked.connect(self.show_about)
+        layout.addWidget(about)
         return bar
 
     def _build_footer(self) -> QWidget:
@@ -139,6 +145,22 @@ class MainWindow(QMainWindow):
         self.send_action = action("Send", "Ctrl+Return", self._send_shortcut)
         action("Next step", "Ctrl+PgDown", self.next_step)
         action("Previous step", "Ctrl+PgUp", self.previous_step)
+        action("About", QKeySequence.StandardKey.HelpContents, self.show_about)
+
+    def about_text(self) -> str:
+        from telecrm_desktop import __version__
+        from telecrm_desktop.core.paths import data_home, logs_dir
+
+        return (
+            f"<b>telecrm importer {__version__}</b><br>"
+            "Loads leads from Excel and CSV files into telecrm.<br><br>"
+            f"Data and run results: {data_home()}<br>"
+            f"Logs: {logs_dir()}<br>"
+            "API tokens are kept in this computer's keyring, never in a file."
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About telecrm importer", self.about_text())
 
     # ----- navigation -----
     def current_step(self) -> int:

@@ -71,3 +71,12 @@ def test_shortcuts(window, qtbot, tmp_path, monkeypatch):
     assert window.current_step() == 4
     wait_until(lambda: not window.send_screen.is_running(), 30, "the send")
     assert window.send_screen.worker_counts() == {"queued": 3}
+
+
+def test_about_names_the_version_and_where_data_and_logs_live(window, tmp_path, monkeypatch):
+    from telecrm_desktop import __version__
+    from telecrm_desktop.core.paths import data_home
+
+    text = window.about_text()
+    assert __version__ in text
+    assert str(data_home()) in text and "logs" in text
