@@ -24,6 +24,14 @@ def format_counts(counts: dict[str, int]) -> str:
     return ", ".join(known + other) or "no rows"
 
 
+def landed_text(record: dict) -> str:
+    """The post-import check kept with a run (LandedReport.to_dict() plus when), as one line."""
+    from telecrm_desktop.core.sync.landed import LandedReport
+
+    when = record.get("checked_at")
+    return LandedReport.from_dict(record).summary() + (f" (checked {when})" if when else "")
+
+
 def run(args) -> int:
     enterprise = None
     if args.enterprise:
@@ -47,6 +55,8 @@ def run(args) -> int:
             print(f"    rows: {format_counts(counts)}")
             if r.results_dir:
                 print(f"    results: {r.results_dir}")
+            if r.landed:
+                print(f"    landed: {landed_text(r.landed)}")
     if not runs:
         print("No send runs yet" + (f" for enterprise {enterprise}." if enterprise else "."))
     print(f"{len(runs)} run(s) in {path}", file=sys.stderr)

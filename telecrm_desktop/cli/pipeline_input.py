@@ -99,6 +99,7 @@ class Checked:
     merger: LeadMerger
     rows: list[tuple] = field(default_factory=list)  # (row, identifier, key, errors, warnings)
     counts: dict[str, int] = field(default_factory=dict)
+    identifier_field: str = "phone"  # the workspace's (schema) or the template's identifier field
 
     @property
     def headers(self) -> list[str]:
@@ -137,7 +138,8 @@ def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
     given = open_input(args, enterprise=enterprise)
     merger = LeadMerger(mode="bounded")
     atexit.register(merger.close)  # its spool file, if one was needed
-    checked = Checked(mapping_to_dict(given.mapping), given.table, merger)
+    checked = Checked(mapping_to_dict(given.mapping), given.table, merger,
+                      identifier_field=given.mapping.identifier_field(given.schema))
     counts = {READY: 0, INVALID: 0}
     progress = Progress("checking")
     try:

@@ -7,10 +7,13 @@ do the rest. Ctrl-C stops cleanly: requests on their way get their answers, the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
 import sqlite3
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
@@ -23,8 +26,10 @@ from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, c
 from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )
+from telecrm_desktop.core.sync.client import DEFAULT_SYNC_URL, check_sync_url
 
 ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
+SYNC_URL_ENV = "TELECRM_SYNC_URL"
 # scaled-down rate windows for tests and the sandbox; not part of the user-facing contract
 WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
 SHARE_ENV = "TELECRM_RATE_SHARE"
@@ -47,6 +52,11 @@ def add_parser(subparsers):
     parser.add_argument("--send-all", action="store_true", help="also send leads whose request was queued before")
     parser.add_argument("--resend-uncertain", action="store_true",
                         help="send again leads with actions whose earlier request got no answer")
+    parser.add_argument("--verify-landed", metavar="SECONDS", nargs="?", type=float, const=30.0, default=None,
+                        help="after sending, wait SECONDS (default 30), then look the queued leads up with the "
+                        "Sync token and report how many landed with the values sent")
+    parser.add_argument("--sync-url", metavar="URL",
+                        help=f"the Sync API root for --verify-landed (default: ${SYNC_URL_ENV}, else {DEFAULT_SYNC_URL})")
     parser.set_defaults(run=run)
     return parser
 
@@ -130,6 +140,7 @@ def run(args) -> int:
     if args.report and not Path(args.report).resolve().parent.is_dir():
         raise UsageError(f"cannot write the report {args.report}: its folder does not exist")
     tokens = _tokens(enterprise)
+    landed_check = _landed_access(args, enterprise)  # before sending: a bad --sync-url is a usage error
 
     checked = pipeline_input.check_file(args, enterprise=enterprise)  # exit 2 on unreadable input
     file_fp = runs.file_fingerprint(args.file)
@@ -187,6 +198,8 @@ def run(args) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
 
+    if landed_check is not None:
+        _verify_landed(landed_check, journal_path, run_id, checked, stopped=summary.stopped)
     checked.close()
     counts = info.counts
     line = summary_line("send", counts, leads=leads)
@@ -203,3 +216,76 @@ def run(args) -> int:
     if all(status in outcomes.GOOD for status, n in counts.items() if n):
         return EXIT_OK
     return EXIT_ROWS_NEED_ATTENTION
+
+
+# -- the post-import check (--verify-landed) ------------------------------------------------------
+
+@dataclass
+class LandedAccess:
+    delay: float
+    url: str
+    enterprise: str
+    token: object | None  # core secrets.Token; None: the check is skipped, `why` says why
+    why: str = ""
+
+
+def _landed_access(args, enterprise: str) -> LandedAccess | None:
+    """What --verify-landed needs, checked before anything is sent; None when it was not asked for."""
+    if args.verify_landed is None:
+        return None
+    from telecrm_desktop.core import secrets
+
+    if not 0 <= args.verify_landed <= 3600:
+        raise UsageError(f"--verify-landed takes 0 to 3600 seconds to wait, not {args.verify_landed:g}")
+    try:
+        url = check_sync_url(args.sync_url or os.environ.get(SYNC_URL_ENV) or DEFAULT_SYNC_URL)
+    except ValueError as exc:
+        raise UsageError(f"--sync-url: {exc}") from None
+    access = LandedAccess(args.verify_landed, url, enterprise, None)
+    try:
+        access.token = secrets.load_sync_token(enterprise)
+    except secrets.SecretsError as exc:
+        access.why = f"the Sync token could not be read ({exc})"
+        return access
+    if access.token is None:
+        access.why = (f"there is no Sync token for enterprise {enterprise} (add one with `telecrm-import tokens "
+                      f"add --enterprise {enterprise} --sync`, or set {secrets.SYNC_TOKEN_ENV})")
+    return access
+
+
+def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, stopped: str | None) -> None:
+    """Look a sample of the run's queued leads up (core.sync.landed), print the result, keep it in the journal.
+
+    Never changes the exit status: the send itself went as the counts say.
+    """
+    from telecrm_desktop.core.sync.client import SyncClient
+    from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
+
+    if access.token is None:
+        note(f"post-import check skipped: {access.why}")
+        return
+    if stopped == STOP_CANCELLED:
+        note("post-import check skipped: the run was cancelled")
+        return
+    with Journal(journal_path) as journal:
+        queued = journal.lead_counts(run_id).get(outcomes.QUEUED, 0)
+        if not queued:
+            note("post-import check skipped: no lead of this run was queued")
+            return
+        # positions, not identifiers: a run of a million leads need not be held in memory
+        picked = set(choose_sample(range(queued)))
+        wanted = {i for n, i in enumerate(journal.queued_identifiers(run_id)) if n in picked}
+    sample = [lead for lead in checked.leads if lead.identifier in wanted]
+    identifier_field = checked.identifier_field
+    if access.delay:
+        note(f"post-import check: waiting {access.delay:g} s for telecrm to process the queue, "
+             f"then looking up {plural(len(sample), 'lead')}")
+        time.sleep(access.delay)
+    with SyncClient(access.url, access.enterprise, access.token) as client:
+        # leads not there yet get one more look after the same wait: telecrm works through its queue
+        report = verify_landed(client, sample, identifier_field, recheck_after=access.delay)
+    record = {**report.to_dict(), "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    with Journal(journal_path) as journal:
+        journal.set_landed(run_id, record)
+    text = report.summary()  # "the post-import check could not run: ..." when nothing could be looked up
+    print(text if text.startswith("the post-import check") else f"post-import check: {text}")

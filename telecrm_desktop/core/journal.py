@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS runs (
     state TEXT NOT NULL DEFAULT 'open',      -- open | finished | stopped
     stop_reason TEXT,
     counts TEXT NOT NULL DEFAULT '{}',       -- rows per status, JSON
-    results_dir TEXT
+    results_dir TEXT,
+    landed TEXT                              -- the post-import check's report, JSON (core.sync.landed)
 );
 CREATE INDEX IF NOT EXISTS runs_key ON runs (enterprise_id, file_fingerprint, template_fingerprint);
 CREATE TABLE IF NOT EXISTS leads (
@@ -109,6 +110,7 @@ class RunInfo:
     stop_reason: str | None
     counts: dict[str, int] = field(default_factory=dict)
     results_dir: str | None = None
+    landed: dict | None = None  # LandedReport.to_dict() of the latest post-import check, if one ran
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,19 @@ def _run_from_row(r: sqlite3.Row) -> RunInfo:
         file_fingerprint=r["file_fingerprint"], template_fingerprint=r["template_fingerprint"],
         started_at=r["started_at"], ended_at=r["ended_at"], state=r["state"],
         stop_reason=r["stop_reason"], counts=json.loads(r["counts"] or "{}"), results_dir=r["results_dir"],
+        landed=json.loads(r["landed"]) if r["landed"] else None,
     )
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Journals written by earlier versions lack later columns; ADD COLUMN keeps every row."""
+    have = {r["name"] for r in db.execute("PRAGMA table_info(runs)")}
+    if "landed" not in have:
+        try:
+            db.execute("ALTER TABLE runs ADD COLUMN landed TEXT")
+        except sqlite3.OperationalError as exc:  # another process added it a moment ago
+            if "duplicate column" not in str(exc):
+                raise
 
 
 class Journal:
@@ -173,6 +187,7 @@ class Journal:
         # price of crash safety, and at hundreds of requests a second the checkpoints were most of it
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self.db.executescript(SCHEMA)
+        _add_missing_columns(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -233,6 +248,10 @@ class Journal:
             (state, stop_reason, _now_iso(), json.dumps(counts, sort_keys=True), results_dir, run_id),
         )
         return self.run(run_id)
+
+    def set_landed(self, run_id: int, report: dict) -> None:
+        """Keep the post-import check's report (LandedReport.to_dict()) with the run."""
+        self.db.execute("UPDATE runs SET landed=? WHERE id=?", (json.dumps(report, default=str), run_id))
 
     # -- preparing a run ------------------------------------------------------------------------
 
@@ -401,6 +420,13 @@ class Journal:
 
     def lead_counts(self, run_id: int) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM leads WHERE run_id=? GROUP BY status", (run_id,)).fetchall())
+
+    def queued_identifiers(self, run_id: int) -> Iterator[str]:
+        """The identifiers of the run's queued leads, in sending order (streamed)."""
+        cursor = self.db.execute("SELECT identifier FROM leads WHERE run_id=? AND status=? ORDER BY seq",
+                                 (run_id, outcomes.QUEUED))
+        for (identifier,) in cursor:
+            yield identifier
 
     def row_counts(self, run_id: int) -> dict[str, int]:
         counts = dict(self.db.execute(

@@ -90,6 +90,18 @@ class LandedReport:
             "error": self.error,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "LandedReport":
+        """The report again from `to_dict()`'s data (as the journal keeps it)."""
+        different = [
+            LeadCheck(str(c.get("identifier")), True,
+                      tuple(FieldDifference(d.get("field"), d.get("sent"), d.get("found"))
+                            for d in c.get("differences", [])))
+            for c in data.get("different", [])
+        ]
+        return cls(checked=int(data.get("checked", 0)), landed=int(data.get("landed", 0)), different=different,
+                   missing=[str(m) for m in data.get("missing", [])], error=data.get("error"))
+
 
 def choose_sample(leads: list, *, all_up_to: int = 200, sample_size: int = 100, seed: int | None = None) -> list:
     """Every lead of a small run, else a random sample (in the original order)."""
