@@ -12,6 +12,7 @@ takes the full path in dates.py, which also words every rejection.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Callable
 
@@ -48,14 +49,14 @@ class _Parts:
     def __init__(self, ctx: ConvertContext) -> None:
         self.day_first = ctx.date_order != "MDY"  # YMD reads a date ending in a 4-digit year day first
         self.tzinfo = ctx.zone
-        self.days: dict[str, tuple[int, int, int, int] | None] = {}
-        self.times: dict[str, tuple[int, int, int] | None] = {}
+        self.days: dict[str, tuple[int, int, int, int, str] | None] = {}
+        self.times: dict[str, tuple[int, int, int, str] | None] = {}
         self.iso_days: dict[str, int | None] = {}
         self.iso_times: dict[str, int | None] = {}
         self.offsets: dict[int, int | None] = {}
 
-    def day(self, text: str) -> tuple[int, int, int, int] | None:
-        """(ordinal, year, month, day) of "DD/MM/YYYY" in the template's order."""
+    def day(self, text: str) -> tuple[int, int, int, int, str] | None:
+        """(ordinal, year, month, day, "DD/MM/YYYY") of a date in the template's order."""
         match = _DAY.fullmatch(text)
         found = None
         if match is not None:
@@ -63,7 +64,7 @@ class _Parts:
             day, month = (int(first), int(second)) if self.day_first else (int(second), int(first))
             ordinal = _ordinal(int(year), month, day)
             if ordinal is not None:
-                found = (ordinal, int(year), month, day)
+                found = (ordinal, int(year), month, day, f"{day:02d}/{month:02d}/{int(year):04d}")
         return _remember(self.days, text, found)
 
     def time(self, text: str) -> tuple[int, int, int] | None:
@@ -73,7 +74,7 @@ class _Parts:
             hour, minute, second = match.groups()
             h, m, s = int(hour), int(minute), int(second or 0)
             if h <= 23 and m <= 59 and s <= 59:
-                found = (h, m, s)
+                found = (h, m, s, f"{h:02d}:{m:02d}:{s:02d}")
         return _remember(self.times, text, found)
 
     def iso_day(self, text: str) -> int | None:
@@ -110,8 +111,9 @@ class _Parts:
             return self.offsets[key]
         return _remember(self.offsets, key, _hour_offset_ms(self.tzinfo, dt.datetime(year, month, day, hour)))
 
-    def local(self, value: str) -> tuple[int, int, int, int, int, int, int, int] | None:
-        """(ordinal, year, month, day, hour, minute, second, offset_ms) of "DD/MM/YYYY[ HH:MM[:SS]]"."""
+    def local(self, value: str) -> tuple[int, int, int, str, str] | None:
+        """(ordinal, second of the day, offset_ms, "DD/MM/YYYY", "HH:MM:SS") of
+        "DD/MM/YYYY[ HH:MM[:SS]]" (in the template's order)."""
         date_text, space, time_text = value.partition(" ")
         day = self.days.get(date_text, _UNSEEN)
         if day is _UNSEEN:
@@ -126,15 +128,15 @@ class _Parts:
                 return None
         else:
             clock = _MIDNIGHT
-        ordinal, y, mo, d = day  # type: ignore[misc]
-        h, m, s = clock  # type: ignore[misc]
+        ordinal, y, mo, d, day_written = day  # type: ignore[misc]
+        h, m, s, clock_written = clock  # type: ignore[misc]
         key = ordinal * 24 + h
         offset = self.offsets.get(key, _UNSEEN)
         if offset is _UNSEEN:
             offset = self.offset(ordinal, y, mo, d, h)
         if offset is None:
             return None
-        return ordinal, y, mo, d, h, m, s, offset  # type: ignore[return-value]
+        return ordinal, (h * 60 + m) * 60 + s, offset, day_written, clock_written  # type: ignore[return-value]
 
     def iso(self, value: str) -> int | None:
         """Epoch ms of "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM)"."""
@@ -155,7 +157,7 @@ class _Parts:
 
 
 _UNSEEN = object()
-_MIDNIGHT = (0, 0, 0)
+_MIDNIGHT = (0, 0, 0, "00:00:00")
 
 
 def _remember(table: dict, key, value):
@@ -165,9 +167,16 @@ def _remember(table: dict, key, value):
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _parts_of(ctx: ConvertContext) -> _Parts:
+    """One set of caches per context: a column feeding a date field and an action's created_on
+    reads each day, time and hour once."""
+    return _Parts(ctx)
+
+
 def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
     """`encode_date(value, ctx)` for one column."""
-    parts = _Parts(ctx)
+    parts = _parts_of(ctx)
     local, iso = parts.local, parts.iso
 
     def encode(value: object) -> int | None:
@@ -178,8 +187,8 @@ def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
                     return moment
             found = local(value)  # type: ignore[arg-type]
             if found is not None:
-                ordinal, _, _, _, h, m, s, offset = found
-                return ((ordinal - _EPOCH_DAY) * 86_400 + (h * 60 + m) * 60 + s) * 1000 - offset
+                ordinal, second, offset, _, _ = found
+                return ((ordinal - _EPOCH_DAY) * 86_400 + second) * 1000 - offset
         return encode_date(value, ctx)
 
     return encode
@@ -188,15 +197,14 @@ def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
 def created_on_encoder(ctx: ConvertContext) -> Callable[[object], str | None]:
     """`encode_created_on(value, ctx)` for one column: a local time that exists once in the
     template's zone is written as it was read."""
-    local = _Parts(ctx).local
+    local = _parts_of(ctx).local
     tzinfo = ctx.zone
 
     def encode(value: object) -> str | None:
         if type(value) is str:
             found = local(value)  # type: ignore[arg-type]
             if found is not None:
-                _, y, mo, d, h, m, s, _ = found
-                return f"{d:02d}/{mo:02d}/{y:04d} {h:02d}:{m:02d}:{s:02d}"
+                return found[3] + " " + found[4]
         elif type(value) is dt.datetime and value.tzinfo is None and value.year >= 1900:  # Excel date cells
             naive = _round_ms(value)  # type: ignore[arg-type]
             if _hour_offset_ms(tzinfo, naive) is not None:
