@@ -298,3 +298,23 @@ def result_files(run) -> list[Path]:
     folder = Path(run.results_dir)
     files = [folder / n for n in ("results.csv", "results.xlsx", "needs-attention.xlsx")]
     return [f for f in files if f.exists()] or sorted(p for p in folder.iterdir() if p.is_file())
+
+
+# ----- post-import check ---------------------------------------------------------------------
+
+def keep_landed(run_id: int, report) -> None:
+    """Keep a post-import check (core.sync.landed.LandedReport) with its run, as `send --verify-landed` does."""
+    import datetime as dt
+
+    record = {**report.to_dict(), "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    with Journal(paths.journal_path()) as journal:
+        journal.set_landed(run_id, record)
+
+
+def landed_text(record: dict) -> str:
+    """A kept post-import check in one sentence: '18 of 18 leads checked landed ... (checked 2026-11-24 08:40)'."""
+    from telecrm_desktop.core.sync.landed import LandedReport
+
+    text = LandedReport.from_dict(record).summary()
+    when = str(record.get("checked_at") or "")[:16].replace("T", " ")
+    return text + (f" (checked {when} UTC)" if when else "")

@@ -3,7 +3,9 @@ retry failed / re-send uncertain / resume for unfinished runs."""
 
 from __future__ import annotations
 
+import html
 import shutil
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Qt, Signal
@@ -177,6 +179,8 @@ class ResultsScreen(Screen):
         if run is None or self.current_run is None or run.id != self.current_run.id:
             self.landed_label.hide()  # a report belongs to the run it was made for
         self.current_run = run
+        if run is not None and run.landed and getattr(self, "_landed", None) is None:
+            self._show_landed(pipeline_bridge.landed_text(run.landed), run.landed)  # kept from an earlier check
         self.model.set_outcomes(outcomes)
         if run is None:
             self.run_label.setText("No runs yet: send a file to see its results here.")
@@ -216,6 +220,7 @@ class ResultsScreen(Screen):
         worker.failed.connect(self._failed)
         worker.finished.connect(self._landed_done)
         self._landed = worker
+        self._landed_run_id = self.current_run.id
         self.landed_button.setEnabled(False)
         self.landed_label.setText("Looking the leads up in telecrm…")
         self.landed_label.show()
@@ -229,13 +234,20 @@ class ResultsScreen(Screen):
         if report is None:
             self.landed_label.hide()
             return
-        text = report.summary()
         self.landed_report = report
-        kind = "ok" if report.landed == report.checked and not report.error else "warning"
+        self._show_landed(report.summary(), report.to_dict())
+        try:  # kept with the run, for the history (and `telecrm-import history`)
+            pipeline_bridge.keep_landed(self._landed_run_id, report)
+        except sqlite3.Error as exc:
+            self.message.emit("warning", f"The check's result could not be kept in the journal ({exc}).")
+
+    def _show_landed(self, text: str, record: dict) -> None:
         from telecrm_desktop.gui import style
 
+        kind = "ok" if record.get("landed") == record.get("checked") and not record.get("error") else "warning"
         self.landed_label.setText(f"<span style='color:{style.status_colour(kind).name()}'>"
-                                  f"{text[:1].upper() + text[1:]}.</span>")
+                                  f"{html.escape(text[:1].upper() + text[1:])}.</span>")
+        self.landed_label.show()
 
     def is_checking_landed(self) -> bool:
         return getattr(self, "_landed", None) is not None

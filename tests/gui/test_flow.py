@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from telecrm_desktop.gui import sandbox_link
+from telecrm_desktop.gui import pipeline_bridge, sandbox_link
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
 from telecrm_desktop.gui.main_window import MAP, REVIEW, SEND
 from telecrm_desktop.gui.models.review_model import INVALID, READY
@@ -99,6 +99,14 @@ def test_open_map_fix_send(window, qtbot, tmp_path):
     wait_until(lambda: not results.is_checking_landed(), 30, "the post-import check")
     assert results.landed_report.checked == 18 and results.landed_report.landed == 18, results.landed_label.text()
     assert "18 of 18 leads checked landed" in results.landed_label.text()
+    # kept with the run: shown again when the run is opened later, and by `telecrm-import history`
+    (run,) = pipeline_bridge.past_runs()
+    assert run.landed["checked"] == 18 and run.landed["landed"] == 18 and run.landed["checked_at"]
+    results.landed_label.setText("")
+    results.current_run = None
+    results.reload(run.id)
+    wait_until(lambda: not results.is_loading(), 10, "the history")
+    assert "18 of 18 leads checked landed with the values sent (checked " in results.landed_label.text()
     exported = results.export_results(tmp_path)
     assert {p.name for p in exported} >= {f"run-{session.run_id}-results.csv"}
 
