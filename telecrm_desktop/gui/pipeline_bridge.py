@@ -302,6 +302,11 @@ def result_files(run) -> list[Path]:
 
 # ----- post-import check ---------------------------------------------------------------------
 
+def queued_identifiers(run_id: int) -> set[str]:
+    with Journal(paths.journal_path()) as journal:
+        return set(journal.queued_identifiers(run_id))
+
+
 def keep_landed(run_id: int, report) -> None:
     """Keep a post-import check (core.sync.landed.LandedReport) with its run, as `send --verify-landed` does."""
     import datetime as dt

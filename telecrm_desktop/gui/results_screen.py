@@ -216,7 +216,7 @@ class ResultsScreen(Screen):
         if not leads:
             return
         identifier = self.session.mapping.identifier_field(self.session.schema)
-        worker = LandedWorker(self.session.workspace, leads, identifier)
+        worker = LandedWorker(self.session.workspace, leads, identifier, self.current_run.id)
         worker.failed.connect(self._failed)
         worker.finished.connect(self._landed_done)
         self._landed = worker

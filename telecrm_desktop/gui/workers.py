@@ -292,18 +292,24 @@ class LandedWorker(Worker):
     """After a send: looks the queued leads (all of a small run, a sample of a big one) up through
     the Sync API's lead/search and compares them with what was sent (core.sync.landed)."""
 
-    def __init__(self, workspace, leads, identifier_field: str):
+    def __init__(self, workspace, leads, identifier_field: str, run_id: int | None = None):
         super().__init__()
         self.workspace, self.leads, self.identifier_field = workspace, leads, identifier_field
+        self.run_id = run_id  # when given, only the leads this run queued are looked up
 
     def work(self):
         from telecrm_desktop.core.sync.client import SyncClient
         from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
+        from telecrm_desktop.gui import pipeline_bridge
         from telecrm_desktop.gui.schema_link import sync_access
 
+        leads = self.leads
+        if self.run_id is not None:  # a failed or pending lead was never meant to be there
+            queued = pipeline_bridge.queued_identifiers(self.run_id)
+            leads = [lead for lead in leads if lead.identifier in queued]
         url, enterprise, token = sync_access(self.workspace)
         with SyncClient(url, enterprise, token) as client:
-            return verify_landed(client, choose_sample(self.leads), self.identifier_field, recheck_after=5.0)
+            return verify_landed(client, choose_sample(leads), self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import redact
