@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
@@ -83,3 +85,15 @@ def test_a_send_that_left_late_counts_from_when_it_left():
     pacer.record(0.5)
     pacer.move(0.0, 0.3)  # the first request waited 0.3 s for its connection
     assert pacer.next_send_at(1.0) == 1.3
+
+
+def test_slow_answers_widen_the_slack_but_never_past_a_tenth_of_the_window():
+
+    pacer = RollingWindowPacer(limit=10, window=10.0)
+    assert pacer.span == pytest.approx(10.1)
+    pacer.widen(0.05)  # inside the default slack: nothing changes
+    assert pacer.span == pytest.approx(10.1)
+    pacer.widen(0.4)
+    assert pacer.span == pytest.approx(10.4) and pacer.interval == pytest.approx(1.04)
+    pacer.widen(30.0)  # a stalled answer must not stop the token
+    assert pacer.span == pytest.approx(11.0)

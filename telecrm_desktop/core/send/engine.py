@@ -313,14 +313,21 @@ class SendEngine:
 
         async def send(token: _Token, lead: LeadToSend, planned: float) -> None:
             # the "sending" mark is committed right before the first byte is written (see client)
+            left_at = planned
+
             def mark() -> None:
+                nonlocal left_at
                 flush([(lead.seq, token.label, token.key, time.time())])
-                token.pacer.move(planned, time.monotonic())
+                left_at = time.monotonic()
+                token.pacer.move(planned, left_at)
 
             try:
                 answer = await http.post_lead(token.authorization, lead.body, before_send=mark)
             except Exception as exc:  # a bug must not lose the lead: treat it as "no answer"
                 answer = api.Answer(api.NO_ANSWER, f"unexpected error while sending ({type(exc).__name__})")
+            if answer.status_code is not None and s.margin is None:
+                # the server counts a request when it arrives: cover the answer time's spread
+                token.pacer.widen(time.monotonic() - left_at)
             token.in_flight -= 1
             state["in_flight"] -= 1
             on_answer(token, lead, answer)

@@ -14,6 +14,9 @@ import math
 from typing import Iterable
 
 
+MAX_MARGIN_SHARE = 0.1  # answer-time jitter widens the slack up to this part of the window
+
+
 def default_margin(window: float) -> float:
     """Slack added to the window: 1% of it, and at least 50 ms for scaled-down test windows."""
     return max(window * 0.01, 0.05)
@@ -38,6 +41,14 @@ class RollingWindowPacer:
         self.interval = self.span / limit
         self._sends: list[float] = []  # sorted
         self._next_slot = -math.inf  # the ideal time of the next evenly spaced send
+
+    def widen(self, margin: float) -> None:
+        """Grow the slack to `margin` when answers show more jitter than it covers: a request that
+        reaches the server later than the one sent a window after it would overfill the window."""
+        margin = min(margin, self.window * MAX_MARGIN_SHARE)
+        if self.window + margin > self.span:
+            self.span = self.window + margin
+            self.interval = self.span / self.limit
 
     def restore(self, sent_at: Iterable[float]) -> None:
         """Sends made earlier (by a previous run), on the same clock; keeps those inside the window."""
