@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol, Union
+from typing import Iterable, Iterator, Protocol, Union
 
 # What a cell holds once read: text from CSV; numbers, dates, booleans or text from workbooks.
 CellValue = Union[str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta, None]
@@ -66,10 +66,12 @@ class Table:
     # headers as written in the file (before blanks became "Column C" and duplicates "Email (2)")
     raw_headers: list[str] = field(default_factory=list)
 
-    def rows(self) -> Iterator[DataRow]:
-        """Data rows below the header, streamed; rows with no non-empty cell are skipped."""
+    def rows(self, records: Iterable[Record] | None = None) -> Iterator[DataRow]:
+        """Data rows below the header, streamed; rows with no non-empty cell are skipped.
+
+        `records` (e.g. the source's preview) stands in for the whole sheet when given."""
         width = len(self.headers)
-        for record in self.source.records():
+        for record in self.source.records() if records is None else records:
             if record.number <= self.header_row:
                 continue
             cells = record.cells

@@ -132,13 +132,22 @@ class SheetReadWorker(Worker):
         table = read_table(source, header_row)
         estimate = source.estimated_records()
         self.table_ready.emit(table)
+        # the first screen comes from the preview (an .xlsx's is streamed from the zip, long
+        # before calamine has loaded the sheet); the full read then carries on below it
+        first = list(table.rows(source.preview(header_row + FIRST_SCREEN_ROWS)))
+        if first:
+            self.rows_read.emit(first)
+            self.progress.emit((len(first), source.progress(), estimate))
+        shown = first[-1].number if first else header_row
         batch: list = []
         throttle = Throttle()
-        first_sent = False
-        count = 0
+        first_sent = bool(first)
+        count = len(first)
         for row in table.rows():
             if self.cancelled:
                 return None
+            if row.number <= shown:
+                continue
             batch.append(row)
             count += 1
             if (not first_sent and len(batch) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):

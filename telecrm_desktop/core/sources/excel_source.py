@@ -28,7 +28,10 @@ from telecrm_desktop.core.sources.workbook_size import (
     xlsx_sheet_extent,
 )
 from telecrm_desktop.core.sources.xls_structure import check_xls_structure
+from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview
 from telecrm_desktop.core.table import Record, SourceError
+
+_PREVIEW_AT_LEAST = 256  # rows streamed per fast preview: header detection and the first screen in one pass
 
 
 class WorkbookSource:
@@ -59,6 +62,8 @@ class WorkbookSource:
         self._extent: SheetExtent | None = None
         self._rows_done = 0
         self._rows_total: int | None = None
+        self._fast_preview: list[Record] | None = None  # the longest one read from the zip so far
+        self._fast_preview_limit = 0
 
     # -- loading ---------------------------------------------------------------------------
     def _sheet(self) -> python_calamine.CalamineSheet:
@@ -96,12 +101,32 @@ class WorkbookSource:
             yield Record(number, pad + tuple(row) if pad else tuple(row))
 
     def preview(self, limit: int = 50) -> list[Record]:
+        if self.kind == "xlsx" and self._loaded is None:
+            fast = self._xlsx_preview(limit)
+            if fast is not None:
+                return fast
         preview: list[Record] = []
         for record in self.records():
             if len(preview) >= limit:
                 break
             preview.append(record)
         return preview
+
+    def _xlsx_preview(self, limit: int) -> list[Record] | None:
+        """The top of an .xlsx sheet streamed from the zip, so the first screen need not wait for
+        calamine to load the whole sheet; None when only calamine can read this file."""
+        if self._fast_preview is not None and limit <= self._fast_preview_limit:
+            return self._fast_preview[:limit]
+        self._state.check_unchanged(self.path)
+        self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
+        _refuse_oversized_xlsx(self.path, self.sheet, self._extent)  # say so now, not after the preview
+        wanted = max(limit, _PREVIEW_AT_LEAST)
+        try:
+            self._fast_preview = xlsx_preview(self.path, self.sheet, wanted)
+        except PreviewUnavailable:
+            return None
+        self._fast_preview_limit = wanted
+        return self._fast_preview[:limit]
 
     def estimated_records(self) -> int | None:
         if self._loaded is not None:
