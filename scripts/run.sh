@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then
-  exec .venv/bin/telecrm-desktop "$@"
+  exec .venv/bin/telecrm-desktop --sandbox "$@"
 fi
 echo "No screen found: checking the sample sheet and walking the app offscreen instead." >&2
 .venv/bin/telecrm-import check resources/samples/leads-sample.csv \

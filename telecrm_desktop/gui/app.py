@@ -19,6 +19,8 @@ def _parse(argv):
     parser.add_argument("--version", action="version", version=f"telecrm-desktop {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="walk the whole flow on the sandbox workspace offscreen and exit (0 = it works)")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="start on the practice workspace with the sample sheet open")
     parser.add_argument("file", nargs="?", help="a spreadsheet to open at start")
     return parser.parse_args(argv)
 
@@ -85,6 +87,15 @@ def icon_path() -> Path | None:
     return None
 
 
+def start_on_sandbox(window, file: str | None = None) -> None:
+    """The README's first command: the practice workspace, with the sample (or `file`) open."""
+    if file:
+        window.workspace_screen.sandbox_radio.setChecked(True)
+        window.open_path(file)
+    else:
+        window.workspace_screen.try_sandbox_button.click()
+
+
 def run_self_test(window) -> int:
     from telecrm_desktop.gui.flow_driver import FlowDriver, FlowError
     from telecrm_desktop.gui.open_screen import sample_sheet_path
@@ -139,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.self_test:
             app.setProperty("selfTest", True)
             return run_self_test(window)
-        if args.file:
+        if args.sandbox:
+            start_on_sandbox(window, args.file)
+        elif args.file:
             window.open_path(args.file)
         return app.exec()
     finally:

@@ -80,3 +80,12 @@ def test_about_names_the_version_and_where_data_and_logs_live(window, tmp_path, 
     text = window.about_text()
     assert __version__ in text
     assert str(data_home()) in text and "logs" in text
+
+
+def test_started_with_sandbox_the_sample_is_open_on_the_practice_workspace(window):
+    from telecrm_desktop.gui.app import start_on_sandbox
+
+    start_on_sandbox(window)
+    assert window.session.workspace.use_sandbox
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the sample")
+    assert window.session.sheet.path.name.startswith("leads-sample")
