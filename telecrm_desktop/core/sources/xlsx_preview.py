@@ -47,11 +47,11 @@ def xlsx_preview(path: Path, sheet_name: str, limit: int) -> list[Record]:
             cells, last_row, more = _read_cells(archive, part, limit)
             needed = max((v for (_, _, t, v, _) in cells if t == "s"), default=-1)
             strings = _shared_strings(archive, needed) if needed >= 0 else []
+        return _records(cells, strings, kinds, date1904, limit if more else last_row)
     except PreviewUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - any surprise means "use the normal path"
-        raise PreviewUnavailable(str(error)) from None
-    return _records(cells, strings, kinds, date1904, limit if more else last_row)
+        raise PreviewUnavailable(f"{type(error).__name__}: {error}") from None
 
 
 # -- parts ---------------------------------------------------------------------------------
