@@ -276,3 +276,21 @@ def test_excel_date_rules():
     assert excel_date(46024.395833333336) == dt.datetime(2026, 1, 2, 9, 30)
     assert excel_date(0.0, date1904=True) == dt.time(0, 0)
     assert excel_date(1.0, date1904=True) == dt.date(1904, 1, 2)
+    # halves of a millisecond round away from zero, as in Rust (Python's round() would go to even)
+    assert excel_date(407226.6117617651) == dt.datetime(3014, 12, 11, 14, 40, 56, 217000)
+
+
+def test_cached_formula_text_and_empty_shared_string_equal_calamine(tmp_path):
+    """Excel saves a formula's result with it (t="str" for text); an empty shared string reads as empty."""
+    path = to_shared_strings(leads_workbook(tmp_path / "excel.xlsx"))
+    path = _damage(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b'<c r="A9"><f>1+2</f><v></v></c>', b'<c r="A9" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'
+    ).replace(b'<c r="A9"><f>1+2</f><v /></c>', b'<c r="A9" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'))
+    path = _damage(path, "xl/sharedStrings.xml", lambda xml: xml.replace(b"<si><t>never used</t></si>", b"<si><t></t></si>", 1))
+    empty_index = len(re.findall(rb"<si>", zipfile.ZipFile(path).read("xl/sharedStrings.xml").split(b"<si><t></t></si>")[0]))
+    path = _damage(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</row></sheetData>", b'</row><row r="12"><c r="B12" t="s"><v>' + str(empty_index).encode() + b"</v></c>"
+        b'<c r="C12" t="str"><v></v></c><c r="D12" t="b"><v>1</v></c></row></sheetData>'))
+    rows = assert_same_as_calamine(path)
+    assert rows[8].cells[0] == "ab"
+    assert rows[11].cells[1:4] == (None, None, True)

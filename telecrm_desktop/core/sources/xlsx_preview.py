@@ -14,6 +14,7 @@ PreviewUnavailable and the caller reads the sheet the normal way.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import posixpath
 import zipfile
 from pathlib import Path
@@ -282,7 +283,7 @@ def _value(kind, raw, strings, kinds, style, date1904) -> CellValue:
     if fmt == "date":
         return excel_date(number, date1904)
     if fmt == "duration":
-        return dt.timedelta(milliseconds=round(number * _MS_PER_DAY))
+        return dt.timedelta(milliseconds=_round_half_away(number * _MS_PER_DAY))
     return number
 
 
@@ -296,7 +297,7 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     if days < 60:
         days += 1
     try:
-        moment = _EPOCH + dt.timedelta(milliseconds=round(days * _MS_PER_DAY))
+        moment = _EPOCH + dt.timedelta(milliseconds=_round_half_away(days * _MS_PER_DAY))
     except OverflowError:
         return serial
     if serial < 1:
@@ -304,3 +305,10 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     if serial == int(serial):
         return moment.date()
     return moment
+
+
+def _round_half_away(value: float) -> int:
+    """Rust's f64::round (halves away from zero), not Python's round (halves to even)."""
+    whole = math.floor(abs(value))
+    rounded = whole + 1 if abs(value) - whole >= 0.5 else whole
+    return rounded if value >= 0 else -rounded
