@@ -27,6 +27,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from telecrm_desktop.core import addresses
+
 SERVICE = "telecrm-desktop"
 ASYNC, SYNC = "async", "sync"
 KINDS = (ASYNC, SYNC)
@@ -37,7 +39,6 @@ ASYNC_TOKENS_ENV = "TELECRM_ASYNC_TOKENS"
 SYNC_TOKEN_ENV = "TELECRM_SYNC_TOKEN"
 MIN_TOKEN_LENGTH = 8  # shorter is a typo, and masking or scrubbing it would be meaningless
 
-_ENTERPRISE_ID = re.compile(r"[0-9a-fA-F]{24}")
 _TOKEN_SHAPE = re.compile(
     r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
     r"[0-9]{13}:"
@@ -169,17 +170,10 @@ class RedactTokens(logging.Filter):
 
 def check_enterprise_id(enterprise_id: str) -> str:
     """The enterprise ID in the form used as key (lowercase); SecretsError when it is not one."""
-    candidate = (enterprise_id or "").strip()
-    if _ENTERPRISE_ID.fullmatch(candidate):
-        return candidate.lower()
-    if ":" in candidate or len(candidate) > 30:
-        shown = "the value given (not shown: it looks like an API token)"
-    else:
-        shown = f"'{candidate}'" if candidate else "an empty value"
-    raise SecretsError(
-        f"the enterprise ID must be the 24-character hex code shown in telecrm under Settings -> "
-        f"Website and API (e.g. 66f6bc6faf29b5a6f29c9bbf), not {shown}"
-    )
+    try:
+        return addresses.check_enterprise_id(enterprise_id)
+    except ValueError as exc:
+        raise SecretsError(str(exc)) from None
 
 
 def check_label(label: str) -> str:
@@ -206,7 +200,7 @@ def check_token_value(value: str) -> str:
         raise SecretsError("the token contains spaces or line breaks: paste it again as one piece")
     if not candidate.isascii() or not candidate.isprintable():
         raise SecretsError("the token contains characters that a telecrm token never holds")
-    if _ENTERPRISE_ID.fullmatch(candidate):
+    if addresses.ENTERPRISE_ID.fullmatch(candidate):
         raise SecretsError(
             "that is an enterprise ID, not a token: copy the API token from telecrm's Settings -> "
             "Website and API -> API token"

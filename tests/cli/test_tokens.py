@@ -145,7 +145,7 @@ def test_mistakes_exit_2_with_one_line(secret_service, enterprise):
         assert tokens("add", "--enterprise", enterprise, stdin=make_token())[0] == 0
     cases = [
         (("add", "--enterprise", enterprise), make_token(), "already has 3 Async tokens"),
-        (("add", "--enterprise", "acme"), make_token(), "not 'acme'"),
+        (("add", "--enterprise", "acme"), make_token(), '"acme" is not a telecrm enterprise ID'),
         (("add", "--enterprise", enterprise, "--sync"), "", "no token was given"),
         (("remove", "--enterprise", enterprise), "", "say which token to remove with --label"),
         (("remove", "--enterprise", enterprise, "--label", "nope"), "",

@@ -83,9 +83,9 @@ def test_token_cannot_be_pickled_but_can_be_copied():
 
 def test_enterprise_id_is_24_hex_and_normalised():
     assert secrets.check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == "66f6bc6faf29b5a6f29c9bbf"
-    with pytest.raises(SecretsError, match="24-character hex code.*not 'acme'"):
+    with pytest.raises(SecretsError, match='"acme" is not a telecrm enterprise ID.*24-character hex code'):
         secrets.check_enterprise_id("acme")
-    with pytest.raises(SecretsError, match="not an empty value"):
+    with pytest.raises(SecretsError, match="An empty value is not a telecrm enterprise ID"):
         secrets.check_enterprise_id("")
 
 

@@ -11,20 +11,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import ipaddress
 import json
-import re
 import ssl
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlsplit
 
 import httpx
 
+from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id  # noqa: F401 (re-exported)
 from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
-_ENTERPRISE_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
 # answer kinds
 QUEUED = "queued"
@@ -44,38 +41,9 @@ class Answer:
     retry_after: float | None = None  # seconds, from a Retry-After header
 
 
-def check_enterprise_id(value: str) -> str:
-    value = (value or "").strip()
-    if not _ENTERPRISE_ID.match(value):
-        raise ValueError(
-            f'"{value}" is not a telecrm enterprise ID: it is 24 characters 0-9 and a-f, '
-            "shown under Settings -> Website and API"
-        )
-    return value.lower()
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_base_url(value: str) -> str:
     """The Async API root: https, or http only to this computer (the sandbox)."""
-    url = (value or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f'"{value}" is not a web address: expected something like {DEFAULT_BASE_URL}')
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f'"{value}" is not encrypted: http:// is allowed only for this computer (the sandbox), use https://'
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f'"{value}" must be the API root only, without a query, fragment or user name')
-    return url
+    return check_api_root(value, example=DEFAULT_BASE_URL, name="API root")
 
 
 def endpoint(base_url: str, enterprise_id: str) -> str:

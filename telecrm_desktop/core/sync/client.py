@@ -8,20 +8,17 @@ Reads are retried a few times on 429, 5xx and connection failures: they change n
 
 from __future__ import annotations
 
-import ipaddress
-import re
 import time
-from urllib.parse import urlsplit
 
 import httpx
 
+from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
 from telecrm_desktop.core.secrets import Token, redact
 
 DEFAULT_SYNC_URL = "https://next.telecrm.in/autoupdate/v2"
 TEAM_PAGE_LIMIT = 10  # the most team-members accepts per page
 SEARCH_PAGE_LIMIT = 100  # the most lead/search accepts per page
 _MAX_PAGES = 10_000  # a server that never stops paging must not keep us forever
-_ENTERPRISE_ID = re.compile(r"[0-9a-fA-F]{24}")
 
 
 class SyncError(Exception):
@@ -37,41 +34,12 @@ class SyncTokenRefused(SyncError):
     """telecrm answered 401: the Sync token is wrong, deleted, or an Async one."""
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_sync_url(value: str) -> str:
     """The Sync API root without a trailing slash: https, or http only to this computer (the sandbox).
 
     Raises ValueError with one sentence naming the value.
     """
-    url = (value or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f'"{value}" is not a web address: expected something like {DEFAULT_SYNC_URL}')
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f'"{value}" is not encrypted: http:// is allowed only for this computer (the sandbox), use https://'
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f'"{value}" must be the Sync API root only, without a query, fragment or user name')
-    return url
-
-
-def _check_enterprise(value: str) -> str:
-    value = (value or "").strip()
-    if not _ENTERPRISE_ID.fullmatch(value):
-        raise ValueError(
-            f'"{value}" is not a telecrm enterprise ID: it is 24 characters 0-9 and a-f, '
-            "shown under Settings -> Website and API"
-        )
-    return value.lower()
+    return check_api_root(value, example=DEFAULT_SYNC_URL, name="Sync API root")
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -107,7 +75,7 @@ class SyncClient:
         retry_wait: float = 1.0,
     ):
         self.base_url = check_sync_url(base_url)
-        self.enterprise_id = _check_enterprise(enterprise_id)
+        self.enterprise_id = check_enterprise_id(enterprise_id)
         self.token = token
         self._retries = retries
         self._retry_wait = retry_wait
