@@ -33,6 +33,9 @@ def make_application(argv: list[str] | None = None):
     from telecrm_desktop.gui import style
     from telecrm_desktop.gui.settings import APPLICATION, ORGANISATION
 
+    # here rather than only in prepare_runtime: whatever embeds the window (tests, benchmarks,
+    # the self-test) gets the GUI thread's short wait for the interpreter lock too
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

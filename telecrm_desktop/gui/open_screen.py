@@ -11,14 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel,
-    QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QTableView, QVBoxLayout,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableView, QVBoxLayout,
     QWidget,
 )
 
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 from telecrm_desktop.gui.session import LoadedSheet
 from telecrm_desktop.gui.settings import recent_files, remember_recent_file
-from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
+from telecrm_desktop.gui.widgets import QuietProgressBar, Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import SheetReadWorker, start_worker
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -153,7 +153,7 @@ class OpenScreen(Screen):
         status = QHBoxLayout()
         self.status_label = QLabel()
         status.addWidget(self.status_label, 1)
-        self.progress = QProgressBar()
+        self.progress = QuietProgressBar()
         self.progress.setMaximumWidth(280)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
@@ -286,11 +286,9 @@ class OpenScreen(Screen):
             return
         count, fraction, total = value
         if fraction is not None:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(fraction * 1000))
+            self.progress.show_progress(int(fraction * 1000), 1000)
         elif total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(min(1000, int(count * 1000 / total)))
+            self.progress.show_progress(min(1000, int(count * 1000 / total)), 1000)
         self.status_label.setText(f"Reading… {count:,} rows so far")
 
     def _failed(self, sentence: str) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-    QPlainTextEdit, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from telecrm_desktop.gui import pipeline_bridge
@@ -19,7 +19,7 @@ from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
     ReviewModel,
 )
-from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
+from telecrm_desktop.gui.widgets import CounterTile, QuietProgressBar, Screen, compact_table, page_header
 from telecrm_desktop.gui.workers import CheckWorker, start_worker
 
 FIRST_PAINT_MS = 40
@@ -101,7 +101,7 @@ class ReviewScreen(Screen):
         status = QHBoxLayout()
         self.status_label = QLabel()
         status.addWidget(self.status_label, 1)
-        self.progress = QProgressBar()
+        self.progress = QuietProgressBar()
         self.progress.setMaximumWidth(240)
         self.progress.setTextVisible(False)
         self.progress.hide()
@@ -210,8 +210,7 @@ class ReviewScreen(Screen):
         done = args[0] if args else 0
         total = len(self.session.sheet.rows) if self.session.sheet else 0
         if isinstance(done, int) and total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
+            self.progress.show_progress(min(done, total), total)
 
     def _check_failed(self, sentence: str) -> None:
         if self.sender() is self.worker:

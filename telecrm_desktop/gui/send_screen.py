@@ -8,10 +8,10 @@ import time
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QFrame, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton, QVBoxLayout,
+    QCheckBox, QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout,
 )
 
-from telecrm_desktop.gui.widgets import CounterTile, Screen, page_header
+from telecrm_desktop.gui.widgets import CounterTile, QuietProgressBar, Screen, page_header
 from telecrm_desktop.gui.workers import SendWorker, start_worker
 
 
@@ -58,7 +58,7 @@ class SendScreen(Screen):
         options.addStretch(1)
         layout.addLayout(options)
 
-        self.progress = QProgressBar()
+        self.progress = QuietProgressBar()  # its setValue never repaints at once
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("%v of %m leads")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QProgressBar, QToolButton, QVBoxLayout, QWidget,
 )
 
 from telecrm_desktop.gui import style
@@ -143,3 +143,56 @@ def compact_table(view, *, row_numbers: bool = True) -> None:
     header.setVisible(row_numbers)
     view.horizontalHeader().setHighlightSections(False)
     view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+PROGRESS_REFRESH_MS = 100  # at most ten progress repaints a second
+
+
+class QuietProgressBar(QProgressBar):
+    """A progress bar that never paints synchronously and coalesces its updates.
+
+    QProgressBar.setValue calls repaint(), which paints every dirty widget of the window at once
+    (a table's cells are Python calls that wait for a busy worker's turn on the interpreter lock).
+    Here `show_progress` only records the value; a timer applies the latest one at most ten times
+    a second, with updates disabled around setValue so Qt schedules an ordinary paint instead.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pending: tuple[int, int, int] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PROGRESS_REFRESH_MS)
+        self._timer.timeout.connect(self._apply)
+
+    def show_progress(self, value: int, maximum: int, minimum: int = 0) -> None:
+        self._pending = (minimum, maximum, value)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
+        self._pending = None  # an explicit value wins over one still waiting
+        self._set_quietly(self.minimum(), self.maximum(), value)
+
+    def setRange(self, minimum: int, maximum: int) -> None:  # noqa: N802 - Qt's name
+        self._pending = None
+        super().setRange(minimum, maximum)
+
+    def _apply(self) -> None:
+        if self._pending is not None:
+            self._set_quietly(*self._pending)
+            self._pending = None
+
+    def _set_quietly(self, minimum: int, maximum: int, value: int) -> None:
+        if (minimum, maximum, value) == (self.minimum(), self.maximum(), self.value()):
+            return
+        enabled = self.updatesEnabled()
+        self.setUpdatesEnabled(False)  # repaint() is a no-op while updates are off
+        try:
+            if (minimum, maximum) != (self.minimum(), self.maximum()):
+                super().setRange(minimum, maximum)
+            super().setValue(value)
+        finally:
+            self.setUpdatesEnabled(enabled)  # turning them on again schedules an update()
+        if enabled:
+            self.update()

@@ -6,9 +6,11 @@ throttles its progress to about ten signals a second, so a fast core never flood
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,38 @@ def _expected(exc: Exception) -> bool:
     return isinstance(exc, (SourceError, SecretsError, MappingError))
 
 
+_collector_lock = threading.Lock()
+_collector_pauses = 0
+_collector_was_enabled = True
+
+
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection while a worker builds a sheet's rows or a check's results;
+    at the end everything alive is put out of the collector's reach (gc.freeze).
+
+    Those are millions of objects that live until the next file: each full collection walked all
+    of them while holding the interpreter lock (30 to 300 ms that the GUI thread waited, growing
+    with the rows). Reference counting still frees every object dropped meanwhile; frozen objects
+    too, only cycles among them wait for the process to end.
+    """
+    global _collector_pauses, _collector_was_enabled
+    with _collector_lock:
+        if _collector_pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _collector_pauses += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_pauses -= 1
+            if _collector_pauses == 0:
+                gc.freeze()
+                if _collector_was_enabled:
+                    gc.enable()
+
+
 class Throttle:
     def __init__(self, interval: float = PROGRESS_INTERVAL):
         self.interval = interval
@@ -45,6 +79,7 @@ class Worker(QObject):
     progress = Signal(object)  # job-specific progress value
     failed = Signal(str)  # one sentence for the user
     finished = Signal(object)  # the job's result (None when cancelled or failed)
+    pauses_collector = False  # see collector_paused: jobs that build many long-lived objects
 
     def __init__(self):
         super().__init__()
@@ -60,7 +95,8 @@ class Worker(QObject):
     def run(self) -> None:
         result = None
         try:
-            result = self.work()
+            with collector_paused() if self.pauses_collector else nullcontext():
+                result = self.work()
         except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence, details to the log
             sentence = self.describe_failure(exc)
             if _expected(exc):  # a file, template or keyring problem: the sentence says it all
@@ -113,6 +149,8 @@ def stop_workers(owner: QObject, wait_ms: int = 15000) -> None:
 class SheetReadWorker(Worker):
     """Opens a file, shows its top at once, then reads every data row below the header."""
 
+    pauses_collector = True
+
     opened = Signal(object, object, int)  # source, preview records, header row in use
     table_ready = Signal(object)  # core Table
     rows_read = Signal(object)  # a batch (list) of core DataRow
@@ -163,6 +201,8 @@ class SheetReadWorker(Worker):
 class CheckWorker(Worker):
     """Validates every row and merges leads (core.pipeline.build_leads) for the review screen."""
 
+    pauses_collector = True
+
     def __init__(self, table, mapping, schema=None):
         super().__init__()
         self.table, self.mapping, self.schema = table, mapping, schema
@@ -185,7 +225,8 @@ class CheckWorker(Worker):
         if result is None or self.cancelled:
             return None
         # reshaping 100,000 rows for the view happens here, off the GUI thread
-        return result, check_view(result)
+        view = check_view(result)
+        return result, view
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.mapping import MappingError
