@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from telecrm_desktop.core.table import DataRow, Table
+from telecrm_desktop.gui.gil import taking_turns
 
 
 def corrected_row(row: DataRow, headers: list[str], edits: dict[str, Any] | None) -> DataRow:
@@ -26,7 +27,8 @@ class EditedTable(Table):
     excluded: set[int] = field(default_factory=set)
 
     def rows(self) -> Iterator[DataRow]:
-        for row in list(self.loaded_rows):
+        # checked in a worker thread beside the GUI's: it takes turns on the interpreter lock
+        for row in taking_turns(list(self.loaded_rows)):
             if row.number in self.excluded:
                 continue
             yield corrected_row(row, self.headers, self.edits.get(row.number))

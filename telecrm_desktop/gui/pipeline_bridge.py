@@ -13,6 +13,7 @@ from typing import Callable
 from telecrm_desktop.core import paths
 from telecrm_desktop.core.journal import Journal
 from telecrm_desktop.gui.edited_table import EditedTable, corrected_row
+from telecrm_desktop.gui.gil import taking_turns
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
@@ -43,13 +44,13 @@ class CheckView:
 
 def check_view(result) -> CheckView:
     checks: dict[int, RowCheck] = {}
-    for rr in result.rows:
+    for rr in taking_turns(result.rows):  # in a worker thread beside the GUI's
         findings = list(rr.errors) + list(rr.warnings)
         checks[rr.row] = row_check_from_findings(rr.status, findings, rr.identifier or "")
     merged_into: dict[int, int] = {}
     lead_of_row: dict[int, object] = {}
     merged = 0
-    for lead in result.leads:
+    for lead in taking_turns(result.leads):
         rows = list(lead.rows)
         for number in rows:
             lead_of_row[number] = lead
@@ -59,7 +60,7 @@ def check_view(result) -> CheckView:
                 merged_into[number] = rows[0]
             merged_into[rows[0]] = rows[1]
     counts: dict[str, int] = {}
-    for check in checks.values():
+    for check in taking_turns(checks.values(), 2048):
         counts[check.status] = counts.get(check.status, 0) + 1
     return CheckView(checks, merged_into, lead_of_row, len(result.leads), merged, counts)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from telecrm_desktop.gui.gil import give_way, taking_turns
+
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
@@ -181,7 +183,7 @@ class SheetReadWorker(Worker):
         throttle = Throttle()
         first_sent = bool(first)
         count = len(first)
-        for row in table.rows():
+        for row in taking_turns(table.rows()):
             if self.cancelled:
                 return None
             if row.number <= shown:
@@ -213,6 +215,7 @@ class CheckWorker(Worker):
         throttle = Throttle()
 
         def on_progress(*args):
+            give_way()
             if throttle.ready():
                 self.progress.emit(args)
 
