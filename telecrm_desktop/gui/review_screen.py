@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui import pipeline_bridge
+from telecrm_desktop.gui.disposal import dispose_later
 from telecrm_desktop.gui.edited_table import EditedTable
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.review_model import (
@@ -152,6 +153,7 @@ class ReviewScreen(Screen):
     # ----- checking -----
     def _mark_stale(self) -> None:
         self._stale = True
+        dispose_later(self.session.check)
         self.session.check = None
         self.footer_changed.emit()
 
@@ -226,6 +228,7 @@ class ReviewScreen(Screen):
         if result is None:
             self.footer_changed.emit()
             return
+        old = (self.result, self.session.check, getattr(self.session, "check_view", None))
         result, self.result = result
         self.session.check = result
         self.session.check_view = self.result
@@ -242,6 +245,7 @@ class ReviewScreen(Screen):
         self._current_changed(self.view.currentIndex())
         self.session.check_changed.emit()
         self.footer_changed.emit()
+        dispose_later(*old)  # the previous check's 100,000 rows are freed in the background
 
     def _update_counts(self) -> None:
         counts = self.model.counts()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from telecrm_desktop.gui import style
+from telecrm_desktop.gui.disposal import dispose_later
 from telecrm_desktop.gui.models.cell_text import cell_text
 
 READY, WARNING, INVALID, EXCLUDED, UNCHECKED = "ready", "warning", "invalid", "excluded", "unchecked"
@@ -83,6 +84,7 @@ class ReviewModel(QAbstractTableModel):
         self.beginResetModel()
         self.headers = list(headers)
         self._column_of = {h: i + 1 for i, h in enumerate(self.headers)}
+        dispose_later(self.rows, self.checks, self.merged_into)  # a big old sheet: freed in the background
         self.rows, self.edits, self.excluded = rows, edits, excluded
         self.checks = {}
         self.merged_into = {}
@@ -107,6 +109,8 @@ class ReviewModel(QAbstractTableModel):
                    status_counts: dict[str, int] | None = None) -> None:
         """`status_counts` (READY/WARNING/INVALID over `checks`) spares a pass over every row."""
         self.beginResetModel()
+        if checks is not self.checks:
+            dispose_later(self.checks, self.merged_into)
         self.checks = checks
         self._counts = self._count_all(status_counts)
         self.merged_into = merged_into or {}
