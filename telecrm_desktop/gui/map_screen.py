@@ -13,6 +13,9 @@ from PySide6.QtWidgets import (
     QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+# loaded with the screen: imported on the first suggestion, they stalled the window for 20 ms
+import telecrm_desktop.core.mapping  # noqa: F401
+import telecrm_desktop.core.suggest  # noqa: F401
 from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template

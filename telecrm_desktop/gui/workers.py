@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 FIRST_SCREEN_ROWS = 200  # rows sent at once so the first screen shows immediately
+FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first screen
 
 
 def _expected(exc: Exception) -> bool:
@@ -178,6 +179,9 @@ class SheetReadWorker(Worker):
         if first:
             self.rows_read.emit(first)
             self.progress.emit((len(first), source.progress(), estimate))
+        # the window lays out and paints the file's top without the reading loop beside it
+        # competing for the interpreter lock (measured: 70-100 ms stalls on that first paint)
+        time.sleep(FIRST_PAINT_PAUSE)
         shown = first[-1].number if first else header_row
         batch: list = []
         throttle = Throttle()
