@@ -10,7 +10,27 @@ STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "erro
                "uncertain": "warning", "pending": ""}
 
 
-class ResultsModel(QAbstractTableModel):
+class _ListModel(QAbstractTableModel):
+    """A table over a Python list of records, one row each, with fixed column titles."""
+
+    HEADERS: list[str] = []
+
+    def _records(self) -> list:
+        raise NotImplementedError
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._records())
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class ResultsModel(_ListModel):
     """Rows are core journal RowOutcome objects (row, identifier, status, reason, warnings)."""
 
     HEADERS = ["Row", "Identifier", "Outcome", "Reason", "Warnings"]
@@ -46,16 +66,8 @@ class ResultsModel(QAbstractTableModel):
     def outcome(self, row: int):
         return self._rows[row]
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def _records(self) -> list:
+        return self._rows
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -74,7 +86,7 @@ class ResultsModel(QAbstractTableModel):
         return None
 
 
-class RunsModel(QAbstractTableModel):
+class RunsModel(_ListModel):
     """Past runs from the journal (core RunInfo), newest first."""
 
     HEADERS = ["Run", "Started", "File", "State", "Outcomes"]
@@ -94,16 +106,8 @@ class RunsModel(QAbstractTableModel):
     def row_of(self, run_id) -> int | None:
         return next((i for i, r in enumerate(self.runs) if r.id == run_id), None)
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.runs)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def _records(self) -> list:
+        return self.runs
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
