@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -19,7 +19,7 @@ import telecrm_desktop.core.suggest  # noqa: F401
 from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
-from telecrm_desktop.gui.widgets import Screen, compact_table, page_header
+from telecrm_desktop.gui.widgets import Screen, compact_table, page_header, titled_card
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +108,7 @@ class MapScreen(Screen):
         session.schema_changed.connect(self._schema_changed)
 
     def _build_side_panel(self) -> QWidget:
-        panel = QFrame()
-        panel.setObjectName("card")
-        box = QVBoxLayout(panel)
-        box.setContentsMargins(12, 10, 12, 12)
-        box.addWidget(QLabel("<b>How to read the file</b>"))
+        panel, box = titled_card("How to read the file", (12, 10, 12, 12))
         self.date_order_combo = QComboBox()
         for code, text in DATE_ORDERS:
             self.date_order_combo.addItem(text, code)

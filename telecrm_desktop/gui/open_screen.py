@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 from telecrm_desktop.gui.session import LoadedSheet
 from telecrm_desktop.gui.settings import recent_files, remember_recent_file
-from telecrm_desktop.gui.widgets import QuietProgressBar, Screen, compact_table, page_header
+from telecrm_desktop.gui.widgets import QuietProgressBar, Screen, compact_table, page_header, titled_card
 from telecrm_desktop.gui.workers import SheetReadWorker, start_worker
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -79,10 +79,7 @@ class OpenScreen(Screen):
         drop_layout.addLayout(row2)
         drop_layout.addStretch(1)
         start.addWidget(drop, 3)
-        recent_box = QFrame()
-        recent_box.setObjectName("card")
-        recent_layout = QVBoxLayout(recent_box)
-        recent_layout.addWidget(QLabel("<b>Recent files</b>"))
+        recent_box, recent_layout = titled_card("Recent files")
         self.recent_list = QListWidget()
         self.recent_list.setAccessibleName("Recent files")
         self.recent_list.itemActivated.connect(lambda item: self.open_path(Path(item.data(Qt.ItemDataRole.UserRole))))

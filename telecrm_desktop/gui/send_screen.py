@@ -8,10 +8,10 @@ import time
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout,
+    QCheckBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout,
 )
 
-from telecrm_desktop.gui.widgets import CounterTile, QuietProgressBar, Screen, page_header
+from telecrm_desktop.gui.widgets import CounterTile, QuietProgressBar, Screen, page_header, titled_card
 from telecrm_desktop.gui.workers import SendWorker, start_worker
 
 
@@ -89,19 +89,13 @@ class SendScreen(Screen):
         layout.addLayout(controls)
 
         lower = QHBoxLayout()
-        tokens_card = QFrame()
-        tokens_card.setObjectName("card")
-        tbox = QVBoxLayout(tokens_card)
-        tbox.addWidget(QLabel("<b>Tokens</b>"))
+        tokens_card, tbox = titled_card("Tokens")
         self.token_list = QListWidget()
         self.token_list.setAccessibleName("Token states")
         self.token_list.setMaximumHeight(150)
         tbox.addWidget(self.token_list)
         lower.addWidget(tokens_card, 1)
-        events_card = QFrame()
-        events_card.setObjectName("card")
-        ebox = QVBoxLayout(events_card)
-        ebox.addWidget(QLabel("<b>What happened</b>"))
+        events_card, ebox = titled_card("What happened")
         self.event_list = QListWidget()
         self.event_list.setWordWrap(True)
         self.event_list.setAccessibleName("Events")

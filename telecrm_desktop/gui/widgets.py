@@ -11,6 +11,17 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui import style
 
 
+def titled_card(title: str, margins: tuple[int, int, int, int] | None = None) -> tuple[QFrame, QVBoxLayout]:
+    """A framed panel with a bold title; returns the panel and the layout to fill below the title."""
+    card = QFrame()
+    card.setObjectName("card")
+    box = QVBoxLayout(card)
+    if margins is not None:
+        box.setContentsMargins(*margins)
+    box.addWidget(QLabel(f"<b>{title}</b>"))
+    return card, box
+
+
 class Screen(QWidget):
     """One step of the flow. The main window asks it for the footer's button text and state."""
 

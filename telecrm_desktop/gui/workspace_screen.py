@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from telecrm_desktop.gui import token_store
 from telecrm_desktop.gui.token_dialog import TokenDialog
-from telecrm_desktop.gui.widgets import Screen, page_header
+from telecrm_desktop.gui.widgets import Screen, page_header, titled_card
 from telecrm_desktop.gui.workers import SchemaWorker, start_worker
 
 
@@ -61,13 +61,7 @@ class WorkspaceScreen(Screen):
 
     # ----- building -----
     def _card(self, title: str) -> tuple[QFrame, QVBoxLayout]:
-        card = QFrame()
-        card.setObjectName("card")
-        box = QVBoxLayout(card)
-        box.setContentsMargins(16, 12, 16, 16)
-        heading = QLabel(f"<b>{title}</b>")
-        box.addWidget(heading)
-        return card, box
+        return titled_card(title, (16, 12, 16, 16))
 
     def _build_first_run_card(self) -> QWidget:
         card, box = self._card("New here? Try it on the sandbox first")
