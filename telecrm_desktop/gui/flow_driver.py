@@ -25,6 +25,13 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None
         time.sleep(0.005)
 
 
+def settle() -> None:
+    """Lets the event loop handle what is already pending (the new screen's layout and paint)
+    before the next action: a user's click on the screen they were just shown is always a later
+    event than that screen's first paint. No waiting beyond that."""
+    QApplication.instance().processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+
+
 class FlowDriver:
     def __init__(self, window, timeout: float = 60.0, on_step: Callable[[str], None] | None = None):
         self.window = window
@@ -42,6 +49,7 @@ class FlowDriver:
 
         w = self.window
         w.go_to(OPEN)
+        settle()
         w.open_screen.open_path(Path(path))
         wait_until(lambda: not w.open_screen.is_loading() and w.session.sheet is not None
                    and w.session.sheet.complete, self.timeout, f"{Path(path).name} to be read")
@@ -52,6 +60,8 @@ class FlowDriver:
 
         w = self.window
         w.go_to(MAP)
+        # the screen shows first and fills its table (template or suggestion) in the next turn
+        wait_until(lambda: not w.map_screen.is_filling(), self.timeout, "the suggested mapping")
         if w.session.mapping is None:
             raise FlowError("The suggested mapping was not accepted: " + (w.map_screen._error or "no mapping."))
         self.on_step("map")
@@ -72,6 +82,7 @@ class FlowDriver:
 
         w = self.window
         w.go_to(SEND)
+        settle()
         w.send_screen.start()
         wait_until(lambda: not w.send_screen.is_running(), self.timeout * 3, "the leads to be sent")
         summary = w.send_screen._last_summary

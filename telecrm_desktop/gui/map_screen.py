@@ -7,14 +7,16 @@ import copy
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 # loaded with the screen: imported on the first suggestion, they stalled the window for 20 ms
+# (schema_rules alone: 10 ms, when the suggestion was first checked against the workspace)
 import telecrm_desktop.core.mapping  # noqa: F401
+import telecrm_desktop.core.schema_rules  # noqa: F401
 import telecrm_desktop.core.suggest  # noqa: F401
 from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
@@ -43,6 +45,8 @@ class MapScreen(Screen):
         super().__init__(parent)
         self.session = session
         self._stale = True
+        self._fill_pending = False
+        self._samples_memo: tuple | None = None  # (rows looked at, samples) of the current sheet
         self._error = ""
         self.model = MappingModel(self)
         self.model.template_changed.connect(self._template_edited)
@@ -148,6 +152,7 @@ class MapScreen(Screen):
     # ----- sheet and suggestion -----
     def _sheet_changed(self) -> None:
         self._stale = True
+        self._samples_memo = None
         self.session.mapping = None
 
     def _rows_loaded(self) -> None:
@@ -155,7 +160,12 @@ class MapScreen(Screen):
             self.on_enter()
 
     def _samples(self) -> dict[str, list]:
+        """The first few non-empty values of each column (kept: the suggestion and the table
+        both ask, and a rescan of 200 rows is 1.5 ms of the GUI thread)."""
         sheet = self.session.sheet
+        key = min(len(sheet.rows), SAMPLE_ROWS)
+        if self._samples_memo is not None and self._samples_memo[0] == key:
+            return self._samples_memo[1]
         headers = sheet.table.headers
         samples: dict[str, list] = {h: [] for h in headers}
         for row in sheet.rows[:SAMPLE_ROWS]:
@@ -163,9 +173,32 @@ class MapScreen(Screen):
                 bucket = samples[header]
                 if len(bucket) < SAMPLES_PER_COLUMN and value is not None and value != "":
                     bucket.append(value)
+        self._samples_memo = (key, samples)
         return samples
 
     def on_enter(self) -> None:
+        """Shows the screen at once; the table is filled (template or suggestion) in the next turn
+        of the event loop, so the screen's first layout and paint and the filling (a suggestion,
+        its check against the workspace, the first judging of the samples) never add up to one
+        long stall of the window."""
+        sheet = self.session.sheet
+        if sheet is None or self._fill_pending:
+            return
+        if self._stale or self.session.mapping is None:
+            self._fill_pending = True
+            self.model.set_sheet([], {})  # not the previous file's columns meanwhile
+            self.origin_label.setText("Suggesting where each column goes…")
+            self.origin_label.setToolTip("")
+            QTimer.singleShot(0, self._fill)
+            return
+        self._refresh_summary()
+
+    def is_filling(self) -> bool:
+        """The table is about to be filled (see on_enter)."""
+        return self._fill_pending
+
+    def _fill(self) -> None:
+        self._fill_pending = False
         sheet = self.session.sheet
         if sheet is None:
             return

@@ -17,7 +17,9 @@ def test_first_run_button_opens_the_sample_on_the_sandbox(window, qtbot):
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the sample")
     assert window.session.sheet.path.name.startswith("leads-sample")
     window.go_to(MAP)
-    assert window.current_step() == MAP and window.session.mapping is not None
+    assert window.current_step() == MAP and window.map_screen.is_filling()  # shown first, filled next
+    wait_until(lambda: not window.map_screen.is_filling(), 5, "the suggested mapping")
+    assert window.session.mapping is not None
     window.go_to(WORKSPACE)  # every step reachable back
     assert window.current_step() == WORKSPACE
 
@@ -60,6 +62,7 @@ def test_shortcuts(window, qtbot, tmp_path, monkeypatch):
     window.open_action.trigger()  # Ctrl+O: the file dialog, then the file is read
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "keys.csv")
     window.go_to(MAP)
+    wait_until(lambda: not window.map_screen.is_filling(), 5, "the suggested mapping")
     saved = tmp_path / "keys.mapping.json"
     monkeypatch.setattr("telecrm_desktop.gui.map_screen.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(saved), ""))

@@ -68,6 +68,7 @@ def test_save_and_offer_template(window, qtbot, tmp_path):
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete
                and window.session.sheet.path.name == "b.csv", 20, "b.csv")
     window.go_to(MAP)
+    wait_until(lambda: not screen.is_filling(), 5, "the template to be offered")
     assert "expo" in screen.origin_label.text().lower()
     assert screen.session.mapping.constants == {"fields.contact_source": "Expo 2026"}
 
