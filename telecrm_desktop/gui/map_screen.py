@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-    QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 # loaded with the screen: imported on the first suggestion, they stalled the window for 20 ms
@@ -19,6 +19,7 @@ import telecrm_desktop.core.mapping  # noqa: F401
 import telecrm_desktop.core.schema_rules  # noqa: F401
 import telecrm_desktop.core.suggest  # noqa: F401
 from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
+from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets import Screen, compact_table, page_header, titled_card
@@ -130,14 +131,20 @@ class MapScreen(Screen):
         hint = QLabel("e.g. fields.contact_source = Expo 2026")
         hint.setEnabled(False)
         box.addWidget(hint)
-        self.constants_table = QTableWidget(0, 2)
-        self.constants_table.setHorizontalHeaderLabels(["Send to", "Value"])
-        self.constants_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        compact_table(self.constants_table, row_numbers=False)
-        self.constants_table.verticalHeader().hide()
-        self.constants_table.setAccessibleName("Constants")
-        self.constants_table.itemChanged.connect(self._constants_edited)
-        box.addWidget(self.constants_table, 1)
+        self.constants_model = ConstantsModel(self)
+        self.constants_model.constants_edited.connect(self._constants_edited)
+        self.constants_view = QTableView()
+        self.constants_view.setModel(self.constants_model)
+        self.constants_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.constants_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.constants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.constants_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                            | QAbstractItemView.EditTrigger.EditKeyPressed
+                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        compact_table(self.constants_view, row_numbers=False)
+        self.constants_view.verticalHeader().hide()
+        self.constants_view.setAccessibleName("Constants")
+        box.addWidget(self.constants_view, 1)
         row = QHBoxLayout()
         add = QPushButton("Add")
         add.clicked.connect(self._add_constant)
@@ -399,35 +406,19 @@ class MapScreen(Screen):
 
     # ----- constants -----
     def _fill_constants(self) -> None:
-        self.constants_table.blockSignals(True)
-        constants = self.model.template.get("constants") or {}
-        self.constants_table.setRowCount(len(constants))
-        for i, (path, value) in enumerate(constants.items()):
-            self.constants_table.setItem(i, 0, QTableWidgetItem(path))
-            self.constants_table.setItem(i, 1, QTableWidgetItem(str(value)))
-        self.constants_table.blockSignals(False)
+        self.constants_model.set_constants(self.model.template.get("constants") or {})
 
-    def _constants_edited(self, *_):
-        constants = {}
-        for i in range(self.constants_table.rowCount()):
-            path_item, value_item = self.constants_table.item(i, 0), self.constants_table.item(i, 1)
-            path = path_item.text().strip() if path_item else ""
-            if path:
-                constants[path] = value_item.text() if value_item else ""
-        self.model.template["constants"] = constants
+    def _constants_edited(self) -> None:
+        self.model.template["constants"] = self.constants_model.constants()
         self._template_edited()
 
     def _add_constant(self) -> None:
-        row = self.constants_table.rowCount()
-        self.constants_table.insertRow(row)
-        self.constants_table.setItem(row, 0, QTableWidgetItem("fields."))
-        self.constants_table.editItem(self.constants_table.item(row, 0))
+        index = self.constants_model.add_row("fields.")
+        self.constants_view.setCurrentIndex(index)
+        self.constants_view.edit(index)
 
     def _remove_constant(self) -> None:
-        row = self.constants_table.currentRow()
-        if row >= 0:
-            self.constants_table.removeRow(row)
-            self._constants_edited()
+        self.constants_model.remove_row(self.constants_view.currentIndex().row())
 
     # ----- files -----
     def save_template(self, path: str | Path | None = None) -> Path | None:

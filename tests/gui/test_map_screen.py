@@ -52,8 +52,22 @@ def test_choose_a_target_by_typing(window, qtbot, tmp_path):
 def test_save_and_offer_template(window, qtbot, tmp_path):
     screen = open_and_map(window, write_leads(tmp_path / "a.csv", 5))
     screen._add_constant()
-    screen.constants_table.item(0, 0).setText("fields.contact_source")
-    screen.constants_table.setItem(0, 1, type(screen.constants_table.item(0, 0))("Expo 2026"))
+    constants = screen.constants_model
+    assert constants.data(constants.index(0, 0)) == "fields."  # the new row's path, being edited
+    assert screen.constants_view.state() == screen.constants_view.State.EditingState
+    editor = screen.constants_view.indexWidget(constants.index(0, 0))
+    editor.selectAll()
+    qtbot.keyClicks(editor, "fields.contact_source")  # typed into the cell, committed by Return
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits in a queued call
+    qtbot.waitUntil(lambda: constants.data(constants.index(0, 0)) == "fields.contact_source", timeout=2000)
+    value = constants.index(0, 1)
+    screen.constants_view.setCurrentIndex(value)
+    screen.constants_view.edit(value)
+    editor = screen.constants_view.indexWidget(value)
+    qtbot.keyClicks(editor, "Expo 2026")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: constants.data(value) == "Expo 2026", timeout=2000)
+    assert constants.rowCount() == 1
     assert screen.session.mapping.constants == {"fields.contact_source": "Expo 2026"}
     saved = screen.save_template(tmp_path / "expo.json")
     data = json.loads(saved.read_text(encoding="utf-8"))
