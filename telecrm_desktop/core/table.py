@@ -70,16 +70,21 @@ class Table:
         """Data rows below the header, streamed; rows with no non-empty cell are skipped.
 
         `records` (e.g. the source's preview) stands in for the whole sheet when given."""
-        width = len(self.headers)
-        for record in self.source.records() if records is None else records:
-            if record.number <= self.header_row:
-                continue
-            cells = record.cells
-            first = cells[0] if cells else None  # most rows start with a value: no scan needed
-            if (first is None or first == "") and not any(c is not None and c != "" for c in cells):
-                continue
-            if len(cells) < width:
-                cells = cells + (None,) * (width - len(cells))
-            elif len(cells) > width:
-                cells = cells[:width]
-            yield DataRow(record.number, cells)
+        records = self.source.records() if records is None else records
+        return data_rows(((r.number, r.cells) for r in records), self.header_row, len(self.headers))
+
+
+def data_rows(records: Iterable[tuple[int, tuple[CellValue, ...]]], header_row: int, width: int) -> Iterator[DataRow]:
+    """(number, cells) records -> the data rows below `header_row`, blank ones skipped, each as
+    wide as the header."""
+    for number, cells in records:
+        if number <= header_row:
+            continue
+        first = cells[0] if cells else None  # most rows start with a value: no scan needed
+        if (first is None or first == "") and not any(c is not None and c != "" for c in cells):
+            continue
+        if len(cells) < width:
+            cells = cells + (None,) * (width - len(cells))
+        elif len(cells) > width:
+            cells = cells[:width]
+        yield DataRow(number, cells)

@@ -7,6 +7,8 @@ quoted value, which this module turns into a Finding.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telecrm_desktop.core.findings import Finding
 
 SHOWN_VALUE = 60  # characters of a cell shown in a message
@@ -39,3 +41,12 @@ def row_finding(row: int, column: str | None, rule: str, sentence: str, value: s
 def _sentence(text: str) -> str:
     text = text.rstrip()
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def renumbered(finding: Finding, row: int) -> Finding:
+    """The same finding said of row `row` (its sentence starts with `where`)."""
+    said = f"Row {finding.row}"
+    message = finding.message
+    if message.startswith(said) and message[len(said):len(said) + 1] in (",", ":"):
+        message = f"Row {row}{message[len(said):]}"
+    return replace(finding, row=row, message=message)

@@ -19,6 +19,14 @@ MAX_CELL_CHARS = 64 * 1024 * 1024  # a 10 MB note is fine; a quote never closed 
 
 csv.field_size_limit(MAX_CELL_CHARS)
 
+# Encodings in which the byte 0x0A is always a newline, never part of another character: a file
+# in one of them can be cut at newlines and the pieces decoded apart (not so in UTF-16 or -32).
+_NEWLINE_SAFE = frozenset({"utf-8", "utf-8-sig", "ascii", "iso8859-1", "iso8859-15", "iso8859-2",
+                           "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1257", "koi8-r"})
+_END_TEXT = "\x1e\x1fend of chunk\x1f\x1e"  # control characters no lead sheet holds
+_END_MARK = _END_TEXT.encode("ascii") + b"\n"
+_MAX_UNCUT = 16  # chunk sizes read without a newline before giving up cutting the file
+
 
 class CsvSource:
     """A delimited text file. Cells are str (empty string for empty), record numbers 1-based."""
@@ -45,12 +53,15 @@ class CsvSource:
         self._preview: list[Record] = []
         self._preview_complete = False
 
-    def records(self) -> Iterator[Record]:
+    def records(self, start: int = 0, first_number: int = 1) -> Iterator[Record]:
+        """Every record; or those from byte `start` (where a record begins) on, numbered from
+        `first_number` (the rest of a file that could not be checked in chunks: core.parallel)."""
         self._state.check_unchanged(self.path)
         try:
             with self.path.open("rb") as raw:
                 self._handle = raw
-                yield from self._parse(raw)
+                raw.seek(start)
+                yield from self._parse(raw, first_number)
         except FileNotFoundError:
             raise SourceError(f"{self.path.name} was not found.") from None
         except OSError as error:
@@ -59,27 +70,87 @@ class CsvSource:
             self._handle = None
         self._state.check_unchanged(self.path)
 
-    def _parse(self, raw: BinaryIO) -> Iterator[Record]:
+    def _text(self, raw: BinaryIO) -> Iterator[str]:
+        """The lines of `raw`, decoded as detected or chosen."""
         if self._line_by_line:
             text = _utf8_or_cp1252_lines(raw)
         else:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors=FALLBACK_ERRORS, newline="")
         # NUL bytes (padding left by crashed writers) are dropped; the line filter costs a
         # quarter of the reading time, so it only runs when the first megabyte shows NULs.
-        reader = csv.reader(_without_nuls(text) if self._has_nuls else text, delimiter=self.delimiter)
-        number = 0
+        return _without_nuls(text) if self._has_nuls else text
+
+    def _parse(self, raw: BinaryIO, first_number: int = 1) -> Iterator[Record]:
+        reader = csv.reader(self._text(raw), delimiter=self.delimiter)
+        number = first_number - 1
         try:
-            for cells in reader:
-                number += 1
-                if number == 1 and cells and cells[0].startswith("\ufeff"):
-                    cells[0] = cells[0][1:]  # a BOM left by a forced "utf-8"
-                yield Record(number, tuple(cells))
-                break
+            if number == 0:
+                for cells in reader:
+                    number += 1
+                    if cells and cells[0].startswith("\ufeff"):
+                        cells[0] = cells[0][1:]  # a BOM left by a forced "utf-8"
+                    yield Record(number, tuple(cells))
+                    break
             for cells in reader:
                 number += 1
                 yield Record(number, tuple(cells))
         except csv.Error as error:
             raise SourceError(_csv_problem(self.path, number + 1, error)) from None
+
+    # -- chunks: a big file checked on several cores (core.parallel) ---------------------------
+    def splittable(self) -> bool:
+        """Whether the file can be cut at newline bytes and the pieces decoded apart."""
+        return codecs.lookup(self.encoding).name in _NEWLINE_SAFE
+
+    def chunks(self, size: int) -> Iterator[tuple[int, bytes | None]]:
+        """The file as (start byte, bytes) pieces of about `size` bytes, each ending after a
+        newline (the last one at the end of the file). A newline may be inside a quoted cell:
+        `chunk_records` tells. (start, None): no newline for a long while, the rest is not cut."""
+        self._state.check_unchanged(self.path)
+        try:
+            with self.path.open("rb") as raw:
+                self._handle = raw
+                start, carry = 0, b""
+                while block := raw.read(size):
+                    data = carry + block if carry else block
+                    cut = _record_end(data)
+                    if not cut:
+                        if len(data) > _MAX_UNCUT * size:  # old Mac line ends, or one giant cell
+                            yield start, None
+                            return
+                        carry = data
+                        continue
+                    yield start, data[:cut]
+                    start, carry = start + cut, data[cut:]
+                if carry:
+                    yield start, carry
+        except FileNotFoundError:
+            raise SourceError(f"{self.path.name} was not found.") from None
+        except OSError as error:
+            raise SourceError(f"{self.path.name} could not be read to the end: {error.strerror or error}.") from None
+        finally:
+            self._handle = None
+        self._state.check_unchanged(self.path)
+
+    def chunk_records(self, data: bytes, first: bool) -> list[list[str]] | None:
+        """The records of one chunk read on its own, as `records` gives them; None when the chunk
+        ends inside a quoted cell (or the parser fails): it must be read with what follows.
+
+        A marker line is read after the chunk: it comes back as a record of its own only when the
+        chunk's last record ended where the chunk does."""
+        if not data.endswith(b"\n"):
+            data += b"\n"  # the file's last line: a newline ends a record as the end of file does
+        reader = csv.reader(self._text(io.BytesIO(data + _END_MARK)), delimiter=self.delimiter)
+        try:
+            rows = list(reader)
+        except csv.Error:
+            return None
+        if not rows or rows[-1] != [_END_TEXT]:
+            return None
+        rows.pop()
+        if first and rows and rows[0] and rows[0][0].startswith("\ufeff"):
+            rows[0][0] = rows[0][0][1:]  # a BOM left by a forced "utf-8"
+        return rows
 
     def preview(self, limit: int = 50) -> list[Record]:
         if len(self._preview) < limit and not self._preview_complete:
@@ -108,6 +179,25 @@ class CsvSource:
             return min(1.0, handle.tell() / self._state.size)
         except (OSError, ValueError):
             return None
+
+
+def _record_end(data: bytes) -> int:
+    """Where to cut `data` (which starts a record): just past its last newline outside quotes
+    (after an even number of quote characters, as in any well-formed file), else just past its
+    last newline (a stray quote in an unquoted cell upsets the count: the worker checks the cut);
+    0 when it has no newline."""
+    last = end = data.rfind(b"\n")
+    if last < 0:
+        return 0
+    quotes = data.count(b'"', 0, end)
+    newline = last
+    while quotes % 2:
+        newline = data.rfind(b"\n", 0, end)
+        if newline < 0:
+            return last + 1
+        quotes -= data.count(b'"', newline, end)
+        end = newline
+    return newline + 1
 
 
 def _without_nuls(lines: Iterator[str]) -> Iterator[str]:
