@@ -144,7 +144,8 @@ class LeadMerger:
             yield Lead(identifier, tuple(_rows_list(rows)), _loads(body))
 
     def payload_lines(self) -> Iterator[str]:
-        """`{"rows": [3, 9], "identifier": "919876543210", "body": {...}}` per lead, no newline."""
+        """`{"rows":[3,9],"identifier":"919876543210","body":{...}}` per lead (compact, as
+        core.json_text writes), no newline."""
         if self.mode == "memory":
             for lead in self.leads():
                 yield _dumps({"rows": list(lead.rows), "identifier": lead.identifier, "body": lead.body})
@@ -152,8 +153,8 @@ class LeadMerger:
         if self.mode == "count":
             raise ValueError("a merger in count mode keeps no leads")
         for rows, identifier, body in self._stored():
-            rows_text = f"[{rows}]" if type(rows) is int else "[" + ", ".join(map(str, _rows_list(rows))) + "]"
-            yield f'{{"rows": {rows_text}, "identifier": {_dumps(identifier)}, "body": {body}}}'
+            rows_text = f"[{rows}]" if type(rows) is int else "[" + ",".join(map(str, _rows_list(rows))) + "]"
+            yield f'{{"rows":{rows_text},"identifier":{_dumps(identifier)},"body":{body}}}'
 
     def _stored(self) -> Iterator[tuple]:
         if self._db is None:
