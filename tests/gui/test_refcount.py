@@ -60,3 +60,32 @@ def test_header_data_keeps_references(qapp):
     gc.collect()
     assert sys.getrefcount(None) >= none_before - SLACK
     assert sys.getrefcount(True) >= true_before - SLACK
+
+
+def test_multidata_keeps_references(qapp):
+    """The models answer a painted cell's roles in one multiData call (models/one_call.py):
+    C++ calls it with a span whose slots the Python side fills; nothing may leak or be lost."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    from telecrm_desktop.gui.models.one_call import OneCallPerCell
+
+    kept = "a value kept by the model"
+
+    class OneCall(OneCallPerCell, EmptyHeaders):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return kept if role == Qt.ItemDataRole.DisplayRole else True if role == Qt.ItemDataRole.CheckStateRole else None
+
+    model = OneCall()
+    proxy = QIdentityProxyModel()
+    proxy.setSourceModel(model)
+    gc.collect()
+    before = sys.getrefcount(kept), sys.getrefcount(None), sys.getrefcount(True)
+    for i in range(ROUNDS):
+        display, tooltip = QModelRoleData(int(Qt.ItemDataRole.DisplayRole)), QModelRoleData(int(Qt.ItemDataRole.ToolTipRole))
+        proxy.multiData(proxy.index(i % 3, i % 3), QModelRoleDataSpan(display))
+        proxy.multiData(proxy.index(i % 3, 0), QModelRoleDataSpan(tooltip))
+        assert display.data() == kept and tooltip.data() is None
+    gc.collect()
+    after = sys.getrefcount(kept), sys.getrefcount(None), sys.getrefcount(True)
+    assert after[0] == before[0]  # the model's own string: neither leaked nor dropped
+    assert after[1] >= before[1] - SLACK and after[2] >= before[2] - SLACK

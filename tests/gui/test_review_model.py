@@ -93,3 +93,47 @@ def test_findings_highlight_cells_and_filter(qapp):
     assert model.status_of(7) == EXCLUDED
     assert model.rowCount() == 0  # the invalid-only filter no longer shows it
     assert model.counts()[EXCLUDED] == 1
+
+
+def test_a_painted_cell_is_one_call_with_every_role(qapp, qtbot):
+    """multiData (models/one_call.py) answers what data() answers, in one call per cell."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    rows = make_rows(50)
+    model = ReviewModel()
+    model.set_sheet(HEADERS, rows, {}, {4})
+    bad = Finding(7, "Mobile", "99999", "phone.invalid", 'Row 7, column "Mobile": "99999" is not a phone number.')
+    checks = {r.number: row_check_from_findings("ready", []) for r in rows}
+    checks[7] = row_check_from_findings("invalid", [bad])
+    model.set_checks(checks)
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole]
+    for index in (model.index(5, 2), model.index(5, 0), model.index(2, 1), model.index(0, 3)):
+        for role in roles:
+            slot = QModelRoleData(int(role))
+            model.multiData(index, QModelRoleDataSpan(slot))
+            expected = model.data(index, role)
+            assert (slot.data() is None) == (expected is None), (index.row(), index.column(), role)
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                assert slot.data() == expected
+    assert model.index(2, 1).data(Qt.ItemDataRole.FontRole).strikeOut()  # row 4 left out
+
+    calls = {"multi": 0, "data": 0}
+
+    class Counting(ReviewModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            calls["data"] += 1
+            return super().data(index, role)
+
+        def multiData(self, index, span):
+            calls["multi"] += 1
+            super().multiData(index, span)
+
+    counting = Counting()
+    counting.set_sheet(HEADERS, rows, {}, set())
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(counting)
+    view.resize(700, 300)
+    assert not view.grab().isNull()
+    assert calls["multi"] > 0 and calls["data"] >= calls["multi"]  # roles answered inside multiData

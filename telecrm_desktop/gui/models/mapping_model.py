@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from telecrm_desktop.gui import style
 from telecrm_desktop.gui.models.cell_text import cell_text
+from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 COLUMN, SAMPLES, TARGET, TYPE, STATUS = range(5)
 HEADERS = ["Column in file", "Sample values", "Send to", "Type", "Check"]
@@ -28,7 +29,7 @@ def targets_of(entry) -> list[dict]:
     return list(entry) if isinstance(entry, list) else [entry]
 
 
-class MappingModel(QAbstractTableModel):
+class MappingModel(OneCallPerCell, QAbstractTableModel):
     template_changed = Signal()
 
     def __init__(self, parent=None):

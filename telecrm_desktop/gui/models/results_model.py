@@ -5,12 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from telecrm_desktop.gui import style
+from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "error", "invalid": "error",
                "uncertain": "warning", "pending": ""}
 
 
-class _ListModel(QAbstractTableModel):
+class _ListModel(OneCallPerCell, QAbstractTableModel):
     """A table over a Python list of records, one row each, with fixed column titles."""
 
     HEADERS: list[str] = []

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from telecrm_desktop.gui import style
 from telecrm_desktop.gui.disposal import dispose_later
 from telecrm_desktop.gui.models.cell_text import cell_text
+from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 READY, WARNING, INVALID, EXCLUDED, UNCHECKED = "ready", "warning", "invalid", "excluded", "unchecked"
 STATUS_TEXT = {READY: "✓ ready", WARNING: "⚠ warning", INVALID: "✕ invalid", EXCLUDED: "left out",
@@ -62,7 +63,7 @@ def row_check_from_findings(status: str, findings, identifier: str = "") -> RowC
     return RowCheck(status, cells, identifier)
 
 
-class ReviewModel(QAbstractTableModel):
+class ReviewModel(OneCallPerCell, QAbstractTableModel):
     STATUS_COLUMN = 0
     cell_edited = Signal(int, str, object)  # row number, column name, new value
 
