@@ -234,8 +234,15 @@ def encode_money(value: object, ctx: ConvertContext | None = None) -> str | None
 _RATING_HINT = "a rating is a whole number from 1 to 5"
 
 
+_WHOLE_RATINGS = {n: n for n in range(1, 6)}  # 3.0 finds 3 too: equal numbers hash alike
+
+
 def encode_rating(value: object) -> int | None:
     """Rating: integer 1..5 ("3", 3.0, " 4 ")."""
+    if type(value) is float or type(value) is int:  # not bool: TRUE is no rating
+        rating = _WHOLE_RATINGS.get(value)  # type: ignore[call-overload]
+        if rating is not None:
+            return rating  # a workbook's number cell: the common case, without Decimal
     try:
         number = parse_decimal(value, "rating.invalid", "a rating")
     except ValueRejected as error:
