@@ -7,7 +7,7 @@ import copy
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
@@ -22,7 +22,7 @@ from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_c
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
-from telecrm_desktop.gui.widgets import Screen, compact_table, page_header, titled_card
+from telecrm_desktop.gui.widgets import Screen, after_paint, compact_table, page_header, titled_card
 
 log = logging.getLogger(__name__)
 
@@ -184,10 +184,9 @@ class MapScreen(Screen):
         return samples
 
     def on_enter(self) -> None:
-        """Shows the screen at once; the table is filled (template or suggestion) in the next turn
-        of the event loop, so the screen's first layout and paint and the filling (a suggestion,
-        its check against the workspace, the first judging of the samples) never add up to one
-        long stall of the window."""
+        """Shows the screen at once; the table is filled (template or suggestion) after its first
+        paint, so the screen's layout and paint and the filling (a suggestion, its check against
+        the workspace, the first judging of the samples: 10 ms) never add up to one long stall."""
         sheet = self.session.sheet
         if sheet is None or self._fill_pending:
             return
@@ -196,7 +195,7 @@ class MapScreen(Screen):
             self.model.set_sheet([], {})  # not the previous file's columns meanwhile
             self.origin_label.setText("Suggesting where each column goes…")
             self.origin_label.setToolTip("")
-            QTimer.singleShot(0, self._fill)
+            after_paint(self, self._fill)
             return
         self._refresh_summary()
 

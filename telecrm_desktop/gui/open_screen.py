@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 from telecrm_desktop.gui.session import LoadedSheet
 from telecrm_desktop.gui.settings import recent_files, remember_recent_file
-from telecrm_desktop.gui.widgets import QuietProgressBar, Screen, compact_table, page_header, titled_card
+from telecrm_desktop.gui.widgets import (
+    QuietProgressBar, Screen, after_paint, compact_table, page_header, titled_card,
+)
 from telecrm_desktop.gui.workers import SheetReadWorker, start_worker
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -248,6 +250,8 @@ class OpenScreen(Screen):
             return
         self._source = source
         self.preview_model.set_records(preview, header_row)
+        worker = self.worker  # the reader waits for that paint (a lambda: run here, in the GUI thread)
+        after_paint(self, lambda: worker.preview_painted())
         is_csv = source.kind == "csv"
         for w in (self.sheet_label, self.sheet_combo):
             w.setVisible(bool(source.sheet_names))

@@ -11,6 +11,17 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui import style
 
 
+def after_paint(context, slot) -> None:
+    """Runs `slot` (unless the QObject `context` is gone by then) in a later turn of the event loop than the paint already pending.
+
+    Qt posts a window's paint (UpdateRequest) at low priority, so a zero-delay single shot, a
+    queued call, runs before it in the same turn: screen, layout, paint and the deferred work
+    would still add up to one stall. A 1 ms timer fires only after the pending posted events,
+    the paint among them, have been handled.
+    """
+    QTimer.singleShot(1, context, slot)
+
+
 def titled_card(title: str, margins: tuple[int, int, int, int] | None = None) -> tuple[QFrame, QVBoxLayout]:
     """A framed panel with a bold title; returns the panel and the layout to fill below the title."""
     card = QFrame()

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 FIRST_SCREEN_ROWS = 200  # rows sent at once so the first screen shows immediately
 FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first screen
+PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview to be painted
 
 
 def _expected(exc: Exception) -> bool:
@@ -162,6 +163,15 @@ class SheetReadWorker(Worker):
         super().__init__()
         self.path, self.sheet, self.encoding, self.delimiter = Path(path), sheet, encoding, delimiter
         self.header_row = header_row
+        self._preview_painted = threading.Event()
+
+    def preview_painted(self) -> None:
+        """The window has painted the preview (called from the GUI thread): read on."""
+        self._preview_painted.set()
+
+    def cancel(self) -> None:
+        super().cancel()
+        self._preview_painted.set()
 
     def work(self):
         from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
@@ -170,6 +180,9 @@ class SheetReadWorker(Worker):
         preview = source.preview(50)
         header_row = self.header_row or (detect_header_row(preview) if preview else 1)
         self.opened.emit(source, preview, header_row)
+        # the preview is painted through the model's Python methods, each a wait for this thread's
+        # turn on the interpreter lock: reading on meanwhile stretched that paint to 60-100 ms
+        self._preview_painted.wait(PREVIEW_PAINT_WAIT)
         table = read_table(source, header_row)
         estimate = source.estimated_records()
         self.table_ready.emit(table)

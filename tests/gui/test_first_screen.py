@@ -34,3 +34,43 @@ def test_first_screen_comes_before_the_full_load_and_rows_are_not_repeated(app, 
     assert numbers == sorted(set(numbers))  # nothing twice, nothing out of order
     assert every == list(table.rows())
     assert every[0].values == ("Lead 3", 9800000003.0, "Pune")
+
+
+def test_the_reader_waits_for_the_preview_to_be_painted(app, tmp_path, monkeypatch):
+    """The reader holds back after `opened` until the window says the preview is painted (so the
+    paint's calls into Python do not queue behind it), and never longer than PREVIEW_PAINT_WAIT."""
+    import time
+
+    from telecrm_desktop.gui import workers
+
+    path = tmp_path / "leads.csv"
+    path.write_text("Name,Phone\n" + "".join(f"Lead {n},98000{n:05d}\n" for n in range(50)), encoding="utf-8")
+    monkeypatch.setattr(workers, "PREVIEW_PAINT_WAIT", 0.3)
+
+    def timed(confirm: bool) -> float:
+        worker = SheetReadWorker(path)
+        moments = {}
+        worker.opened.connect(lambda *a: (moments.setdefault("opened", time.perf_counter()),
+                                          worker.preview_painted() if confirm else None))
+        worker.table_ready.connect(lambda table: moments.setdefault("table", time.perf_counter()))
+        worker.work()
+        return moments["table"] - moments["opened"]
+
+    assert timed(confirm=False) >= 0.29  # nobody painted: it waited the whole while, then read on
+    assert timed(confirm=True) < 0.29  # painted at once: no wait
+
+
+def test_the_open_screen_tells_the_reader_once_the_preview_is_painted(window, tmp_path, monkeypatch):
+    from telecrm_desktop.gui.flow_driver import wait_until
+
+    from tests.gui.test_flow import write_leads
+
+    painted = []
+    original = SheetReadWorker.preview_painted
+    monkeypatch.setattr(SheetReadWorker, "preview_painted", lambda self: (painted.append(self.path), original(self)))
+    window.workspace_screen.sandbox_radio.setChecked(True)
+    path = write_leads(tmp_path / "told.csv", 5)
+    window.open_path(path)
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "told.csv")
+    assert painted == [path]
+    assert window.open_screen.preview_model.rowCount() > 0
