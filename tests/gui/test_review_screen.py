@@ -55,3 +55,33 @@ def test_leave_out_rows_and_filter(window, qtbot, tmp_path):
     review.filter_combo.setCurrentIndex(review.filter_combo.findData(SHOW_EXCLUDED))
     assert review.model.rowCount() == 1 and review.model.row_at(0).number == 2
     assert "left out" in review.json_view.toPlainText() or review.json_view.toPlainText() == ""
+
+
+def test_the_screen_shows_before_its_rows_and_a_new_mapping_refills_it(window, qtbot, tmp_path):
+    """Entering a stale Review screen paints it empty first, then puts the rows in and checks
+    them: the state reached is the same as before the split (every row, checked once)."""
+    from telecrm_desktop.gui.main_window import MAP, REVIEW
+
+    from tests.gui.test_flow import write_leads
+
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "seven.csv", 7, bad=(3,)))
+    driver.accept_mapping()
+    review = window.review_screen
+    window.go_to(REVIEW)
+    assert review.model.rowCount() == 0 and review.is_checking()  # shown first, no rows yet
+    assert review.model.headers == window.session.sheet.table.headers
+    wait_until(lambda: review.model.rowCount() == 7, 5, "the rows")
+    wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check")
+    assert review.ready_tile.value() == 6 and review.invalid_tile.value() == 1
+    assert review.primary_enabled()
+
+    window.go_to(MAP)  # a changed mapping makes the screen stale: refilled and checked again
+    city = window.map_screen.model.headers.index("City")
+    window.map_screen.model.setData(window.map_screen.model.index(city, 2), "")
+    assert window.session.check is None
+    window.go_to(REVIEW)
+    assert review.model.rowCount() == 0
+    wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check again")
+    assert review.model.rowCount() == 7 and "City" in review.model.ignored
