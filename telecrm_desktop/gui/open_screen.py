@@ -267,7 +267,7 @@ class OpenScreen(Screen):
             if i >= 0:
                 self.delimiter_combo.setCurrentIndex(i)
         self.header_spin.setValue(header_row)
-        remember_recent_file(str(self._path))
+        remember_recent_file(str(self._path))  # written to disk in the background
         self._fill_recent()
 
     def _table_ready(self, table) -> None:

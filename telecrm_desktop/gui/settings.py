@@ -7,6 +7,7 @@ folder, which is how tests and portable installs keep the user's real settings u
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -32,13 +33,37 @@ def app_settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
+# The recent files as last written, per settings store: the list is written to disk in a
+# background thread (the ini file's lock and write once took 400 ms of the GUI thread while
+# another process kept the disk busy), so reading it back must not go to the file meanwhile.
+_recent: dict[str, list[str]] = {}
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-writer")  # writes in order
+
+
+def _store_key() -> str:
+    return os.environ.get("TELECRM_DESKTOP_HOME", "")
+
+
 def recent_files(limit: int = 8) -> list[str]:
-    value = app_settings().value("open/recent", [])
-    if isinstance(value, str):  # QSettings collapses a one-item list to a string in ini files
-        value = [value]
-    return [v for v in (value or []) if v][:limit]
+    key = _store_key()
+    if key not in _recent:
+        value = app_settings().value("open/recent", [])
+        if isinstance(value, str):  # QSettings collapses a one-item list to a string in ini files
+            value = [value]
+        _recent[key] = [v for v in (value or []) if v]
+    return _recent[key][:limit]
 
 
-def remember_recent_file(path: str, limit: int = 8) -> None:
-    files = [path] + [p for p in recent_files(limit) if p != path]
-    app_settings().setValue("open/recent", files[:limit])
+def remember_recent_file(path: str, limit: int = 8) -> Future:
+    """Puts `path` first in the recent files at once; the settings file is written in the
+    background (the returned future says when)."""
+    files = ([path] + [p for p in recent_files(limit) if p != path])[:limit]
+    _recent[_store_key()] = files
+    return _writer.submit(_write_setting, _store_key(), "open/recent", list(files))
+
+
+def _write_setting(key: str, name: str, value) -> None:
+    settings = (QSettings(str(Path(key).expanduser() / "settings.ini"), QSettings.Format.IniFormat) if key
+                else QSettings(ORGANISATION, APPLICATION))
+    settings.setValue(name, value)
+    settings.sync()

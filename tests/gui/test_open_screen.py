@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from telecrm_desktop.gui.flow_driver import wait_until
 from telecrm_desktop.gui.main_window import OPEN
-from telecrm_desktop.gui.settings import recent_files
+from telecrm_desktop.gui.settings import app_settings, recent_files
 
 
 def make_workbook(path):
@@ -58,6 +58,7 @@ def test_workbook_sheet_and_header_row(window, qtbot, tmp_path):
                "the new header row")
     assert window.session.sheet.table.headers[0] == "Visitor 0"
     assert str(path) in recent_files()
+    assert str(path) in recent_files_on_disk(window)
 
 
 def test_csv_details_and_unreadable_file(window, qtbot, tmp_path):
@@ -84,3 +85,16 @@ def test_csv_details_and_unreadable_file(window, qtbot, tmp_path):
     assert window.current_step() == OPEN
     assert window.session.sheet is None  # the earlier file is not silently kept
     assert screen.start_panel.isVisible() and not window.step_buttons[2].isEnabled()
+
+
+def recent_files_on_disk(window, timeout=10.0) -> list[str]:
+    """The recent files as the settings file holds them, once the background write is done."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = app_settings().value("open/recent", [])
+        value = [value] if isinstance(value, str) else list(value or [])
+        if value == recent_files() or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
