@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -56,12 +57,18 @@ class CsvSource:
     def records(self, start: int = 0, first_number: int = 1) -> Iterator[Record]:
         """Every record; or those from byte `start` (where a record begins) on, numbered from
         `first_number` (the rest of a file that could not be checked in chunks: core.parallel)."""
+        with self._opened() as raw:
+            raw.seek(start)
+            yield from self._parse(raw, first_number)
+
+    @contextmanager
+    def _opened(self) -> Iterator[BinaryIO]:
+        """The file, open for reading; a file changed or gone since it was opened is a SourceError."""
         self._state.check_unchanged(self.path)
         try:
             with self.path.open("rb") as raw:
                 self._handle = raw
-                raw.seek(start)
-                yield from self._parse(raw, first_number)
+                yield raw
         except FileNotFoundError:
             raise SourceError(f"{self.path.name} was not found.") from None
         except OSError as error:
@@ -106,31 +113,21 @@ class CsvSource:
         """The file as (start byte, bytes) pieces of about `size` bytes, each ending after a
         newline (the last one at the end of the file). A newline may be inside a quoted cell:
         `chunk_records` tells. (start, None): no newline for a long while, the rest is not cut."""
-        self._state.check_unchanged(self.path)
-        try:
-            with self.path.open("rb") as raw:
-                self._handle = raw
-                start, carry = 0, b""
-                while block := raw.read(size):
-                    data = carry + block if carry else block
-                    cut = _record_end(data)
-                    if not cut:
-                        if len(data) > _MAX_UNCUT * size:  # old Mac line ends, or one giant cell
-                            yield start, None
-                            return
-                        carry = data
-                        continue
-                    yield start, data[:cut]
-                    start, carry = start + cut, data[cut:]
-                if carry:
-                    yield start, carry
-        except FileNotFoundError:
-            raise SourceError(f"{self.path.name} was not found.") from None
-        except OSError as error:
-            raise SourceError(f"{self.path.name} could not be read to the end: {error.strerror or error}.") from None
-        finally:
-            self._handle = None
-        self._state.check_unchanged(self.path)
+        with self._opened() as raw:
+            start, carry = 0, b""
+            while block := raw.read(size):
+                data = carry + block if carry else block
+                cut = _record_end(data)
+                if not cut:
+                    if len(data) > _MAX_UNCUT * size:  # old Mac line ends, or one giant cell
+                        yield start, None
+                        return
+                    carry = data
+                    continue
+                yield start, data[:cut]
+                start, carry = start + cut, data[cut:]
+            if carry:
+                yield start, carry
 
     def chunk_records(self, data: bytes, first: bool) -> list[list[str]] | None:
         """The records of one chunk read on its own, as `records` gives them; None when the chunk
