@@ -50,7 +50,13 @@ def sheet(tmp_path, rows=ROWS, template=TEMPLATE):
     return path, mapping
 
 
-def test_report_and_payloads_exactly(tmp_path, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_report_and_payloads_exactly(tmp_path, capsys, monkeypatch, workers):
+    from telecrm_desktop.core import parallel
+
+    # "2": two worker processes parse the file in 40-byte chunks, as they would a big file
+    monkeypatch.setenv(parallel.WORKERS_ENV, workers)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 40)
     path, mapping = sheet(tmp_path)
     report, payloads = tmp_path / "report.csv", tmp_path / "payloads.jsonl"
     code = main(["check", str(path), "--mapping", str(mapping), "--report", str(report), "--payloads", str(payloads)])
