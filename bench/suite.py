@@ -74,8 +74,9 @@ def _to_requests(kind: str, sheet: Path, baseline_task: str, baseline_name: str,
     return [
         Row(name, seconds, "s", baseline_name, base_seconds, f"{seconds / base_seconds:.1f}x baseline",
             f"<= {goal_s:g} s", seconds <= goal_s, details),
+        # the goal is wall time on two cores: the CPU time of all processes is shown, not judged
         Row(f"{kind} to requests, CPU time, all processes", cpu, "s", baseline_name, base_cpu,
-            f"{cpu / base_cpu:.1f}x baseline", f"<= {goal_s:g} s", cpu <= goal_s),
+            f"{cpu / base_cpu:.1f}x baseline"),
         Row(f"{kind} to requests, peak RSS", rss, "MB", baseline_name, base_rss, f"{rss / base_rss:.1f}x baseline"),
     ]
 
