@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
 
 FALLBACK_ERRORS = "telecrm-cp1252"
 
@@ -92,6 +91,8 @@ def _is_utf8(sample: bytes) -> bool:
 
 
 def _guess_legacy(sample: bytes) -> str:
+    import charset_normalizer  # only for files that are not UTF-8 (0.03 s to import)
+
     sample = sample[:256 * 1024]
     best = charset_normalizer.from_bytes(sample).best()
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best else None
