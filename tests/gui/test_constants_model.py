@@ -14,6 +14,7 @@ def test_rows_data_and_edits(app):
     assert (model.rowCount(), model.columnCount()) == (2, 2)
     assert model.data(model.index(1, VALUE)) == "4"  # shown and edited as text
     assert model.data(model.index(0, PATH), Qt.ItemDataRole.EditRole) == "fields.contact_source"
+    assert model.data(model.index(0, PATH), Qt.ItemDataRole.ToolTipRole) == "fields.contact_source"
     assert model.data(model.index(0, PATH), Qt.ItemDataRole.BackgroundRole) is None
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Send to"
     assert model.flags(model.index(0, VALUE)) & Qt.ItemFlag.ItemIsEditable

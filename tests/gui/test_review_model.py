@@ -117,6 +117,12 @@ def test_a_painted_cell_is_one_call_with_every_role(qapp, qtbot):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 assert slot.data() == expected
     assert model.index(2, 1).data(Qt.ItemDataRole.FontRole).strikeOut()  # row 4 left out
+    wash = QModelRoleData(int(Qt.ItemDataRole.BackgroundRole))
+    span = QModelRoleDataSpan(wash)  # a delegate reuses one span from cell to cell
+    model.multiData(model.index(5, 2), span)
+    assert wash.data() == style.ERROR_WASH
+    model.multiData(model.index(6, 2), span)
+    assert wash.data() is None  # not the previous cell's red
 
     calls = {"multi": 0, "data": 0}
 

@@ -88,3 +88,35 @@ def test_a_painted_cell_is_one_call_into_python(app):
     cells = model.rowCount() * model.columnCount()
     assert calls["multiData"] >= cells
     assert calls["data"] < cells  # not one call per cell and role (7 roles a cell)
+
+
+def test_a_reused_span_is_cleared_from_cell_to_cell(app):
+    """A delegate hands the same span to every cell it paints: a role this cell lacks must not keep
+    the previous cell's value (the header row's bold and wash spread over every row once)."""
+    model = SheetPreviewModel()
+    model.set_records(records(), 2)
+    font, wash = QModelRoleData(int(Qt.ItemDataRole.FontRole)), QModelRoleData(int(Qt.ItemDataRole.BackgroundRole))
+    for slot in (font, wash):
+        span = QModelRoleDataSpan(slot)
+        model.multiData(model.index(1, 0), span)  # the header row
+        assert slot.data() is not None
+        model.multiData(model.index(2, 0), span)  # a data row
+        assert slot.data() is None
+
+
+def test_only_the_header_row_is_washed_on_screen(app):
+    model = SheetPreviewModel()
+    model.set_records(records(), 2)
+    view = QTableView()
+    view.setModel(model)
+    view.resize(600, 240)
+    view.show()
+    image = view.viewport().grab().toImage()
+    x = view.columnViewportPosition(2) + 40  # column C: empty on rows 1, 2 (padded) and 4
+
+    def colour(row):
+        return image.pixelColor(x, view.rowViewportPosition(row) + view.rowHeight(row) // 2).name()
+
+    base = view.palette().base().color().name()
+    assert colour(1) != base  # the header row (record 2): washed
+    assert colour(0) == base and colour(3) == base  # the rows above and below: not

@@ -12,6 +12,7 @@ PATH, VALUE = range(2)
 HEADERS = ["Send to", "Value"]
 
 _EDIT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole)
+_TEXT_ROLES = (*_EDIT_ROLES, Qt.ItemDataRole.ToolTipRole)  # the whole text on hover: the panel is narrow
 
 
 class ConstantsModel(QAbstractTableModel):
@@ -55,9 +56,10 @@ class ConstantsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in _EDIT_ROLES:
+        if not index.isValid() or role not in _TEXT_ROLES:
             return None
-        return self.rows[index.row()][index.column()]
+        text = self.rows[index.row()][index.column()]
+        return (text or None) if role == Qt.ItemDataRole.ToolTipRole else text
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:

@@ -15,7 +15,9 @@ class OneCallPerCell:
         if not index.isValid():
             return
         data = self.data
-        for slot in span:
+        for slot in span:  # every slot: a delegate reuses one span from cell to cell
             value = data(index, slot.role())
-            if value is not None:
+            if value is None:
+                slot.clearData()
+            else:
                 slot.setData(value)

@@ -93,14 +93,16 @@ class SheetPreviewModel(QAbstractTableModel):
         seven times a cell). Kept lean: it runs for every cell of every paint."""
         row = index.row()
         looks = self._looks[row]
-        for slot in span:
+        for slot in span:  # every slot: a delegate reuses one span from cell to cell
             role = slot.role()
             if role == _DISPLAY:
                 slot.setData(self._texts[row][index.column()])
             elif looks is not None and role in looks:
                 slot.setData(looks[role])
-            elif role == _TOOLTIP:
-                slot.setData(self._value(row, index.column(), role))
+            elif role == _TOOLTIP and len(self._texts[row][index.column()]) > LONG_TEXT:
+                slot.setData(self._texts[row][index.column()])
+            else:
+                slot.clearData()
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
