@@ -9,6 +9,7 @@ import csv
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from telecrm_desktop.core import parallel
 from telecrm_desktop.core.findings import Finding
@@ -132,3 +133,29 @@ def test_a_finding_moved_to_its_row_in_the_file():
     assert renumbered(Finding(1, None, None, "x", "Row 1: no phone."), 1201).message == "Row 1201: no phone."
     # only the leading "Row N" changes, never a number that merely starts the same way
     assert renumbered(Finding(1, None, None, "x", "Row 12: no phone."), 5).message == "Row 12: no phone."
+
+
+def chunked_records(source, size: int) -> list[tuple]:
+    """What core.parallel gets out of `source` in chunks of `size` bytes: each chunk's records,
+    and from the first chunk it cannot parse on its own, the records read from there on."""
+    records: list[tuple] = []
+    for start, data in source.chunks(size):
+        rows = None if data is None else source.chunk_records(data, start == 0)
+        if rows is None:
+            records += [r.cells for r in source.records(start, len(records) + 1)]
+            break
+        records += [tuple(r) for r in rows]
+    return records
+
+
+raw_text = st.text(alphabet='ab,;"\n\r \t\x00ë', max_size=400)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=raw_text, size=st.integers(1, 64), encoding=st.sampled_from(["utf-8", "cp1252"]))
+def test_any_text_cut_anywhere_reads_as_a_whole(tmp_path, text, size, encoding):
+    # not only well-formed CSV: stray quotes, lone carriage returns, NULs, blank lines
+    path = tmp_path / "any.csv"
+    path.write_bytes(("Mobile,Name\n" + text).encode(encoding))
+    source = open_sheet(path, encoding=encoding, delimiter=",")
+    assert chunked_records(source, size) == [r.cells for r in source.records()]
