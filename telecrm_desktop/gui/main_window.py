@@ -19,7 +19,7 @@ from telecrm_desktop.gui.review_screen import ReviewScreen
 from telecrm_desktop.gui.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession
 from telecrm_desktop.gui.settings import app_settings
-from telecrm_desktop.gui.widgets import MessageBar, Screen
+from telecrm_desktop.gui.widgets import MessageBar, Screen, after_paint
 from telecrm_desktop.gui.workers import stop_workers
 from telecrm_desktop.gui.workspace_screen import WorkspaceScreen
 
@@ -180,9 +180,15 @@ class MainWindow(QMainWindow):
         if not self.step_available(step):
             self._update_steps()
             return
+        screen = self.screens[step]
+        later = [v for v in screen.views_painted_later() if v.updatesEnabled()] if step != self.current_step() else []
+        for view in later:
+            view.setUpdatesEnabled(False)
         self.stack.setCurrentIndex(step)
-        self.screens[step].on_enter()
+        screen.on_enter()
         self._update_steps()
+        if later:
+            after_paint(self, lambda: [view.setUpdatesEnabled(True) for view in later])
 
     def next_step(self) -> None:
         step = self.current_step()

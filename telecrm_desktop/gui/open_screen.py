@@ -323,6 +323,9 @@ class OpenScreen(Screen):
         self.footer_changed.emit()
         self.loading_finished.emit()
 
+    def views_painted_later(self):
+        return [self.preview_view]
+
     def is_loading(self) -> bool:
         return self._loading
 

@@ -133,6 +133,9 @@ class ResultsScreen(Screen):
     def on_enter(self) -> None:
         self.reload()
 
+    def views_painted_later(self):
+        return [self.view, self.runs_view]
+
     def _run_changed(self) -> None:
         if self.isVisible():
             self.reload()

@@ -55,6 +55,12 @@ class Screen(QWidget):
     def on_enter(self) -> None:
         """Called each time the screen is shown."""
 
+    def views_painted_later(self) -> list[QWidget]:
+        """Tables whose cells the window paints one turn after the rest of the screen (each cell is
+        a call into Python): the screen's layout and first paint, then its tables, never add up
+        to one long stall when the screen is entered."""
+        return []
+
     def on_primary(self) -> bool:
         """The primary button was pressed; return True to move to the next step."""
         return True

@@ -92,3 +92,20 @@ def test_started_with_sandbox_the_sample_is_open_on_the_practice_workspace(windo
     assert window.session.workspace.use_sandbox
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the sample")
     assert window.session.sheet.path.name.startswith("leads-sample")
+
+
+def test_a_screens_tables_are_painted_one_turn_after_the_screen(window, qtbot, tmp_path):
+    """Entering a screen paints its chrome first and its tables (calls into Python per cell) in
+    the next turn; the tables end up painted and live, and staying on a screen changes nothing."""
+    window.workspace_screen.sandbox_radio.setChecked(True)
+    path = write_leads(tmp_path / "turns.csv", 4)
+    window.open_path(path)
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "turns.csv")
+    preview = window.open_screen.preview_view
+    window.go_to(MAP)
+    window.go_to(OPEN)
+    assert not preview.updatesEnabled()  # the screen first
+    wait_until(preview.updatesEnabled, 5, "the preview's turn")
+    window.go_to(OPEN)  # already there: nothing held back
+    assert preview.updatesEnabled()
+    assert window.open_screen.views_painted_later() == [preview]
