@@ -78,12 +78,7 @@ class MapScreen(Screen):
         self.target_delegate = TargetDelegate(self.view)
         self.view.setItemDelegateForColumn(TARGET, self.target_delegate)
         self.view.setItemDelegateForColumn(TYPE, TypeDelegate(self.view))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        compact_table(self.view, row_numbers=False)
+        _editable_table(self.view, QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -136,12 +131,7 @@ class MapScreen(Screen):
         self.constants_view = QTableView()
         self.constants_view.setModel(self.constants_model)
         self.constants_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.constants_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.constants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.constants_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                            | QAbstractItemView.EditTrigger.EditKeyPressed
-                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        compact_table(self.constants_view, row_numbers=False)
+        _editable_table(self.constants_view, QAbstractItemView.SelectionBehavior.SelectItems)
         self.constants_view.verticalHeader().hide()
         self.constants_view.setAccessibleName("Constants")
         box.addWidget(self.constants_view, 1)
@@ -473,3 +463,13 @@ class MapScreen(Screen):
 
     def primary_enabled(self) -> bool:
         return self.session.mapping is not None
+
+
+def _editable_table(view: QTableView, selects: QAbstractItemView.SelectionBehavior) -> None:
+    """One selection at a time, edited by double-click, F2 or simply typing (to search a target)."""
+    view.setSelectionBehavior(selects)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                         | QAbstractItemView.EditTrigger.EditKeyPressed
+                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+    compact_table(view, row_numbers=False)
