@@ -3,8 +3,10 @@
 Later non-empty values win; actions are concatenated in row order; invalid rows take no part.
 
 Memory: the desktop app keeps every lead as dicts (`mode="memory"`). The command line keeps
-compact JSON text per lead (`mode="bounded"`), and once there are more than `spool_after` leads
-moves them to a temporary SQLite file, so a million-row sheet is checked in bounded memory.
+each lead as its payload line, JSON text written as the rows come (`mode="bounded"`: the file is
+then written without further work after the last row), and once there are more than
+`spool_after` leads moves their bodies to a temporary SQLite file, so a million-row sheet is
+checked in bounded memory.
 `mode="count"` keeps only the keys, for a check that writes no payloads.
 """
 
@@ -73,11 +75,12 @@ class LeadMerger:
             return
         lead = self._leads.get(key)
         if lead is None:
-            self._leads[key] = (row, identifier, body)
+            self._leads[key] = (row, identifier, _payload_line(str(row), identifier, body))
             if len(self._leads) > self.spool_after:
                 self._spool()
         else:
-            self._leads[key] = _merged_text(lead, row, identifier, body)
+            rows, identifier, body = _merged_text((lead[0], lead[1], _body_of(lead[2])), row, identifier, body)
+            self._leads[key] = (rows, identifier, _payload_line(_rows_text(rows), identifier, body))
 
     def _spool(self) -> None:
         fd, self._db_path = tempfile.mkstemp(prefix="telecrm-leads-", suffix=".sqlite", dir=self.spool_dir)
@@ -89,7 +92,7 @@ class LeadMerger:
             "BEGIN;"
         )
         db.executemany("INSERT INTO lead VALUES (?, ?, ?, ?)",
-                       ((k, _rows_text(v[0]), v[1], v[2]) for k, v in self._leads.items()))
+                       ((k, _rows_text(v[0]), v[1], _body_of(v[2])) for k, v in self._leads.items()))
         self._spooled = len(self._leads)
         self._leads = {}
         self._db = db
@@ -143,6 +146,7 @@ class LeadMerger:
         for rows, identifier, body in self._stored():
             yield Lead(identifier, tuple(_rows_list(rows)), _loads(body))
 
+
     def payload_lines(self) -> Iterator[str]:
         """`{"rows":[3,9],"identifier":"919876543210","body":{...}}` per lead (compact, as
         core.json_text writes), no newline."""
@@ -152,13 +156,18 @@ class LeadMerger:
             return
         if self.mode == "count":
             raise ValueError("a merger in count mode keeps no leads")
+        if self._db is None:
+            for lead in self._leads.values():
+                yield lead[2]
+            return
         for rows, identifier, body in self._stored():
-            rows_text = f"[{rows}]" if type(rows) is int else "[" + ",".join(map(str, _rows_list(rows))) + "]"
-            yield f'{{"rows":{rows_text},"identifier":{_dumps(identifier)},"body":{body}}}'
+            yield _payload_line(_rows_text(rows), identifier, body)
 
     def _stored(self) -> Iterator[tuple]:
+        """(rows, identifier, body JSON) of every lead, in the order of its first row."""
         if self._db is None:
-            yield from self._leads.values()
+            for rows, identifier, line in self._leads.values():
+                yield rows, identifier, _body_of(line)
             return
         yield from self._db.execute("SELECT rows, identifier, body FROM lead ORDER BY rowid")
 
@@ -180,6 +189,16 @@ class LeadMerger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _payload_line(rows_text: str, identifier: str, body: str) -> str:
+    """A lead's line of the payloads file; `rows_text` is "3" or "3,9"."""
+    return f'{{"rows":[{rows_text}],"identifier":{_dumps(identifier)},"body":{body}}}'
+
+
+def _body_of(line: str) -> str:
+    # the first ',"body":' is the key: the identifier before it is a JSON string, its quotes escaped
+    return line[line.index(',"body":') + 8:-1]
 
 
 def _rows_text(rows: int | str | list[int]) -> str:

@@ -334,12 +334,28 @@ def test_spooled_merging_equals_merging_in_memory(tmp_path_factory, entries, spo
         expected = [json.loads(line) for line in memory.payload_lines()]
         assert [json.loads(line) for line in bounded.payload_lines()] == expected
         assert [json.loads(line) for line in compact.payload_lines()] == expected
+        assert list(compact.payload_lines()) == list(memory.payload_lines())  # the same text, too
         assert [(lead.rows, lead.body) for lead in bounded.leads()] == [(tuple(e["rows"]), e["body"]) for e in expected]
         assert memory.lead_count == bounded.lead_count == count.lead_count == len(expected)
         assert memory.merged_rows == bounded.merged_rows == count.merged_rows == len(entries) - len(expected)
         for lead in expected:
             assert bounded.identifier_of(lead["identifier"]) == lead["identifier"]
     assert list(folder.iterdir()) == []  # the spool file is removed on close
+
+
+def test_an_identifier_that_looks_like_json_keys_merges_safely():
+    # the bounded merger keeps each lead as its payload line and finds the body after ',"body":'
+    nasty = 'x","body":{"fields":{}},"y":"'
+    first = RowResult(2, nasty, "ready", (), (), {"email": nasty, "city": "Pune"}, [], nasty)
+    second = RowResult(3, nasty, "ready", (), (), {"email": nasty, "name": "Asha"}, [], nasty)
+    with LeadMerger(mode="bounded") as bounded:
+        bounded.add(first)
+        bounded.add(second)
+        (line,) = bounded.payload_lines()
+        (lead,) = bounded.leads()
+    assert json.loads(line) == {"rows": [2, 3], "identifier": nasty,
+                                "body": {"fields": {"email": nasty, "city": "Pune", "name": "Asha"}}}
+    assert lead.body == {"fields": {"email": nasty, "city": "Pune", "name": "Asha"}}
 
 
 def test_a_plan_is_compiled_once_and_reused():
