@@ -86,13 +86,15 @@ def test_cells_that_are_not_text_take_the_full_path(value):
 def test_excel_date_cells_written_as_created_on_equal_the_full_reader(moment, zone_name):
     ctx = make_context("IN", zone_name, "DMY")
     assert outcome(created_on_encoder(ctx), moment) == outcome(lambda v: encode_created_on(v, ctx), moment)
+    assert outcome(date_encoder(ctx), moment) == outcome(lambda v: encode_date(v, ctx), moment)
 
 
 @pytest.mark.parametrize("zone_name", ["America/New_York", "Europe/London"])
 def test_excel_date_cells_around_the_clock_changes(zone_name):
     ctx = make_context("US", zone_name, "MDY")
-    quick = created_on_encoder(ctx)
+    quick, quick_date = created_on_encoder(ctx), date_encoder(ctx)
     for day in (dt.datetime(2026, 3, 8), dt.datetime(2026, 3, 29), dt.datetime(2026, 10, 25), dt.datetime(2026, 11, 1)):
         for minute in range(0, 24 * 60, 7):
             cell = day + dt.timedelta(minutes=minute, seconds=59, microseconds=999_700)  # Excel's 14:29:59.9997
             assert quick(cell) == encode_created_on(cell, ctx), cell
+            assert quick_date(cell) == encode_date(cell, ctx), cell

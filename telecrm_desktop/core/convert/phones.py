@@ -363,6 +363,8 @@ def normalise_phone(value: object, ctx: ConvertContext) -> str | None:
             if compact[:1] == "+" and compact[1:].isdigit():
                 return _from_plus_digits(compact[1:], ctx)
         return _from_writing(text, ctx)
+    if kind is float and 0 < value < 1e17 and value.is_integer():  # type: ignore[operator, union-attr]
+        return _from_plain_digits(str(int(value)), ctx)  # a workbook's number cell: the common case
     if kind is int or kind is float:
         if value != value or value in (float("inf"), float("-inf")):  # type: ignore[comparison-overlap]
             raise _reject("is not a phone number")

@@ -138,6 +138,19 @@ class _Parts:
             return None
         return ordinal, (h * 60 + m) * 60 + s, offset, day_written, clock_written  # type: ignore[return-value]
 
+    def cell_moment(self, value: dt.datetime) -> tuple[dt.datetime, int, int] | None:
+        """(moment rounded to the millisecond, its day's ordinal, the zone's offset in ms) of an
+        Excel date cell (naive, year 1900 on), or None: another cell, or an hour that changes."""
+        if value.tzinfo is not None or value.year < 1900:
+            return None
+        naive = _round_ms(value)
+        ordinal = naive.toordinal()
+        hour = naive.hour
+        offset = self.offsets.get(ordinal * 24 + hour, _UNSEEN)
+        if offset is _UNSEEN:
+            offset = self.offset(ordinal, naive.year, naive.month, naive.day, hour)
+        return None if offset is None else (naive, ordinal, offset)  # type: ignore[return-value]
+
     def iso(self, value: str) -> int | None:
         """Epoch ms of "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM)"."""
         if len(value) < 17 or (value[10] != "T" and value[10] != " "):
@@ -177,7 +190,7 @@ def _parts_of(ctx: ConvertContext) -> _Parts:
 def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
     """`encode_date(value, ctx)` for one column."""
     parts = _parts_of(ctx)
-    local, iso = parts.local, parts.iso
+    local, iso, cell_moment = parts.local, parts.iso, parts.cell_moment
 
     def encode(value: object) -> int | None:
         if type(value) is str and value[:1].isdigit():
@@ -189,6 +202,12 @@ def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
             if found is not None:
                 ordinal, second, offset, _, _ = found
                 return ((ordinal - _EPOCH_DAY) * 86_400 + second) * 1000 - offset
+        elif type(value) is dt.datetime:  # an Excel date cell
+            found = cell_moment(value)
+            if found is not None:
+                naive, ordinal, offset = found
+                second = (naive.hour * 60 + naive.minute) * 60 + naive.second
+                return ((ordinal - _EPOCH_DAY) * 86_400 + second) * 1000 + naive.microsecond // 1000 - offset
         return encode_date(value, ctx)
 
     return encode
@@ -197,19 +216,28 @@ def date_encoder(ctx: ConvertContext) -> Callable[[object], int | None]:
 def created_on_encoder(ctx: ConvertContext) -> Callable[[object], str | None]:
     """`encode_created_on(value, ctx)` for one column: a local time that exists once in the
     template's zone is written as it was read."""
-    local = _parts_of(ctx).local
-    tzinfo = ctx.zone
+    parts = _parts_of(ctx)
+    local, cell_moment = parts.local, parts.cell_moment
+    day_texts: dict[int, str] = {}
+    clock_texts: dict[int, str] = {}
 
     def encode(value: object) -> str | None:
         if type(value) is str:
             found = local(value)  # type: ignore[arg-type]
             if found is not None:
                 return found[3] + " " + found[4]
-        elif type(value) is dt.datetime and value.tzinfo is None and value.year >= 1900:  # Excel date cells
-            naive = _round_ms(value)  # type: ignore[arg-type]
-            if _hour_offset_ms(tzinfo, naive) is not None:
-                return (f"{naive.day:02d}/{naive.month:02d}/{naive.year:04d} "
-                        f"{naive.hour:02d}:{naive.minute:02d}:{naive.second:02d}")
+        elif type(value) is dt.datetime:  # an Excel date cell
+            moment = cell_moment(value)
+            if moment is not None:
+                naive, ordinal, _ = moment
+                day = day_texts.get(ordinal)
+                if day is None:
+                    day = _remember(day_texts, ordinal, f"{naive.day:02d}/{naive.month:02d}/{naive.year:04d}")
+                second = (naive.hour * 60 + naive.minute) * 60 + naive.second
+                clock = clock_texts.get(second)
+                if clock is None:
+                    clock = _remember(clock_texts, second, f"{naive.hour:02d}:{naive.minute:02d}:{naive.second:02d}")
+                return day + " " + clock
         return encode_created_on(value, ctx)
 
     return encode
