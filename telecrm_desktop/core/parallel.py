@@ -70,8 +70,7 @@ def _compact_fields(result: RowResult, bodies: bool) -> tuple:
     key = result.key
     if key is None or not bodies:
         return (result.row, result.identifier, result.status, result.errors, result.warnings, key, "")
-    body = {"fields": result.fields, "actions": result.actions} if result.actions else {"fields": result.fields}
-    return (result.row, result.identifier, result.status, result.errors, result.warnings, key, _dumps(body))
+    return (result.row, result.identifier, result.status, result.errors, result.warnings, key, _dumps(result.body()))
 
 
 def _start_worker(plan: RowPlan, bodies: bool, source, header_row: int, width: int) -> None:
