@@ -13,11 +13,10 @@ import orjson
 
 _FALLBACK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _orjson_dumps = orjson.dumps
-_Unwritable = (TypeError, orjson.JSONEncodeError)
 
 
 def dumps(value) -> str:
     try:
         return _orjson_dumps(value).decode()
-    except _Unwritable:
+    except TypeError:  # orjson.JSONEncodeError is one
         return _FALLBACK(value)
