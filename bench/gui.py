@@ -45,7 +45,7 @@ def _spin(app, predicate, timeout: float) -> None:
 
 def first_view(path: str) -> dict:
     from telecrm_desktop.gui.main_window import OPEN
-    from telecrm_desktop.gui.workers import FIRST_SCREEN_ROWS
+    from telecrm_desktop.gui.bridge.workers import FIRST_SCREEN_ROWS
 
     app, window = _start_app()
     window.go_to(OPEN)
@@ -130,7 +130,7 @@ def percentile(values: list[float], share: float) -> float:
 def stall(big_path: str, send_path: str, idle_seconds: str = "2") -> dict:
     """Longest and 99th-percentile tick gap (ms) while busy, and while idle (the baseline)."""
     app, window = _start_app()
-    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.flow_driver import FlowDriver
 
     # telecrm's real limit would make 10,000 leads take over half an hour: the sandbox is opened wide

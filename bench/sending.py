@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.secrets import Token
 from telecrm_desktop.core.send.engine import SendEngine, SendSettings
 from telecrm_desktop.core.send.runs import new_lead

@@ -34,11 +34,11 @@ def csv_baseline(path: str) -> dict:
 
 def to_requests(path: str, mapping_path: str) -> dict:
     """File -> validated requests through the core, as `telecrm-import check --payloads` does it
-    (rows converted on every core for a big file: core.parallel)."""
-    from telecrm_desktop.core.mapping import load_mapping
-    from telecrm_desktop.core.merge import LeadMerger
-    from telecrm_desktop.core.parallel import checked_rows
-    from telecrm_desktop.core.pipeline import RowPlan
+    (rows converted on every core for a big file: core.check.parallel)."""
+    from telecrm_desktop.core.template.mapping import load_mapping
+    from telecrm_desktop.core.check.merge import LeadMerger
+    from telecrm_desktop.core.check.parallel import checked_rows
+    from telecrm_desktop.core.check.pipeline import RowPlan
     from telecrm_desktop.core.sources import open_sheet, read_table
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -128,7 +128,7 @@ def _fresh_journal(directory: str):
 
 def _journal_without_fsync() -> None:
     """Every connection the engine opens skips fsync: what remains is SQLite's own work."""
-    from telecrm_desktop.core import journal
+    from telecrm_desktop.core.send import journal
 
     original = journal.Journal.__init__
 

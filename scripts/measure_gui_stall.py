@@ -36,7 +36,7 @@ def main(argv=None) -> int:
 
     from PySide6.QtCore import QTimer
 
-    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.app import make_application, prepare_runtime
     from telecrm_desktop.gui.flow_driver import FlowDriver
     from telecrm_desktop.gui.main_window import MainWindow

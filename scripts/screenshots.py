@@ -28,11 +28,11 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from telecrm_desktop.gui.app import make_application
-    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
     from telecrm_desktop.gui.main_window import SEND, MainWindow
-    from telecrm_desktop.gui.open_screen import sample_sheet_path
-    from telecrm_desktop.gui.sandbox_link import stop_sandbox
+    from telecrm_desktop.gui.screens.open_screen import sample_sheet_path
+    from telecrm_desktop.gui.bridge.sandbox_link import stop_sandbox
 
     app = make_application()
     app.setStyle("Fusion")

@@ -2,7 +2,7 @@
 
 Exit 0 when every row is ready, 1 when any row is invalid, 2 when the command, the sheet, the
 template or the schema cannot be used. The report is written as the rows are checked and the
-leads are kept compactly (see core/merge.py), so a million-row file is checked in bounded memory.
+leads are kept compactly (see core/check/merge.py), so a million-row file is checked in bounded memory.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sys
 from telecrm_desktop.cli import EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.cli.output import Progress, summary_line
 from telecrm_desktop.cli.pipeline_input import open_input
-from telecrm_desktop.core.merge import LeadMerger
-from telecrm_desktop.core.pipeline import INVALID, READY
-from telecrm_desktop.core.report import ReportWriter, write_payloads
+from telecrm_desktop.core.check.merge import LeadMerger
+from telecrm_desktop.core.check.pipeline import INVALID, READY
+from telecrm_desktop.core.check.report import ReportWriter, write_payloads
 
 SHOWN_INVALID = 10  # invalid rows listed on standard error when no --report is written
 

@@ -6,7 +6,7 @@ import sys
 
 from telecrm_desktop.cli import UsageError
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.client import check_enterprise_id
 
@@ -26,7 +26,7 @@ def format_counts(counts: dict[str, int]) -> str:
 
 def landed_text(record: dict) -> str:
     """The post-import check kept with a run (LandedReport.to_dict() plus when), as one line."""
-    from telecrm_desktop.core.sync.landed import LandedReport
+    from telecrm_desktop.core.workspace.landed import LandedReport
 
     when = record.get("checked_at")
     return LandedReport.from_dict(record).summary() + (f" (checked {when})" if when else "")

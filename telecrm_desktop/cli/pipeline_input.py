@@ -13,12 +13,12 @@ from typing import Any, Iterator
 
 from telecrm_desktop.cli import UsageError
 from telecrm_desktop.cli.output import Progress, note, summary_line
-from telecrm_desktop.core.mapping import Mapping, MappingError, load_mapping, mapping_to_dict
-from telecrm_desktop.core.merge import LeadMerger
-from telecrm_desktop.core.parallel import CheckedRow, checked_rows
-from telecrm_desktop.core.pipeline import INVALID, READY, Lead, RowPlan, RowResult, check_rows
-from telecrm_desktop.core.schema import Schema
-from telecrm_desktop.core.table import SourceError, Table
+from telecrm_desktop.core.template.mapping import Mapping, MappingError, load_mapping, mapping_to_dict
+from telecrm_desktop.core.check.merge import LeadMerger
+from telecrm_desktop.core.check.parallel import CheckedRow, checked_rows
+from telecrm_desktop.core.check.pipeline import INVALID, READY, Lead, RowPlan, RowResult, check_rows
+from telecrm_desktop.core.workspace.schema import Schema
+from telecrm_desktop.core.sources.table import SourceError, Table
 
 
 @dataclass

@@ -15,8 +15,8 @@ import sys
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.core import secrets
-from telecrm_desktop.core.schema import Schema
-from telecrm_desktop.core.schema_io import (
+from telecrm_desktop.core.workspace.schema import Schema
+from telecrm_desktop.core.workspace.schema_io import (
     SchemaFileError,
     load_schema,
     newest_schema,
@@ -26,8 +26,8 @@ from telecrm_desktop.core.schema_io import (
     schema_path,
     schema_summary,
 )
-from telecrm_desktop.core.schema_rules import check_mapping_against_schema
-from telecrm_desktop.core.sync import DEFAULT_SYNC_URL, SyncClient, SyncError, SyncTokenRefused, check_sync_url
+from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
+from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, SyncClient, SyncError, SyncTokenRefused, check_sync_url
 
 SYNC_URL_ENV = "TELECRM_SYNC_URL"
 

@@ -19,14 +19,14 @@ from pathlib import Path
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.journal import Journal
-from telecrm_desktop.core.results import write_report_csv
+from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.core.send.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
 from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
 from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )
-from telecrm_desktop.core.sync.client import DEFAULT_SYNC_URL, check_sync_url
+from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, check_sync_url
 
 ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
 SYNC_URL_ENV = "TELECRM_SYNC_URL"
@@ -254,12 +254,12 @@ def _landed_access(args, enterprise: str) -> LandedAccess | None:
 
 
 def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, stopped: str | None) -> None:
-    """Look a sample of the run's queued leads up (core.sync.landed), print the result, keep it in the journal.
+    """Look a sample of the run's queued leads up (core.workspace.landed), print the result, keep it in the journal.
 
     Never changes the exit status: the send itself went as the counts say.
     """
-    from telecrm_desktop.core.sync.client import SyncClient
-    from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
+    from telecrm_desktop.core.workspace.sync_client import SyncClient
+    from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
 
     if access.token is None:
         note(f"post-import check skipped: {access.why}")

@@ -30,7 +30,7 @@ def make_application(argv: list[str] | None = None):
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from telecrm_desktop.gui import style
+    from telecrm_desktop.gui.widgets import style
     from telecrm_desktop.gui.settings import APPLICATION, ORGANISATION
 
     # here rather than only in prepare_runtime: whatever embeds the window (tests, benchmarks,
@@ -55,11 +55,11 @@ def make_application(argv: list[str] | None = None):
 # Core modules the screens import on first use; importing them at start keeps a first click from
 # stalling the window while Python reads them.
 CORE_MODULES = (
-    "telecrm_desktop.core.sources", "telecrm_desktop.core.mapping", "telecrm_desktop.core.suggest",
-    "telecrm_desktop.core.pipeline", "telecrm_desktop.core.schema_rules", "telecrm_desktop.core.schema_io",
-    "telecrm_desktop.core.journal", "telecrm_desktop.core.results", "telecrm_desktop.core.send.engine",
-    "telecrm_desktop.core.send.runs", "telecrm_desktop.core.sync.client", "telecrm_desktop.sandbox.server",
-    "telecrm_desktop.core.sync.landed", "telecrm_desktop.gui.engine_process", "multiprocessing.connection",
+    "telecrm_desktop.core.sources", "telecrm_desktop.core.template.mapping", "telecrm_desktop.core.template.suggest",
+    "telecrm_desktop.core.check.pipeline", "telecrm_desktop.core.workspace.schema_rules", "telecrm_desktop.core.workspace.schema_io",
+    "telecrm_desktop.core.send.journal", "telecrm_desktop.core.send.results", "telecrm_desktop.core.send.engine",
+    "telecrm_desktop.core.send.runs", "telecrm_desktop.core.workspace.sync_client", "telecrm_desktop.sandbox.server",
+    "telecrm_desktop.core.workspace.landed", "telecrm_desktop.gui.bridge.engine_process", "multiprocessing.connection",
     "multiprocessing.popen_spawn_posix" if sys.platform != "win32" else "multiprocessing.popen_spawn_win32",
 )
 # How long a worker thread may hold the GIL before the GUI thread gets a turn (Python's default is
@@ -101,7 +101,7 @@ def start_on_sandbox(window, file: str | None = None) -> None:
 
 def run_self_test(window) -> int:
     from telecrm_desktop.gui.flow_driver import FlowDriver, FlowError
-    from telecrm_desktop.gui.open_screen import sample_sheet_path
+    from telecrm_desktop.gui.screens.open_screen import sample_sheet_path
 
     sample = sample_sheet_path()
     if sample is None:
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     crash_report.install_excepthook()
 
     from telecrm_desktop.gui.main_window import MainWindow
-    from telecrm_desktop.gui.sandbox_link import stop_sandbox
+    from telecrm_desktop.gui.bridge.sandbox_link import stop_sandbox
 
     window = MainWindow()
     window.show()

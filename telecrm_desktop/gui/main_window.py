@@ -12,16 +12,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui.map_screen import MapScreen
-from telecrm_desktop.gui.open_screen import OpenScreen
-from telecrm_desktop.gui.results_screen import ResultsScreen
-from telecrm_desktop.gui.review_screen import ReviewScreen
-from telecrm_desktop.gui.send_screen import SendScreen
+from telecrm_desktop.gui.screens.map_screen import MapScreen
+from telecrm_desktop.gui.screens.open_screen import OpenScreen
+from telecrm_desktop.gui.screens.results_screen import ResultsScreen
+from telecrm_desktop.gui.screens.review_screen import ReviewScreen
+from telecrm_desktop.gui.screens.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession
 from telecrm_desktop.gui.settings import app_settings
-from telecrm_desktop.gui.widgets import MessageBar, Screen, after_paint
-from telecrm_desktop.gui.workers import stop_workers
-from telecrm_desktop.gui.workspace_screen import WorkspaceScreen
+from telecrm_desktop.gui.widgets.parts import MessageBar, Screen, after_paint
+from telecrm_desktop.gui.bridge.workers import stop_workers
+from telecrm_desktop.gui.screens.workspace_screen import WorkspaceScreen
 
 WORKSPACE, OPEN, MAP, REVIEW, SEND, RESULTS = range(6)
 STEP_NAMES = ["Workspace", "Open file", "Map columns", "Review", "Send", "Results"]

@@ -104,7 +104,7 @@ class ImportSession(QObject):
         self.sheet_changed.emit()
 
     def set_sheet(self, sheet: LoadedSheet) -> None:
-        from telecrm_desktop.gui.disposal import dispose_later
+        from telecrm_desktop.gui.bridge.disposal import dispose_later
 
         dispose_later(self.sheet, self.check)  # 100,000 old rows are freed in the background
         self.sheet = sheet

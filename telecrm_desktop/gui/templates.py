@@ -1,5 +1,5 @@
 """Templates the user saved from this app, kept in the data folder so one that fits a new file's
-headers can be offered automatically. The file format and its rules belong to core.mapping."""
+headers can be offered automatically. The file format and its rules belong to core.template.mapping."""
 
 from __future__ import annotations
 

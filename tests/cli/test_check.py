@@ -52,7 +52,7 @@ def sheet(tmp_path, rows=ROWS, template=TEMPLATE):
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_report_and_payloads_exactly(tmp_path, capsys, monkeypatch, workers):
-    from telecrm_desktop.core import parallel
+    from telecrm_desktop.core.check import parallel
 
     # "2": two worker processes parse the file in 40-byte chunks, as they would a big file
     monkeypatch.setenv(parallel.WORKERS_ENV, workers)
@@ -106,7 +106,7 @@ def test_report_cells_never_run_as_formulas(tmp_path):
     with open(report, encoding="utf-8-sig", newline="") as handle:
         identifiers = [line[1] for line in csv.reader(handle)][1:]
     assert identifiers == ["'=1+2", "'@SUM(A1)", "'-3", "'+91", "plain"]
-    from telecrm_desktop.core.report import safe_cell
+    from telecrm_desktop.core.check.report import safe_cell
 
     assert [safe_cell(t) for t in ("\tx", "\rx", "", "a=b")] == ["'\tx", "'\rx", "", "a=b"]
 
@@ -160,8 +160,8 @@ def test_a_report_that_cannot_be_written_exits_2(tmp_path, capsys):
 
 
 def test_with_a_schema_file(tmp_path, capsys):
-    from telecrm_desktop.core.schema import FieldDef, Schema
-    from telecrm_desktop.core.schema_io import save_schema
+    from telecrm_desktop.core.workspace.schema import FieldDef, Schema
+    from telecrm_desktop.core.workspace.schema_io import save_schema
 
     schema = Schema(fields={"phone": FieldDef("phone", "phone", is_identifier=True), "name": FieldDef("name", "text"),
                             "status": FieldDef("status", "status")},

@@ -1,4 +1,4 @@
-"""Request bodies as JSON text (core.json_text): compact, characters as they are, and written
+"""Request bodies as JSON text (core.check.json_text): compact, characters as they are, and written
 even where orjson cannot write them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 from hypothesis import given, strategies as st
 
-from telecrm_desktop.core.json_text import dumps
+from telecrm_desktop.core.check.json_text import dumps
 
 leaf = st.one_of(st.none(), st.booleans(), st.integers(-(2**80), 2**80), st.floats(allow_nan=False, allow_infinity=False),
                  st.text())

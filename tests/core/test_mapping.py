@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from telecrm_desktop.core.mapping import (
+from telecrm_desktop.core.template.mapping import (
     Combined, Mapping, MappingError, Target, load_mapping, mapping_to_dict, parse_mapping, save_mapping,
     target_type,
 )
-from telecrm_desktop.core.schema import ActionDef, FieldDef, Schema
+from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "mapping-format.md"
 

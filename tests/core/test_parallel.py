@@ -1,4 +1,4 @@
-"""Checking a big CSV on several cores (core.parallel): the workers parse chunks of the file's
+"""Checking a big CSV on several cores (core.check.parallel): the workers parse chunks of the file's
 bytes, and what comes back must be exactly what one process reading record by record gives,
 wherever the chunks are cut: inside quoted notes with line breaks, next to stray quotes, in
 files with a byte-order mark, Windows-1252 text, blank lines, or no newline at all."""
@@ -11,13 +11,13 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from telecrm_desktop.core import parallel
+from telecrm_desktop.core.check import parallel
 from telecrm_desktop.core.findings import Finding
-from telecrm_desktop.core.mapping import parse_mapping
-from telecrm_desktop.core.pipeline import RowPlan
+from telecrm_desktop.core.template.mapping import parse_mapping
+from telecrm_desktop.core.check.pipeline import RowPlan
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources.csv_source import _record_end
-from telecrm_desktop.core.validate import renumbered, value_finding
+from telecrm_desktop.core.check.wording import renumbered, value_finding
 
 MAPPING = parse_mapping({
     "format": "telecrm-mapping/1",
@@ -136,7 +136,7 @@ def test_a_finding_moved_to_its_row_in_the_file():
 
 
 def chunked_records(source, size: int) -> list[tuple]:
-    """What core.parallel gets out of `source` in chunks of `size` bytes: each chunk's records,
+    """What core.check.parallel gets out of `source` in chunks of `size` bytes: each chunk's records,
     and from the first chunk it cannot parse on its own, the records read from there on."""
     records: list[tuple] = []
     for start, data in source.chunks(size):

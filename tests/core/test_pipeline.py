@@ -9,12 +9,12 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from telecrm_desktop.core.mapping import MappingError, parse_mapping
-from telecrm_desktop.core.merge import LeadMerger
-from telecrm_desktop.core.pipeline import RowPlan, RowResult, TemplateMismatch, build_leads, convert_row
-from telecrm_desktop.core.schema import ActionDef, FieldDef, Schema
+from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
+from telecrm_desktop.core.check.merge import LeadMerger
+from telecrm_desktop.core.check.pipeline import RowPlan, RowResult, TemplateMismatch, build_leads, convert_row
+from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import DataRow
+from telecrm_desktop.core.sources.table import DataRow
 
 
 def write_csv(path, rows):
@@ -366,7 +366,7 @@ def test_a_plan_is_compiled_once_and_reused():
 
 
 def test_checking_in_worker_processes_gives_the_same_rows_in_order(tmp_path, monkeypatch):
-    from telecrm_desktop.core import parallel
+    from telecrm_desktop.core.check import parallel
 
     monkeypatch.setattr(parallel, "BATCH", 37)  # several batches, the last one short
     rows = [["Mobile", "Name", "Note"]]
@@ -447,7 +447,7 @@ def test_numbers_money_and_payments_are_read_with_the_countrys_decimal_mark(tmp_
 
 
 def test_memos_that_fill_up_are_given_up_and_answers_stay_the_same(monkeypatch):
-    import telecrm_desktop.core.pipeline as pipeline
+    import telecrm_desktop.core.check.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "MEMO_LIMIT", 4)
     columns = {**PHONE, "City": {"to": "fields.city"}, "Seen": [{"to": "fields.seen", "type": "date"},

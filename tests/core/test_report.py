@@ -1,4 +1,4 @@
-"""The check report (core.report): a ready row without findings takes a short cut past
+"""The check report (core.check.report): a ready row without findings takes a short cut past
 csv.writer, which must write exactly what csv.writer writes."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import io
 import pytest
 
 from telecrm_desktop.core.findings import Finding
-from telecrm_desktop.core.pipeline import RowResult
-from telecrm_desktop.core.report import REPORT_COLUMNS, ReportWriter, safe_cell
+from telecrm_desktop.core.check.pipeline import RowResult
+from telecrm_desktop.core.check.report import REPORT_COLUMNS, ReportWriter, safe_cell
 
 IDENTIFIERS = ["919876543210", "asha@example.com", "Asha Rao", " leading space", "=1+1", "+91 98765", "-5",
                "@home", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "Zoë", "", None]

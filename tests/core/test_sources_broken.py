@@ -11,7 +11,7 @@ import xlwt
 
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources import workbook_size
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 
 def small_xlsx(path, rows=(("Name", "Phone"), ("Asha", 919876543210))):
@@ -120,7 +120,7 @@ def test_password_protected_xlsx(tmp_path):
 SPARSE_BOMB = """
 import sys
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 try:
     read_table(open_sheet(sys.argv[1]))
 except SourceError as error:
@@ -320,7 +320,7 @@ MUTATE = """
 import random, sys
 from pathlib import Path
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 rng = random.Random(int(sys.argv[1]))
 folder = Path(sys.argv[2])
 outcomes = {"rows": 0, "sentence": 0}

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 ROWS = [
     ["Name", "Phone", "City", "Note"],

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources.delimiter import detect_delimiter
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

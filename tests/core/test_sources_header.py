@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from telecrm_desktop.core.sources import column_letter, column_names, detect_header_row
-from telecrm_desktop.core.table import Record
+from telecrm_desktop.core.sources.table import Record
 
 
 def records(*rows):

@@ -7,7 +7,7 @@ import pytest
 import xlwt
 
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 
 def write_xlsx(path, sheets):

@@ -21,7 +21,7 @@ from telecrm_desktop.core.sources.xlsx_preview import (
     format_code_kind,
     xlsx_preview,
 )
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 
 def calamine_rows(path: Path, sheet: str | None = None, limit: int = 250):

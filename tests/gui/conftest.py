@@ -27,7 +27,7 @@ def app(qapp):
 @pytest.fixture
 def window(app, qtbot):
     from telecrm_desktop.gui.main_window import MainWindow
-    from telecrm_desktop.gui.sandbox_link import stop_sandbox
+    from telecrm_desktop.gui.bridge.sandbox_link import stop_sandbox
 
     win = MainWindow()
     qtbot.addWidget(win)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from telecrm_desktop.gui.workers import FIRST_SCREEN_ROWS, SheetReadWorker
+from telecrm_desktop.gui.bridge.workers import FIRST_SCREEN_ROWS, SheetReadWorker
 
 
 def test_first_screen_comes_before_the_full_load_and_rows_are_not_repeated(app, tmp_path):
@@ -41,7 +41,7 @@ def test_the_reader_waits_for_the_preview_to_be_painted(app, tmp_path, monkeypat
     paint's calls into Python do not queue behind it), and never longer than PREVIEW_PAINT_WAIT."""
     import time
 
-    from telecrm_desktop.gui import workers
+    from telecrm_desktop.gui.bridge import workers
 
     path = tmp_path / "leads.csv"
     path.write_text("Name,Phone\n" + "".join(f"Lead {n},98000{n:05d}\n" for n in range(50)), encoding="utf-8")

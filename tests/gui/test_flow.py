@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from telecrm_desktop.gui import pipeline_bridge, sandbox_link
+from telecrm_desktop.gui.bridge import pipeline_bridge, sandbox_link
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
 from telecrm_desktop.gui.main_window import MAP, REVIEW, SEND
 from telecrm_desktop.gui.models.review_model import INVALID, READY

@@ -2,12 +2,12 @@
 pending lead was never meant to be in telecrm), over the sandbox's Sync API."""
 
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.journal import Journal
-from telecrm_desktop.core.pipeline import Lead
+from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.core.check.pipeline import Lead
 from telecrm_desktop.core.send.runs import new_lead
-from telecrm_desktop.gui import sandbox_link
+from telecrm_desktop.gui.bridge import sandbox_link
 from telecrm_desktop.gui.session import WorkspaceSettings
-from telecrm_desktop.gui.workers import LandedWorker
+from telecrm_desktop.gui.bridge.workers import LandedWorker
 
 
 def test_only_the_queued_leads_are_looked_up(qapp):

@@ -57,14 +57,14 @@ def test_shortcuts(window, qtbot, tmp_path, monkeypatch):
     assert window.send_action.shortcut().toString() == "Ctrl+Return"
     window.workspace_screen.sandbox_radio.setChecked(True)
     path = write_leads(tmp_path / "keys.csv", 3)
-    monkeypatch.setattr("telecrm_desktop.gui.open_screen.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("telecrm_desktop.gui.screens.open_screen.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(path), ""))
     window.open_action.trigger()  # Ctrl+O: the file dialog, then the file is read
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 20, "keys.csv")
     window.go_to(MAP)
     wait_until(lambda: not window.map_screen.is_filling(), 5, "the suggested mapping")
     saved = tmp_path / "keys.mapping.json"
-    monkeypatch.setattr("telecrm_desktop.gui.map_screen.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("telecrm_desktop.gui.screens.map_screen.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(saved), ""))
     window.save_template_action.trigger()  # Ctrl+S
     assert saved.exists()

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QProgressBar
 
-from telecrm_desktop.gui import disposal
-from telecrm_desktop.gui.gil import taking_turns
-from telecrm_desktop.gui.widgets import QuietProgressBar
-from telecrm_desktop.gui.workers import collector_paused
+from telecrm_desktop.gui.bridge import disposal
+from telecrm_desktop.gui.bridge.gil import taking_turns
+from telecrm_desktop.gui.widgets.parts import QuietProgressBar
+from telecrm_desktop.gui.bridge.workers import collector_paused
 
 
 class PaintCounter(QObject):

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from telecrm_desktop.core.findings import Finding
-from telecrm_desktop.core.table import DataRow
-from telecrm_desktop.gui import style
+from telecrm_desktop.core.sources.table import DataRow
+from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_INVALID, SHOW_PROBLEMS, WARNING, ReviewModel, row_check_from_findings,
 )

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 from PySide6.QtWidgets import QTableView
 
-from telecrm_desktop.core.table import Record
+from telecrm_desktop.core.sources.table import Record
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 
 ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,

@@ -3,12 +3,12 @@
 from PySide6.QtCore import QObject, Signal
 
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.journal import Journal, RowRecord
+from telecrm_desktop.core.send.journal import Journal, RowRecord
 from telecrm_desktop.core.send.engine import STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendSettings, SendSummary
 from telecrm_desktop.core.send.runs import new_lead
 from telecrm_desktop.gui.models.results_model import run_state_text
-from telecrm_desktop.gui.pipeline_bridge import Destination, SendJob
-from telecrm_desktop.gui.send_screen import SendScreen
+from telecrm_desktop.gui.bridge.pipeline_bridge import Destination, SendJob
+from telecrm_desktop.gui.screens.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession as Session
 
 ENTERPRISE = "0123456789abcdef01234567"

@@ -35,7 +35,7 @@ def test_first_run_offers_the_sandbox(window, qtbot):
 
 def test_tokens_are_stored_in_the_keyring_and_shown_masked(window, qtbot, secret_service, desktop_home, monkeypatch):
     from telecrm_desktop.core import secrets
-    from telecrm_desktop.gui import token_store
+    from telecrm_desktop.gui.bridge import token_store
 
     screen = window.workspace_screen
     screen.enterprise_edit.setText(ENTERPRISE)
@@ -49,7 +49,7 @@ def test_tokens_are_stored_in_the_keyring_and_shown_masked(window, qtbot, secret
     assert "office" in shown and "…" + TOKEN[-4:] in shown and TOKEN not in shown
 
     screen.token_list.setCurrentRow(0)
-    monkeypatch.setattr("telecrm_desktop.gui.workspace_screen.QInputDialog.getText",
+    monkeypatch.setattr("telecrm_desktop.gui.screens.workspace_screen.QInputDialog.getText",
                         lambda *a, **k: ("front desk", True))
     screen.rename_selected_token()
     assert [t.label for t in secrets.list_tokens(ENTERPRISE)] == ["front desk"]

@@ -22,7 +22,7 @@ import traceback
 
 from telecrm_desktop.cli import main
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 ADDRESS_SPACE_CAP = 6 * 1024 ** 3  # keeps a runaway child from taking the machine down with it
 

@@ -17,7 +17,7 @@ from telecrm_desktop.core.convert import (
     encode_payment_currency, encode_payment_status, encode_value, identifier_key,
 )
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "cp1251", "shift_jis",
              "gb18030", "big5", "koi8-r", "iso-8859-7", "cp437", "mac-roman"]

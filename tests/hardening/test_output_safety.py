@@ -122,7 +122,7 @@ def test_tls_verification_is_always_on_and_no_setting_turns_it_off():
     contexts = {id(lane._transport._pool._ssl_context): lane._transport._pool._ssl_context for lane in client._all}
     for context in contexts.values():
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-    from telecrm_desktop.core.sync.client import SyncClient
+    from telecrm_desktop.core.workspace.sync_client import SyncClient
 
     sync = SyncClient("https://next.telecrm.in/autoupdate/v2", "9d2f64c4d3f07515bed076de", "t" * 20)
     pool = sync._http._transport._pool

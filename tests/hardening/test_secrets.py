@@ -111,7 +111,7 @@ def test_no_token_value_leaves_a_trace_in_the_command_line_or_the_app(
     assert "sandbox-async-2" in cli_output.err or "env-2" in cli_output.err  # the refusal was reported
 
     # the desktop app: the sandbox workspace (with these tokens), open, map, review, send, results
-    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.flow_driver import FlowDriver
 
     monkeypatch.delenv("TELECRM_ASYNC_TOKENS")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.send.engine import STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl
 from tests.send.conftest import LIMIT, WINDOW, fast_settings, make_run, send, tokens_of
 

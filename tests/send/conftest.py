@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.secrets import Token
 from telecrm_desktop.core.send.engine import SendEngine, SendSettings, SendSummary
 from telecrm_desktop.core.send.runs import new_lead

@@ -12,7 +12,7 @@ import pytest
 from keyring.backends import null
 
 from telecrm_desktop.cli import main
-from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.send.journal import Journal
 from tests.keyring_session import keyring_daemons, secret_service  # noqa: F401 - fixtures
 from tests.send.test_cli_send import MAPPING, cli, write_sheet  # noqa: F401 - cli is a fixture
 

@@ -81,7 +81,7 @@ def test_server_errors_are_retried_and_give_up_after_the_bound(tmp_path, start_s
     run_id = make_run(tmp_path / "j.db", sandbox.enterprise_id, 2, start=100)
     summary = send(tmp_path / "j.db", run_id, sandbox, settings=fast_settings(max_attempts=3))
     assert summary.counts == {"failed": 2}
-    from telecrm_desktop.core.journal import Journal
+    from telecrm_desktop.core.send.journal import Journal
     with Journal(tmp_path / "j.db") as j:
         reasons = [r.reason for r in j.row_outcomes(run_id)] or [
             r for (r,) in j.db.execute("SELECT reason FROM leads WHERE run_id=?", (run_id,))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from telecrm_desktop.core.journal import Journal, NewLead, RowRecord
+from telecrm_desktop.core.send.journal import Journal, NewLead, RowRecord
 from telecrm_desktop.core.send import outcomes
 
 ENT = "66f6bc6faf29b5a6f29c9bbf"

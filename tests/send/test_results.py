@@ -7,7 +7,7 @@ import datetime as dt
 
 import openpyxl
 
-from telecrm_desktop.core.results import ResultRow, write_report_csv, write_run_results
+from telecrm_desktop.core.send.results import ResultRow, write_report_csv, write_run_results
 
 HEADERS = ["Name", "Mobile No.", "Note"]
 ROWS = [

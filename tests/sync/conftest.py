@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from telecrm_desktop.core.secrets import SYNC, Token
-from telecrm_desktop.core.sync import SyncClient
+from telecrm_desktop.core.workspace.sync_client import SyncClient
 from telecrm_desktop.sandbox import SandboxServer
 
 

@@ -9,8 +9,8 @@ import pytest
 from telecrm_desktop.cli import UsageError, main
 from telecrm_desktop.cli.schema import require_fit, schema_for_command
 from telecrm_desktop.core import secrets
-from telecrm_desktop.core.mapping import parse_mapping
-from telecrm_desktop.core.schema_io import load_schema, save_schema
+from telecrm_desktop.core.template.mapping import parse_mapping
+from telecrm_desktop.core.workspace.schema_io import load_schema, save_schema
 
 
 def pull(sandbox, *extra):
@@ -77,7 +77,7 @@ def test_keyring_sync_token_and_none(sandbox, secret_service, capsys):
 
 
 def test_schema_for_command(sandbox, monkeypatch, capsys, tmp_path, client):
-    from telecrm_desktop.core.schema_io import pull_schema
+    from telecrm_desktop.core.workspace.schema_io import pull_schema
 
     assert schema_for_command(None, None) is None
     assert schema_for_command(sandbox.enterprise_id, None) is None
@@ -93,7 +93,7 @@ def test_schema_for_command(sandbox, monkeypatch, capsys, tmp_path, client):
 
 
 def test_require_fit(client, capsys):
-    from telecrm_desktop.core.schema_io import pull_schema
+    from telecrm_desktop.core.workspace.schema_io import pull_schema
 
     schema = pull_schema(client)
     fitting = parse_mapping({"format": "telecrm-mapping/1", "columns": {

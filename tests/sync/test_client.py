@@ -9,7 +9,7 @@ import time
 import pytest
 
 from telecrm_desktop.core.secrets import SYNC, Token
-from telecrm_desktop.core.sync import SyncClient, SyncError, SyncTokenRefused, check_sync_url
+from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError, SyncTokenRefused, check_sync_url
 from telecrm_desktop.sandbox import load_workspace
 
 from .conftest import http_reply

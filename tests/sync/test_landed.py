@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from telecrm_desktop.core.sync import SyncClient, choose_sample, verify_landed
-from telecrm_desktop.core.sync.landed import LandedReport
+from telecrm_desktop.core.workspace.sync_client import SyncClient
+from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
+from telecrm_desktop.core.workspace.landed import LandedReport
 from telecrm_desktop.core.secrets import SYNC, Token
 from telecrm_desktop.sandbox import SandboxServer
 

@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from telecrm_desktop.core.mapping import parse_mapping
-from telecrm_desktop.core.pipeline import build_leads
-from telecrm_desktop.core.schema_io import pull_schema
-from telecrm_desktop.core.schema_rules import check_mapping_against_schema
+from telecrm_desktop.core.template.mapping import parse_mapping
+from telecrm_desktop.core.check.pipeline import build_leads
+from telecrm_desktop.core.workspace.schema_io import pull_schema
+from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
 from telecrm_desktop.core.secrets import SYNC, Token
 from telecrm_desktop.core.sources import open_sheet, read_table
-from telecrm_desktop.core.sync import SyncClient
+from telecrm_desktop.core.workspace.sync_client import SyncClient
 from telecrm_desktop.sandbox import DEFAULT_WORKSPACE_FILE, SandboxServer
 
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from telecrm_desktop.core.schema import Schema
-from telecrm_desktop.core.schema_io import (
+from telecrm_desktop.core.workspace.schema import Schema
+from telecrm_desktop.core.workspace.schema_io import (
     SchemaFileError,
     build_schema,
     load_schema,
@@ -20,7 +20,7 @@ from telecrm_desktop.core.schema_io import (
     schema_path,
 )
 from telecrm_desktop.core.secrets import SYNC, Token
-from telecrm_desktop.core.sync import SyncClient
+from telecrm_desktop.core.workspace.sync_client import SyncClient
 from telecrm_desktop.sandbox import DEFAULT_WORKSPACE_FILE, SandboxServer, load_workspace
 
 WORKSPACE = load_workspace()

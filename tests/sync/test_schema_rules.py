@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telecrm_desktop.core.mapping import parse_mapping
-from telecrm_desktop.core.schema_io import build_schema
-from telecrm_desktop.core.schema_rules import SchemaRules, check_mapping_against_schema, nearest_name, nearest_option
+from telecrm_desktop.core.template.mapping import parse_mapping
+from telecrm_desktop.core.workspace.schema_io import build_schema
+from telecrm_desktop.core.workspace.schema_rules import SchemaRules, check_mapping_against_schema, nearest_name, nearest_option
 from telecrm_desktop.sandbox import load_workspace
 
 WS = load_workspace()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
-from telecrm_desktop.core.journal import Journal, LeadToSend
+from telecrm_desktop.core.send.journal import Journal, LeadToSend
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from telecrm_desktop.core.journal import Journal, NewLead, RowRecord, RunInfo
-from telecrm_desktop.core.results import ResultFiles, ResultRow, write_run_results
+from telecrm_desktop.core.send.journal import Journal, NewLead, RowRecord, RunInfo
+from telecrm_desktop.core.send.results import ResultFiles, ResultRow, write_run_results
 from telecrm_desktop.core.send.client import canonical_body
-from telecrm_desktop.core.table import DataRow
+from telecrm_desktop.core.sources.table import DataRow
 
 
 def file_fingerprint(path: Path | str) -> str:

@@ -16,7 +16,7 @@ from telecrm_desktop.core.sources.csv_source import SAMPLE_BYTES, CsvSource
 from telecrm_desktop.core.sources.excel_source import WorkbookSource
 from telecrm_desktop.core.sources.header import column_letter, column_names, detect_header_row, read_table
 from telecrm_desktop.core.sources.kind import file_kind, looks_binary, not_a_sheet
-from telecrm_desktop.core.table import SheetSource, SourceError
+from telecrm_desktop.core.sources.table import SheetSource, SourceError
 
 __all__ = ["open_sheet", "read_table", "detect_header_row", "column_names", "column_letter", "SourceError"]
 

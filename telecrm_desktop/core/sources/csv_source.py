@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator
 from telecrm_desktop.core.sources.delimiter import detect_delimiter
 from telecrm_desktop.core.sources.encoding import FALLBACK_ERRORS, detect_encoding
 from telecrm_desktop.core.sources.file_state import FileState
-from telecrm_desktop.core.table import Record, SourceError
+from telecrm_desktop.core.sources.table import Record, SourceError
 
 SAMPLE_BYTES = 1 << 20  # enough for encoding and delimiter, small enough to read at once
 MAX_CELL_CHARS = 64 * 1024 * 1024  # a 10 MB note is fine; a quote never closed is not
@@ -56,7 +56,7 @@ class CsvSource:
 
     def records(self, start: int = 0, first_number: int = 1) -> Iterator[Record]:
         """Every record; or those from byte `start` (where a record begins) on, numbered from
-        `first_number` (the rest of a file that could not be checked in chunks: core.parallel)."""
+        `first_number` (the rest of a file that could not be checked in chunks: core.check.parallel)."""
         with self._opened() as raw:
             raw.seek(start)
             yield from self._parse(raw, first_number)
@@ -104,7 +104,7 @@ class CsvSource:
         except csv.Error as error:
             raise SourceError(_csv_problem(self.path, number + 1, error)) from None
 
-    # -- chunks: a big file checked on several cores (core.parallel) ---------------------------
+    # -- chunks: a big file checked on several cores (core.check.parallel) ---------------------------
     def splittable(self) -> bool:
         """Whether the file can be cut at newline bytes and the pieces decoded apart."""
         return codecs.lookup(self.encoding).name in _NEWLINE_SAFE

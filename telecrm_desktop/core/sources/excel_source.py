@@ -29,7 +29,7 @@ from telecrm_desktop.core.sources.workbook_size import (
 )
 from telecrm_desktop.core.sources.xls_structure import check_xls_structure
 from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview
-from telecrm_desktop.core.table import Record, SourceError
+from telecrm_desktop.core.sources.table import Record, SourceError
 
 _PREVIEW_AT_LEAST = 256  # rows streamed per fast preview: header detection and the first screen in one pass
 

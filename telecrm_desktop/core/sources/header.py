@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from telecrm_desktop.core.table import CellValue, Record, SourceError, Table, SheetSource
+from telecrm_desktop.core.sources.table import CellValue, Record, SourceError, Table, SheetSource
 
 ROWS_TO_SEARCH = 30
 _ROWS_BELOW = 10

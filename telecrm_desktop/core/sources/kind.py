@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 from telecrm_desktop.core.sources.encoding import utf16_without_bom
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"

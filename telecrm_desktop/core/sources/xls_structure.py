@@ -14,7 +14,7 @@ from pathlib import Path
 
 from telecrm_desktop.core.sources.kind import damaged
 from telecrm_desktop.core.sources.workbook_size import MAX_CELLS
-from telecrm_desktop.core.table import SourceError
+from telecrm_desktop.core.sources.table import SourceError
 
 MAX_CHECKED_BYTES = 512 * 1024 * 1024  # bigger .xls files are read into memory whole to check them
 _END_OF_CHAIN = 0xFFFFFFFE

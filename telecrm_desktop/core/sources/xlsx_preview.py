@@ -21,7 +21,7 @@ from pathlib import Path
 from xml.etree.ElementTree import XMLPullParser
 
 from telecrm_desktop.core.sources.workbook_size import column_number
-from telecrm_desktop.core.table import CellValue, Record
+from telecrm_desktop.core.sources.table import CellValue, Record
 
 MAX_XML_BYTES = 20 * 1024 * 1024  # uncompressed XML read per part before giving up
 _CHUNK = 64 * 1024

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
-from telecrm_desktop.gui import style
+from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
@@ -90,7 +90,7 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         if explicit:
             return explicit
         try:
-            from telecrm_desktop.core.mapping import Target, target_type
+            from telecrm_desktop.core.template.mapping import Target, target_type
 
             return target_type(Target(targets[0]["to"]), self.schema)
         except Exception:  # an unfinished path while typing: no type yet

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from telecrm_desktop.gui import style
+from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "error", "invalid": "error",

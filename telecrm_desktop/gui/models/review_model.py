@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from telecrm_desktop.gui import style
-from telecrm_desktop.gui.disposal import dispose_later
+from telecrm_desktop.gui.widgets import style
+from telecrm_desktop.gui.bridge.disposal import dispose_later
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 

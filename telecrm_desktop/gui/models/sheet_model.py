@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from telecrm_desktop.gui import style
+from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.cell_text import cell_text, column_letter
 
 LONG_TEXT = 16  # characters that fit a preview column's default width

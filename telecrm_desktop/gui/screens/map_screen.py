@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
 
 # loaded with the screen: imported on the first suggestion, they stalled the window for 20 ms
 # (schema_rules alone: 10 ms, when the suggestion was first checked against the workspace)
-import telecrm_desktop.core.mapping  # noqa: F401
-import telecrm_desktop.core.schema_rules  # noqa: F401
-import telecrm_desktop.core.suggest  # noqa: F401
-from telecrm_desktop.gui.delegates import TargetDelegate, TypeDelegate, target_choices
+import telecrm_desktop.core.template.mapping  # noqa: F401
+import telecrm_desktop.core.workspace.schema_rules  # noqa: F401
+import telecrm_desktop.core.template.suggest  # noqa: F401
+from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
-from telecrm_desktop.gui.widgets import Screen, after_paint, compact_table, page_header, titled_card
+from telecrm_desktop.gui.widgets.parts import Screen, after_paint, compact_table, page_header, titled_card
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class MapScreen(Screen):
         if sheet is None:
             return
         try:
-            from telecrm_desktop.core.mapping import mapping_to_dict, suggest_mapping
+            from telecrm_desktop.core.template.mapping import mapping_to_dict, suggest_mapping
 
             suggestion = suggest_mapping(sheet.table.headers, self._samples(), self.session.schema)
             template = mapping_to_dict(suggestion)
@@ -300,7 +300,7 @@ class MapScreen(Screen):
         self._origin = origin
         self._error = ""
         try:
-            from telecrm_desktop.core.mapping import parse_mapping
+            from telecrm_desktop.core.template.mapping import parse_mapping
         except ImportError:
             self._error = "The mapping module is not available in this build."
             self.session.set_mapping(None, origin)
@@ -325,8 +325,8 @@ class MapScreen(Screen):
         if self.session.schema is None:
             return None
         try:
-            from telecrm_desktop.core.mapping import parse_mapping
-            from telecrm_desktop.core.schema_rules import check_mapping_against_schema
+            from telecrm_desktop.core.template.mapping import parse_mapping
+            from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
 
             problems = check_mapping_against_schema(parse_mapping(template, "the template"), self.session.schema)
         except Exception as exc:  # noqa: BLE001 - a broken template does not fit either
@@ -335,11 +335,11 @@ class MapScreen(Screen):
         return errors[0].message if errors else None
 
     def _check_against_schema(self, mapping) -> None:
-        """The workspace's own rules (core.schema_rules): targets it lacks, the identifier unmapped."""
+        """The workspace's own rules (core.workspace.schema_rules): targets it lacks, the identifier unmapped."""
         self._problems = []
         by_column: dict[str, list] = {}
         if self.session.schema is not None:
-            from telecrm_desktop.core.schema_rules import check_mapping_against_schema
+            from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
 
             self._problems = check_mapping_against_schema(mapping, self.session.schema)
             for problem in self._problems:
@@ -389,7 +389,7 @@ class MapScreen(Screen):
 
     @staticmethod
     def _error_colour() -> str:
-        from telecrm_desktop.gui import style
+        from telecrm_desktop.gui.widgets import style
 
         return style.status_colour("error").name()
 
@@ -412,7 +412,7 @@ class MapScreen(Screen):
     # ----- files -----
     def save_template(self, path: str | Path | None = None) -> Path | None:
         try:
-            from telecrm_desktop.core.mapping import parse_mapping, save_mapping
+            from telecrm_desktop.core.template.mapping import parse_mapping, save_mapping
         except ImportError:
             self.message.emit("error", "Templates cannot be saved in this build.")
             return None
@@ -438,7 +438,7 @@ class MapScreen(Screen):
 
     def load_template(self, path: str | Path | None = None) -> None:
         try:
-            from telecrm_desktop.core.mapping import load_mapping, mapping_to_dict
+            from telecrm_desktop.core.template.mapping import load_mapping, mapping_to_dict
         except ImportError:
             self.message.emit("error", "Templates cannot be loaded in this build.")
             return

@@ -1,5 +1,5 @@
 """Which Sync API and token teach the app a workspace's schema: the sandbox's own, or the real
-workspace's Sync token from the keyring. The pulling and caching are core.schema_io's."""
+workspace's Sync token from the keyring. The pulling and caching are core.workspace.schema_io's."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 def sync_access(workspace):
     """(sync url, enterprise id, core Token) for the workspace; SecretsError when no Sync token."""
     from telecrm_desktop.core import secrets
-    from telecrm_desktop.core.sync.client import DEFAULT_SYNC_URL
+    from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL
 
     if workspace.use_sandbox:
-        from telecrm_desktop.gui.sandbox_link import sandbox_server
+        from telecrm_desktop.gui.bridge.sandbox_link import sandbox_server
 
         server = sandbox_server()
         token = server.sync_token
@@ -24,10 +24,10 @@ def sync_access(workspace):
 
 def cached_schema(workspace):
     """The schema pulled earlier for this workspace, or None."""
-    from telecrm_desktop.core import schema_io
+    from telecrm_desktop.core.workspace import schema_io
 
     if workspace.use_sandbox:
-        from telecrm_desktop.gui.sandbox_link import _server
+        from telecrm_desktop.gui.bridge.sandbox_link import _server
 
         if _server is None:
             return None

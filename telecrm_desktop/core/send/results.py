@@ -17,7 +17,7 @@ import re
 
 from telecrm_desktop.core.convert.text import cell_text
 from telecrm_desktop.core.send import outcomes
-from telecrm_desktop.core.table import CellValue
+from telecrm_desktop.core.sources.table import CellValue
 
 REPORT_COLUMNS = ["row", "identifier", "status", "reason", "warnings"]
 ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})

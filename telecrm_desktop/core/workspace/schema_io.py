@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from telecrm_desktop.core.paths import data_home
-from telecrm_desktop.core.schema import ActionDef, FieldDef, Schema
+from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 
 FORMAT = "telecrm-schema/1"
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from telecrm_desktop.gui.gil import give_way
+from telecrm_desktop.gui.bridge.gil import give_way
 
 CHUNK = 1024
 SETTLE_SECONDS = 0.1

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from telecrm_desktop.gui.gil import give_way, taking_turns
+from telecrm_desktop.gui.bridge.gil import give_way, taking_turns
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview 
 
 
 def _expected(exc: Exception) -> bool:
-    from telecrm_desktop.core.mapping import MappingError
+    from telecrm_desktop.core.template.mapping import MappingError
     from telecrm_desktop.core.secrets import SecretsError
-    from telecrm_desktop.core.table import SourceError
+    from telecrm_desktop.core.sources.table import SourceError
 
     return isinstance(exc, (SourceError, SecretsError, MappingError))
 
@@ -114,7 +114,7 @@ class Worker(QObject):
         raise NotImplementedError
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.table import SourceError
+        from telecrm_desktop.core.sources.table import SourceError
 
         if isinstance(exc, SourceError):
             return str(exc)
@@ -218,7 +218,7 @@ class SheetReadWorker(Worker):
 
 
 class CheckWorker(Worker):
-    """Validates every row and merges leads (core.pipeline.build_leads) for the review screen."""
+    """Validates every row and merges leads (core.check.pipeline.build_leads) for the review screen."""
 
     pauses_collector = True
 
@@ -227,7 +227,7 @@ class CheckWorker(Worker):
         self.table, self.mapping, self.schema = table, mapping, schema
 
     def work(self):
-        from telecrm_desktop.core.pipeline import build_leads
+        from telecrm_desktop.core.check.pipeline import build_leads
 
         throttle = Throttle()
 
@@ -236,7 +236,7 @@ class CheckWorker(Worker):
             if throttle.ready():
                 self.progress.emit(args)
 
-        from telecrm_desktop.gui.pipeline_bridge import check_view
+        from telecrm_desktop.gui.bridge.pipeline_bridge import check_view
 
         result = build_leads(
             self.table, self.mapping, self.schema,
@@ -249,7 +249,7 @@ class CheckWorker(Worker):
         return result, view
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.mapping import MappingError
+        from telecrm_desktop.core.template.mapping import MappingError
 
         if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
             text = str(exc).strip()
@@ -282,7 +282,7 @@ class SendWorker(Worker):
         self.control.cancel()
 
     def work(self):
-        from telecrm_desktop.gui import pipeline_bridge
+        from telecrm_desktop.gui.bridge import pipeline_bridge
 
         job = pipeline_bridge.SendJob.prepare(
             self.session, run_id=self.run_id, send_all=self.send_all,
@@ -301,13 +301,13 @@ class SendWorker(Worker):
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import SecretsError, redact
-        from telecrm_desktop.gui.engine_process import EngineProcessError
-        from telecrm_desktop.gui.pipeline_bridge import RunElsewhere
+        from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
+        from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
 
         if isinstance(exc, (RunElsewhere, EngineProcessError)):
             return redact(str(exc))
         if isinstance(exc, SecretsError):
-            from telecrm_desktop.gui.token_store import sentence
+            from telecrm_desktop.gui.bridge.token_store import sentence
 
             return redact(sentence(str(exc)))
         return redact(super().describe_failure(exc))
@@ -315,16 +315,16 @@ class SendWorker(Worker):
 
 class SchemaWorker(Worker):
     """Learns the workspace's fields, actions, pipeline and team through the Sync API and caches
-    them in the data folder (core.schema_io); the sandbox answers the same requests."""
+    them in the data folder (core.workspace.schema_io); the sandbox answers the same requests."""
 
     def __init__(self, workspace):
         super().__init__()
         self.workspace = workspace
 
     def work(self):
-        from telecrm_desktop.core import schema_io
-        from telecrm_desktop.core.sync.client import SyncClient
-        from telecrm_desktop.gui.schema_link import sync_access
+        from telecrm_desktop.core.workspace import schema_io
+        from telecrm_desktop.core.workspace.sync_client import SyncClient
+        from telecrm_desktop.gui.bridge.schema_link import sync_access
 
         url, enterprise, token = sync_access(self.workspace)
         with SyncClient(url, enterprise, token) as client:
@@ -347,7 +347,7 @@ class HistoryWorker(Worker):
         self.run_id = run_id
 
     def work(self):
-        from telecrm_desktop.gui import pipeline_bridge
+        from telecrm_desktop.gui.bridge import pipeline_bridge
 
         runs = pipeline_bridge.past_runs()
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
@@ -360,7 +360,7 @@ class HistoryWorker(Worker):
 
 class LandedWorker(Worker):
     """After a send: looks the queued leads (all of a small run, a sample of a big one) up through
-    the Sync API's lead/search and compares them with what was sent (core.sync.landed)."""
+    the Sync API's lead/search and compares them with what was sent (core.workspace.landed)."""
 
     def __init__(self, workspace, leads, identifier_field: str, run_id: int | None = None):
         super().__init__()
@@ -368,10 +368,10 @@ class LandedWorker(Worker):
         self.run_id = run_id  # when given, only the leads this run queued are looked up
 
     def work(self):
-        from telecrm_desktop.core.sync.client import SyncClient
-        from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
-        from telecrm_desktop.gui import pipeline_bridge
-        from telecrm_desktop.gui.schema_link import sync_access
+        from telecrm_desktop.core.workspace.sync_client import SyncClient
+        from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
+        from telecrm_desktop.gui.bridge import pipeline_bridge
+        from telecrm_desktop.gui.bridge.schema_link import sync_access
 
         leads = self.leads
         if self.run_id is not None:  # a failed or pending lead was never meant to be there

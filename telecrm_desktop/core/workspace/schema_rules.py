@@ -23,7 +23,7 @@ from typing import Iterator, NamedTuple
 from zoneinfo import ZoneInfo
 
 from telecrm_desktop.core.findings import Severity
-from telecrm_desktop.core.schema import Schema
+from telecrm_desktop.core.workspace.schema import Schema
 
 PAYMENT = "PAYMENT"
 CREATED_ON = "created_on"

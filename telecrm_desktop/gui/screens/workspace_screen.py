@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from telecrm_desktop.gui import token_store
-from telecrm_desktop.gui.token_dialog import TokenDialog
-from telecrm_desktop.gui.widgets import Screen, page_header, titled_card
-from telecrm_desktop.gui.workers import SchemaWorker, start_worker
+from telecrm_desktop.gui.bridge import token_store
+from telecrm_desktop.gui.screens.token_dialog import TokenDialog
+from telecrm_desktop.gui.widgets.parts import Screen, page_header, titled_card
+from telecrm_desktop.gui.bridge.workers import SchemaWorker, start_worker
 
 
 def _country_items() -> list[tuple[str, str]]:
@@ -227,7 +227,7 @@ class WorkspaceScreen(Screen):
         key = ("sandbox" if sandbox else ws.enterprise_id)
         if key != getattr(self, "_schema_key", None):
             self._schema_key = key
-            from telecrm_desktop.gui.schema_link import cached_schema
+            from telecrm_desktop.gui.bridge.schema_link import cached_schema
 
             cached = cached_schema(ws)
             if cached is not None or self.session.schema is not None:
@@ -275,7 +275,7 @@ class WorkspaceScreen(Screen):
             self.schema_label.setText("Not learnt yet: the standard fields are offered, and custom fields "
                                       "must be typed by their API name.")
             return
-        from telecrm_desktop.core.schema_io import schema_age_text
+        from telecrm_desktop.core.workspace.schema_io import schema_age_text
 
         self.schema_label.setText(f"{len(schema.fields)} fields, {len(schema.actions)} actions, "
                                   f"{len(schema.active_members)} team members; {schema_age_text(schema)}.")
@@ -285,7 +285,7 @@ class WorkspaceScreen(Screen):
         ws = self.session.workspace
         if ws.use_sandbox:
             try:
-                from telecrm_desktop.gui.sandbox_link import sandbox_destination
+                from telecrm_desktop.gui.bridge.sandbox_link import sandbox_destination
 
                 dest = sandbox_destination()
             except Exception as exc:  # noqa: BLE001 - say it; the real workspace still works

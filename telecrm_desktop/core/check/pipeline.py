@@ -2,7 +2,7 @@
 
 A `RowPlan` is compiled once per sheet and template (column positions, encoders, schema checks,
 constants) so the per-row path is a tight loop. `check_rows` streams one RowResult per data row;
-`core.merge.LeadMerger` folds the ready ones into leads with little memory per lead; `build_leads`
+`core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead; `build_leads`
 does both and keeps everything in memory (for the desktop app).
 
 Choices where the spec is silent:
@@ -25,13 +25,13 @@ from telecrm_desktop.core import convert as cv
 from telecrm_desktop.core.convert import ConvertContext, ValueRejected, make_context
 from telecrm_desktop.core.convert.quick_dates import created_on_encoder
 from telecrm_desktop.core.findings import Finding
-from telecrm_desktop.core.mapping import (
+from telecrm_desktop.core.template.mapping import (
     CREATED_ON, CUSTOM_ACTION, PAYMENT, PAYMENT_KEYS, STANDARD_TYPES, Mapping, MappingError, Target, target_type,
 )
-from telecrm_desktop.core.schema import Schema
-from telecrm_desktop.core.schema_rules import SchemaRules
-from telecrm_desktop.core.table import DataRow, Table
-from telecrm_desktop.core.validate import row_finding, value_finding
+from telecrm_desktop.core.workspace.schema import Schema
+from telecrm_desktop.core.workspace.schema_rules import SchemaRules
+from telecrm_desktop.core.sources.table import DataRow, Table
+from telecrm_desktop.core.check.wording import row_finding, value_finding
 
 READY, INVALID = "ready", "invalid"
 PROGRESS_EVERY = 2048  # rows between progress callbacks and stop checks
@@ -516,7 +516,7 @@ def build_leads(table: Table, mapping: Mapping, schema: Schema | None = None, *,
                 on_progress: Callable[..., None] | None = None,
                 should_stop: Callable[[], bool] | None = None) -> CheckResult:
     """Every row checked and the ready ones merged into leads, all kept in memory."""
-    from telecrm_desktop.core.merge import LeadMerger
+    from telecrm_desktop.core.check.merge import LeadMerger
 
     plan = RowPlan(table.headers, mapping, None, schema)
     rows: list[RowResult] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from .client import SyncError
+from telecrm_desktop.core.workspace.sync_client import SyncError
 
 SEARCH_BATCH = 50  # identifiers per lead/search request
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ()-]{5,}")

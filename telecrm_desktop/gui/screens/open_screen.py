@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui.models.sheet_model import SheetPreviewModel
 from telecrm_desktop.gui.session import LoadedSheet
 from telecrm_desktop.gui.settings import recent_files, remember_recent_file
-from telecrm_desktop.gui.widgets import (
+from telecrm_desktop.gui.widgets.parts import (
     QuietProgressBar, Screen, after_paint, compact_table, page_header, titled_card,
 )
-from telecrm_desktop.gui.workers import SheetReadWorker, start_worker
+from telecrm_desktop.gui.bridge.workers import SheetReadWorker, start_worker
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1250", "cp1251", "shift_jis",
@@ -365,7 +365,7 @@ def sample_sheet_path() -> Path | None:
     """The sample lead sheet shipped in resources/samples (source tree or frozen bundle)."""
     import sys
 
-    roots = [Path(__file__).resolve().parents[2] / "resources" / "samples"]
+    roots = [Path(__file__).resolve().parents[3] / "resources" / "samples"]
     if getattr(sys, "_MEIPASS", None):
         roots.insert(0, Path(sys._MEIPASS) / "resources" / "samples")
     for root in roots:

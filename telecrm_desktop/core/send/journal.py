@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS runs (
     stop_reason TEXT,
     counts TEXT NOT NULL DEFAULT '{}',       -- rows per status, JSON
     results_dir TEXT,
-    landed TEXT                              -- the post-import check's report, JSON (core.sync.landed)
+    landed TEXT                              -- the post-import check's report, JSON (core.workspace.landed)
 );
 CREATE INDEX IF NOT EXISTS runs_key ON runs (enterprise_id, file_fingerprint, template_fingerprint);
 CREATE TABLE IF NOT EXISTS leads (

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from telecrm_desktop.core.table import DataRow, Table
-from telecrm_desktop.gui.gil import taking_turns
+from telecrm_desktop.core.sources.table import DataRow, Table
+from telecrm_desktop.gui.bridge.gil import taking_turns
 
 
 def corrected_row(row: DataRow, headers: list[str], edits: dict[str, Any] | None) -> DataRow:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 # loaded with the screen: imported by the first Send (SendWorker), the engine's modules took 20 ms of
 # the GUI thread (compiled from source where no .pyc is written)
 import telecrm_desktop.core.send.engine  # noqa: F401
-from telecrm_desktop.gui.widgets import CounterTile, QuietProgressBar, Screen, page_header, titled_card
-from telecrm_desktop.gui.workers import SendWorker, start_worker
+from telecrm_desktop.gui.widgets.parts import CounterTile, QuietProgressBar, Screen, page_header, titled_card
+from telecrm_desktop.gui.bridge.workers import SendWorker, start_worker
 
 
 def duration_text(seconds: float) -> str:

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui import pipeline_bridge
+from telecrm_desktop.gui.bridge import pipeline_bridge
 from telecrm_desktop.gui.models.results_model import ResultsModel, RunsModel
-from telecrm_desktop.gui.widgets import CounterTile, Screen, compact_table, page_header
-from telecrm_desktop.gui.workers import HistoryWorker, LandedWorker, start_worker
+from telecrm_desktop.gui.widgets.parts import CounterTile, Screen, compact_table, page_header
+from telecrm_desktop.gui.bridge.workers import HistoryWorker, LandedWorker, start_worker
 
 FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
            ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid")]
@@ -245,7 +245,7 @@ class ResultsScreen(Screen):
             self.message.emit("warning", f"The check's result could not be kept in the journal ({exc}).")
 
     def _show_landed(self, text: str, record: dict) -> None:
-        from telecrm_desktop.gui import style
+        from telecrm_desktop.gui.widgets import style
 
         kind = "ok" if record.get("landed") == record.get("checked") and not record.get("error") else "warning"
         self.landed_label.setText(f"<span style='color:{style.status_colour(kind).name()}'>"

@@ -28,11 +28,11 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, NamedTuple
 
 from telecrm_desktop.core.findings import Finding
-from telecrm_desktop.core.json_text import dumps as _dumps
-from telecrm_desktop.core.pipeline import PROGRESS_EVERY, RowPlan, RowResult, check_rows
+from telecrm_desktop.core.check.json_text import dumps as _dumps
+from telecrm_desktop.core.check.pipeline import PROGRESS_EVERY, RowPlan, RowResult, check_rows
 from telecrm_desktop.core.sources.csv_source import CsvSource
-from telecrm_desktop.core.table import DataRow, Table, data_rows
-from telecrm_desktop.core.validate import renumbered
+from telecrm_desktop.core.sources.table import DataRow, Table, data_rows
+from telecrm_desktop.core.check.wording import renumbered
 
 WORKERS_ENV = "TELECRM_CHECK_WORKERS"  # 1 turns the workers off
 BATCH = 2000  # rows per batch sent to a worker

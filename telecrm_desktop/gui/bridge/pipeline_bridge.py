@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.journal import Journal
-from telecrm_desktop.gui.edited_table import EditedTable, corrected_row
-from telecrm_desktop.gui.gil import taking_turns
+from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
+from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
@@ -66,14 +66,14 @@ def check_view(result) -> CheckView:
 
 
 def convert_context(mapping):
-    from telecrm_desktop.core.pipeline import context_of
+    from telecrm_desktop.core.check.pipeline import context_of
 
     return context_of(mapping)
 
 
 def check_one_row(session, row) -> RowCheck:
     """The row with the user's corrections, checked by the core on its own."""
-    from telecrm_desktop.core.pipeline import convert_row
+    from telecrm_desktop.core.check.pipeline import convert_row
 
     headers = session.sheet.table.headers
     fixed = corrected_row(row, headers, session.edits.get(row.number))
@@ -85,11 +85,11 @@ _FIXABLE = ("dropdown.", "status.", "lost_reason.", "assignee.")
 
 
 def suggested_value(session, column: str, problem) -> str | None:
-    """The workspace's nearest real value for a rejected label (core.schema_rules), if any."""
+    """The workspace's nearest real value for a rejected label (core.workspace.schema_rules), if any."""
     schema, mapping = session.schema, session.mapping
     if schema is None or mapping is None or not problem.rule.startswith(_FIXABLE) or problem.value is None:
         return None
-    from telecrm_desktop.core.schema_rules import SchemaRules
+    from telecrm_desktop.core.workspace.schema_rules import SchemaRules
 
     rules = SchemaRules(schema)
     found = None
@@ -121,7 +121,7 @@ def destination(workspace) -> Destination:
     from telecrm_desktop.core import secrets
 
     if workspace.use_sandbox:
-        from telecrm_desktop.gui.sandbox_link import sandbox_destination
+        from telecrm_desktop.gui.bridge.sandbox_link import sandbox_destination
 
         return sandbox_destination()
     enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
@@ -221,7 +221,7 @@ class SendJob:
             if os.environ.get(WINDOW_ENV):
                 settings.window = float(os.environ[WINDOW_ENV])
             if ws.use_sandbox:
-                from telecrm_desktop.gui.sandbox_link import tune_for_sandbox
+                from telecrm_desktop.gui.bridge.sandbox_link import tune_for_sandbox
 
                 tune_for_sandbox(settings)
             total = journal.count_to_send(run_id, resend_uncertain=resend_uncertain)
@@ -251,7 +251,7 @@ class SendJob:
 
     def run(self, control, *, on_progress, on_event):
         """The core engine, in a child process (see engine_process) so the window stays smooth."""
-        from telecrm_desktop.gui.engine_process import run_in_process
+        from telecrm_desktop.gui.bridge.engine_process import run_in_process
 
         return run_in_process(
             journal_path=paths.journal_path(), run_id=self.run_id, enterprise_id=self.dest.enterprise_id,
@@ -309,7 +309,7 @@ def queued_identifiers(run_id: int) -> set[str]:
 
 
 def keep_landed(run_id: int, report) -> None:
-    """Keep a post-import check (core.sync.landed.LandedReport) with its run, as `send --verify-landed` does."""
+    """Keep a post-import check (core.workspace.landed.LandedReport) with its run, as `send --verify-landed` does."""
     import datetime as dt
 
     record = {**report.to_dict(), "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
@@ -319,7 +319,7 @@ def keep_landed(run_id: int, report) -> None:
 
 def landed_text(record: dict) -> str:
     """A kept post-import check in one sentence: '18 of 18 leads checked landed ... (checked 2026-11-24 08:40)'."""
-    from telecrm_desktop.core.sync.landed import LandedReport
+    from telecrm_desktop.core.workspace.landed import LandedReport
 
     text = LandedReport.from_dict(record).summary()
     when = str(record.get("checked_at") or "")[:16].replace("T", " ")

@@ -8,7 +8,7 @@ Choice where the spec is silent: a target path that is malformed (`fields.` with
 `actions.X` with no key, `actions.PAYMENT.note`) refuses the template. A well-formed action path
 whose type is neither `ACTION_<digits>` nor `PAYMENT` (`actions.1001.note`, `actions.action_7.x`)
 loads, because the spec lists it among the reasons a *row* is invalid: every row that would emit
-that action is held back with a reason naming the column (see core/pipeline.py).
+that action is held back with a reason naming the column (see core/check/pipeline.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from telecrm_desktop.core.convert import KNOWN_TYPES, TYPE_ALIASES, make_context
-from telecrm_desktop.core.schema import Schema
+from telecrm_desktop.core.workspace.schema import Schema
 
 FORMAT = "telecrm-mapping/1"
 PAYMENT = "PAYMENT"
@@ -418,7 +418,7 @@ def save_mapping(m: Mapping, path: str | os.PathLike) -> None:
 
 
 def suggest_mapping(headers, samples=None, schema=None) -> Mapping:  # noqa: ANN001
-    """A first mapping for a sheet (see core/suggest.py); here because the GUI imports it from here."""
-    from telecrm_desktop.core.suggest import suggest_mapping as suggest
+    """A first mapping for a sheet (see core/template/suggest.py); here because the GUI imports it from here."""
+    from telecrm_desktop.core.template.suggest import suggest_mapping as suggest
 
     return suggest(headers, samples, schema)

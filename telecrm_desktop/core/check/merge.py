@@ -18,8 +18,8 @@ import sqlite3
 import tempfile
 from typing import Any, Iterator
 
-from telecrm_desktop.core.json_text import dumps as _dumps
-from telecrm_desktop.core.pipeline import Lead, RowResult
+from telecrm_desktop.core.check.json_text import dumps as _dumps
+from telecrm_desktop.core.check.pipeline import Lead, RowResult
 
 _loads = json.loads
 SPOOL_AFTER = 200_000
@@ -149,7 +149,7 @@ class LeadMerger:
 
     def payload_lines(self) -> Iterator[str]:
         """`{"rows":[3,9],"identifier":"919876543210","body":{...}}` per lead (compact, as
-        core.json_text writes), no newline."""
+        core.check.json_text writes), no newline."""
         if self.mode == "memory":
             for lead in self.leads():
                 yield _dumps({"rows": list(lead.rows), "identifier": lead.identifier, "body": lead.body})

@@ -12,18 +12,18 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSplitter, QStyle, QStyleOptionHeader, QTableView, QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui import pipeline_bridge
-from telecrm_desktop.gui.disposal import dispose_later
-from telecrm_desktop.gui.edited_table import EditedTable
+from telecrm_desktop.gui.bridge import pipeline_bridge
+from telecrm_desktop.gui.bridge.disposal import dispose_later
+from telecrm_desktop.gui.models.edited_table import EditedTable
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
     ReviewModel,
 )
-from telecrm_desktop.gui.widgets import (
+from telecrm_desktop.gui.widgets.parts import (
     CounterTile, QuietProgressBar, Screen, after_paint, compact_table, page_header,
 )
-from telecrm_desktop.gui.workers import CheckWorker, start_worker
+from telecrm_desktop.gui.bridge.workers import CheckWorker, start_worker
 
 FIRST_PAINT_MS = 40
 RECHECK_DELAY_MS = 700  # after an edit, wait for a pause in typing before checking everything again

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QProgressBar, QToolButton, QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui import style
+from telecrm_desktop.gui.widgets import style
 
 
 def after_paint(context, slot) -> None:

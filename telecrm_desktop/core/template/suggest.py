@@ -27,8 +27,8 @@ import re
 from typing import Any, Iterable, Mapping as MappingABC, Sequence
 
 from telecrm_desktop.core.convert import cell_text
-from telecrm_desktop.core.mapping import Combined, Mapping, Target
-from telecrm_desktop.core.schema import Schema
+from telecrm_desktop.core.template.mapping import Combined, Mapping, Target
+from telecrm_desktop.core.workspace.schema import Schema
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -1,0 +1,1 @@
+"""Checking a sheet: rows -> findings -> merged leads -> report and payloads."""

@@ -1,0 +1,1 @@
+"""One module per step of the import (and the token dialog)."""

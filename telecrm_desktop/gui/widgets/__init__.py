@@ -1,0 +1,1 @@
+"""Reusable widgets, delegates and the look shared by every screen."""
