@@ -1,0 +1,83 @@
+"""What an import wizard is expected to do, pressed as a person presses it (issue 12): the date
+order read from the file's dates, typing in "Send to", joined columns in the summary, the
+confirmation before a real send, the background-send signs, menus, Enter and F1, banners."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFileDialog
+
+from telecrm_desktop.gui.flow_driver import wait_until
+from telecrm_desktop.gui.main_window import MAP, OPEN
+
+
+def write_sheet(path, headers, rows):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def open_by_clicks(window, qtbot, monkeypatch, path):
+    """The sandbox chosen, the file picked through Browse, then the footer's Continue to Map."""
+    ws = window.workspace_screen
+    qtbot.mouseClick(ws.sandbox_radio, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not ws.is_learning_schema(), 30, "the sandbox's fields")
+    window.go_to(OPEN)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    qtbot.mouseClick(window.open_screen.browse_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not window.open_screen.is_loading() and window.session.sheet is not None
+               and window.session.sheet.complete, 30, "the file to be read")
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == MAP
+    wait_until(lambda: not window.map_screen.is_filling(), 30, "the suggested mapping")
+    return window.map_screen
+
+
+# ----- date order -----
+
+def test_a_date_with_a_first_part_over_12_makes_the_order_day_first(window, qtbot, monkeypatch, tmp_path):
+    rows = [[f"Lead {i}", f"98{i:08d}", d] for i, d in enumerate(["05/11/2026", "07/02/2026", "23/04/2026"])]
+    path = write_sheet(tmp_path / "dmy.csv", ["Name", "Phone", "Follow-up Date"], rows)
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    assert screen.date_order_combo.currentData() == "DMY"
+    note = screen.date_order_note.text()
+    assert screen.date_order_note.isVisible() and "day first" in note and "23/04/2026" in note
+
+
+def test_a_date_with_a_second_part_over_12_makes_the_order_month_first(window, qtbot, monkeypatch, tmp_path):
+    rows = [[f"Lead {i}", f"98{i:08d}", d] for i, d in enumerate(["05/11/2026", "04/23/2026 10:30"])]
+    path = write_sheet(tmp_path / "mdy.csv", ["Name", "Phone", "Follow-up Date"], rows)
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    assert screen.date_order_combo.currentData() == "MDY"  # used, not only said
+    assert screen.session.mapping.date_order == "MDY"
+    assert "month first" in screen.date_order_note.text()
+    # choosing day first anyway: the note says what to set, in the words of the control
+    combo = screen.date_order_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Up)  # MDY -> DMY
+    assert combo.currentData() == "DMY"
+    assert "set the date order to MDY" in screen.date_order_note.text()
+    assert any(combo.itemText(i).startswith("MDY") for i in range(combo.count()))
+
+
+def test_ambiguous_dates_are_flagged(window, qtbot, monkeypatch, tmp_path):
+    rows = [[f"Lead {i}", f"98{i:08d}", d] for i, d in enumerate(["05/11/2026", "03/04/2026"])]
+    path = write_sheet(tmp_path / "either.csv", ["Name", "Phone", "Follow-up Date"], rows)
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    assert screen.date_order_combo.currentData() == "DMY"
+    assert "fit both orders" in screen.date_order_note.text()
+
+
+def test_the_date_error_hint_names_a_choice_of_the_control():
+    from telecrm_desktop.core.convert import ConvertContext, ValueRejected, encode_value
+    from telecrm_desktop.gui.map_screen import DATE_ORDERS
+
+    with pytest.raises(ValueRejected) as caught:
+        encode_value("04/23/2026", "date", ConvertContext(date_order="DMY"))
+    hint = caught.value.reason.rsplit("set the date order to ", 1)[1]
+    assert any(label.startswith(hint) for _, label in DATE_ORDERS)
