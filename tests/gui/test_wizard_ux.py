@@ -81,3 +81,59 @@ def test_the_date_error_hint_names_a_choice_of_the_control():
         encode_value("04/23/2026", "date", ConvertContext(date_order="DMY"))
     hint = caught.value.reason.rsplit("set the date order to ", 1)[1]
     assert any(label.startswith(hint) for _, label in DATE_ORDERS)
+
+
+# ----- typing in "Send to" -----
+
+def _target_editor(screen):
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+
+    index = screen.view.currentIndex().siblingAtColumn(TARGET)
+    editor = screen.view.indexWidget(index)
+    return editor if isinstance(editor, QComboBox) else editor.parent()
+
+
+def test_typing_in_send_to_replaces_the_target_and_an_exact_name_ranks_first(window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone", "City"], [["Asha", "9876543210", "Pune"]])
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    model = screen.model
+    city = model.headers.index("City")
+    assert model.target_paths(city) == ["fields.city"]
+    model.setData(model.index(model.headers.index("Name"), TARGET), "")  # so "name" is free to choose
+    screen.view.setFocus()
+    qtbot.mouseClick(screen.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=screen.view.visualRect(model.index(city, TARGET)).center())
+    qtbot.keyClick(screen.view, "n")  # a key on the cell opens its editor with that key
+    combo = _target_editor(screen)
+    assert combo.lineEdit().text() == "n"  # replaced, not "City · fields.cityn"
+    qtbot.keyClicks(QApplication.focusWidget() or combo.lineEdit(), "ame")
+    assert combo.lineEdit().text() == "name"
+    ranked = combo.completer().ranked
+    assert ranked[0][1] == "fields.name"  # exact, above "Company Name" which only contains it
+    assert any(p == "fields.company_name" for _, p in ranked[1:])
+    combo.completer().popup().hide()
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: model.target_paths(city) == ["fields.name"], timeout=3000)
+
+
+def test_a_partial_name_picks_the_best_match_on_return(window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone", "Firm"], [["Asha", "9876543210", "Acme"]])
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    model = screen.model
+    firm = model.headers.index("Firm")
+    assert model.target_paths(firm) == []
+    screen.view.setFocus()
+    qtbot.mouseClick(screen.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=screen.view.visualRect(model.index(firm, TARGET)).center())
+    qtbot.keyClick(screen.view, "c")
+    combo = _target_editor(screen)
+    qtbot.keyClicks(combo.lineEdit(), "ompany")
+    combo.completer().popup().hide()
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: model.target_paths(firm) == ["fields.company_name"], timeout=3000)
