@@ -419,7 +419,9 @@ class MapScreen(Screen):
 
     def _refresh_summary(self) -> None:
         n = len(self.model.headers)
-        mapped = sum(1 for r in range(n) if self.model.target_paths(r))
+        # a column joined into one field (first + last name, form answers) is sent too
+        mapped = sum(1 for r in range(n) if self.model.target_paths(r)
+                     or self.model.combined_target(self.model.headers[r]))
         identifier = self.model.template.get("identifier") or (
             self.session.schema.identifier_field if self.session.schema else "phone")
         feeding = [self.model.headers[r] for r in range(n) if f"fields.{identifier}" in self.model.target_paths(r)]

@@ -137,3 +137,13 @@ def test_a_partial_name_picks_the_best_match_on_return(window, qtbot, monkeypatc
     combo.completer().popup().hide()
     qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: model.target_paths(firm) == ["fields.company_name"], timeout=3000)
+
+
+# ----- the Map summary -----
+
+def test_joined_columns_count_as_sent(window, qtbot, monkeypatch, tmp_path):
+    path = write_sheet(tmp_path / "li.csv", ["First Name", "Last Name", "Phone Number", "Sr No"],
+                       [["Asha", "Rao", "9876543210", "1"]])
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    assert screen.model.template["combined"]["fields.name"]["columns"] == ["First Name", "Last Name"]
+    assert "4 columns: 3 sent, 1 ignored." in screen.summary_label.text()
