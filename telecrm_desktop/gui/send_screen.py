@@ -310,5 +310,19 @@ class SendScreen(Screen):
         return self.session.check is not None
 
     def on_primary(self) -> bool:
+        if self.worker is None and not self._confirmed_new_run():
+            return False
         self.start()
         return False
+
+    def _confirmed_new_run(self) -> bool:
+        """A new run to a real workspace is asked about first (see send_confirm); the sandbox, a
+        continue, a resume and a retry are not."""
+        continuing = self._retry is not None or (
+            self._last_summary is not None and self._last_summary.stopped == "cancelled")
+        if self.session.workspace.use_sandbox or continuing:
+            return True
+        from telecrm_desktop.gui.send_confirm import confirm_send, send_facts
+
+        view = getattr(self.session, "check_view", None)
+        return confirm_send(self, send_facts(self.session, view.lead_count if view else 0))

@@ -147,3 +147,78 @@ def test_joined_columns_count_as_sent(window, qtbot, monkeypatch, tmp_path):
     screen = open_by_clicks(window, qtbot, monkeypatch, path)
     assert screen.model.template["combined"]["fields.name"]["columns"] == ["First Name", "Last Name"]
     assert "4 columns: 3 sent, 1 ignored." in screen.summary_label.text()
+
+
+# ----- the question before a real send -----
+
+def answer_dialog(qtbot, name, button_name=None, seen=None):
+    """Presses a button of the modal dialog `name` once it is open (Cancel unless `button_name`)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    def press():
+        box = QApplication.activeModalWidget()
+        if box is None or box.objectName() != name:
+            QTimer.singleShot(20, press)
+            return
+        if seen is not None:
+            seen.append(box.text() + "\n" + box.informativeText())
+        button = (box.findChild(QPushButton, button_name) if button_name
+                  else box.button(QMessageBox.StandardButton.Cancel))
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press)
+
+
+def test_a_real_workspace_is_asked_about_before_the_first_send(window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.flow_driver import FlowDriver
+    from telecrm_desktop.gui.main_window import SEND
+    from tests.gui.test_flow import write_leads
+
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "expo.csv", 6))
+    driver.accept_mapping()
+    driver.review()
+    # the same stand-in, now as a real workspace would be configured: its ID, its address, its tokens
+    server = sandbox_link.sandbox_server()
+    ws = window.session.workspace
+    ws.use_sandbox, ws.enterprise_id, ws.base_url = False, server.enterprise_id, server.base_url
+    monkeypatch.setenv("TELECRM_ASYNC_TOKENS", ",".join(t.value for t in server.async_tokens))
+    window.go_to(SEND)
+
+    seen: list[str] = []
+    answer_dialog(qtbot, "confirmSend", seen=seen)  # Cancel
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    assert seen and not window.send_screen.is_running()
+    assert server.state.queued == 0
+    text = seen[0]
+    assert f"Send 6 leads to workspace {server.enterprise_id}?" in text
+    assert f"{len(server.async_tokens)} token" in text and "this takes about" in text
+    assert "cannot be undone" in text
+
+    answer_dialog(qtbot, "confirmSend", "confirmSendButton", seen)
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 2
+    wait_until(lambda: window.send_screen._last_summary is not None and not window.send_screen.is_running(),
+               60, "the send to finish")
+    assert server.state.queued == 6
+
+
+def test_the_sandbox_is_sent_to_without_a_question(window, qtbot, tmp_path):
+    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.flow_driver import FlowDriver
+    from telecrm_desktop.gui.main_window import SEND
+    from tests.gui.test_flow import write_leads
+
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "expo.csv", 3))
+    driver.accept_mapping()
+    driver.review()
+    window.go_to(SEND)
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: window.send_screen._last_summary is not None and not window.send_screen.is_running(),
+               60, "the send to finish")
+    assert sandbox_link.sandbox_server().state.queued == 3
