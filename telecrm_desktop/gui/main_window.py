@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui.map_screen import MapScreen
+from telecrm_desktop.gui.notifications import install_send_signs
 from telecrm_desktop.gui.open_screen import OpenScreen
 from telecrm_desktop.gui.results_screen import ResultsScreen
 from telecrm_desktop.gui.review_screen import ReviewScreen
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.results_screen.retry_requested.connect(self._retry_run)
         self.workspace_screen.sample_requested.connect(self._try_sample)
 
+        install_send_signs(self)
         self._restore_geometry()
         self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
 

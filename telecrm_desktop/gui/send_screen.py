@@ -35,6 +35,8 @@ class SendScreen(Screen):
                 "continue later: nothing is sent twice.")
 
     run_finished = Signal()
+    # a run ended: (title, the sentence shown, seconds it ran), for a desktop notification
+    run_ended = Signal(str, str, float)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -246,6 +248,8 @@ class SendScreen(Screen):
         self.rate_label.setText(text)
         self._event(text)
         self.session.run_changed.emit()
+        title = {None: "Send finished", "cancelled": "Send cancelled"}.get(summary.stopped, "Send stopped")
+        self.run_ended.emit(title, text, elapsed)
         if summary.stopped is None:
             self.run_finished.emit()
 

@@ -222,3 +222,43 @@ def test_the_sandbox_is_sent_to_without_a_question(window, qtbot, tmp_path):
     wait_until(lambda: window.send_screen._last_summary is not None and not window.send_screen.is_running(),
                60, "the send to finish")
     assert sandbox_link.sandbox_server().state.queued == 3
+
+
+# ----- a send the person is not watching -----
+
+def test_background_indicator_and_notification_when_a_long_send_ends(window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from telecrm_desktop.gui import notifications, sandbox_link
+    from telecrm_desktop.gui.flow_driver import FlowDriver
+    from telecrm_desktop.gui.main_window import REVIEW, SEND
+    from tests.gui.test_flow import write_leads
+
+    monkeypatch.setattr(sandbox_link, "SANDBOX_RATE_PER_WINDOW", 5)  # 4 leads a second per token
+    monkeypatch.setattr(sandbox_link, "SANDBOX_WINDOW", 1.0)
+    monkeypatch.setattr(notifications, "LONG_SEND_SECONDS", 0.0)
+    shown: list[tuple] = []
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage", lambda self, *args: shown.append(args[:2]))
+
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "expo.csv", 30))
+    driver.accept_mapping()
+    driver.review()
+    window.go_to(SEND)
+    indicator = window.background_send_indicator
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    assert window.send_screen.is_running()
+    assert not indicator.isVisible()  # the send is on screen
+    qtbot.mouseClick(window.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == REVIEW
+    assert indicator.isVisible() and "Sending in the background" in indicator.text()
+    qtbot.waitUntil(lambda: " of 30" in indicator.text(), timeout=10000)
+    qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
+    assert window.current_step() == SEND and not indicator.isVisible()
+    qtbot.mouseClick(window.back_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not window.send_screen.is_running(), 60, "the send to finish")
+    qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=3000)
+    assert shown and shown[-1][0] == "Send finished" and shown[-1][1].startswith("Done in")
+    assert window.send_notifier.tray is not None
