@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui.map_screen import MapScreen
+from telecrm_desktop.gui.menus import build_menus
 from telecrm_desktop.gui.notifications import install_send_signs
 from telecrm_desktop.gui.open_screen import OpenScreen
 from telecrm_desktop.gui.results_screen import ResultsScreen
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         about = QToolButton()
         about.setText("About")
         about.setAutoRaise(True)
-        about.setToolTip("Version, where data and logs are kept (F1)")
+        about.setToolTip("Version, where data and logs are kept (help: F1)")
         about.clicked.connect(self.show_about)
         layout.addWidget(about)
         return bar
@@ -145,9 +146,9 @@ class MainWindow(QMainWindow):
         self.save_template_action = action("Save template…", QKeySequence.StandardKey.Save,
                                            self._save_template)
         self.send_action = action("Send", "Ctrl+Return", self._send_shortcut)
-        action("Next step", "Ctrl+PgDown", self.next_step)
-        action("Previous step", "Ctrl+PgUp", self.previous_step)
-        action("About", QKeySequence.StandardKey.HelpContents, self.show_about)
+        self.next_step_action = action("Next step", "Ctrl+PgDown", self.next_step)
+        self.previous_step_action = action("Previous step", "Ctrl+PgUp", self.previous_step)
+        build_menus(self)  # File, Edit, View, Help; F1 opens the help
 
     def about_text(self) -> str:
         from telecrm_desktop import __version__

@@ -118,6 +118,7 @@ def test_typing_in_send_to_replaces_the_target_and_an_exact_name_ranks_first(win
     combo.completer().popup().hide()
     qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: model.target_paths(city) == ["fields.name"], timeout=3000)
+    assert window.current_step() == MAP  # Enter in a cell commits it; it does not move on
 
 
 def test_a_partial_name_picks_the_best_match_on_return(window, qtbot, monkeypatch, tmp_path):
@@ -262,3 +263,107 @@ def test_background_indicator_and_notification_when_a_long_send_ends(window, qtb
     qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=3000)
     assert shown and shown[-1][0] == "Send finished" and shown[-1][1].startswith("Done in")
     assert window.send_notifier.tray is not None
+
+
+# ----- menus, Enter and F1 -----
+
+def _menu(window, title):
+    bar = window.menuBar()
+    for action in bar.actions():
+        if action.text().replace("&", "") == title:
+            return action
+    raise AssertionError(f"no {title} menu")
+
+
+def _click_menu_item(qtbot, window, title, item_text):
+    """Opens the menu with a click on the menu bar, then clicks the item, as a person does."""
+    bar = window.menuBar()
+    action = _menu(window, title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(action).center())
+    menu = action.menu()
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    item = next(a for a in menu.actions() if a.text().replace("&", "").split("\t")[0] == item_text)
+    assert item.isEnabled(), item_text
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(item).center())
+
+
+def test_menus_list_every_shortcut(window):
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == ["File", "Edit", "View", "Help"]
+
+    def shown(title):
+        out = {}
+        for a in _menu(window, title).menu().actions():
+            if a.isSeparator():
+                continue
+            text, _, tab_keys = a.text().replace("&", "").partition("\t")
+            out[text] = a.shortcut().toString() or tab_keys
+        return out
+
+    file = shown("File")
+    assert file["Open a file…"] == "Ctrl+O" and file["Save template…"] == "Ctrl+S"
+    assert file["Send"] == "Ctrl+Return" and file["Quit"] == "Ctrl+Q"
+    assert shown("Edit")["Next problem"] == "F8"
+    view = shown("View")
+    assert view["3  Map columns"] == "Alt+3" and view["Next step"] == "Ctrl+PgDown"
+    assert shown("Help")["Help"] == "F1"
+
+
+def test_f1_opens_help_at_the_step_on_screen_not_about(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    abouts = []
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda *a: abouts.append(a)))
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    help_window = window.help_window
+    assert help_window.isVisible() and not abouts
+    text = help_window.browser.toPlainText()
+    assert "Workspace" in text and "Map columns" in text and "Ctrl+O" in text and "F8" in text
+    help_window.close()
+    _click_menu_item(qtbot, window, "Help", "About telecrm importer")
+    assert abouts
+
+
+def test_load_template_from_the_file_menu(window, qtbot, monkeypatch, tmp_path):
+    import json
+
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone", "Firm"], [["Asha", "9876543210", "Acme"]])
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    template = tmp_path / "firm.json"
+    template.write_text(json.dumps({"format": "telecrm-mapping/1", "columns": {
+        "Phone": {"to": "fields.phone"}, "Firm": {"to": "fields.company_name"}}}), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(template), "")))
+    window.go_to(OPEN)
+    _click_menu_item(qtbot, window, "File", "Load template…")
+    assert window.current_step() == MAP
+    assert screen.model.target_paths(screen.model.headers.index("Firm")) == ["fields.company_name"]
+
+
+def test_enter_presses_the_steps_main_button(window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.gui.main_window import REVIEW
+
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone"], [["Asha", "9876543210"]])
+    ws = window.workspace_screen
+    qtbot.mouseClick(ws.sandbox_radio, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not ws.is_learning_schema(), 30, "the sandbox's fields")
+    window.go_to(OPEN)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    qtbot.mouseClick(window.open_screen.browse_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the file")
+    window.open_screen.preview_view.setFocus()
+    qtbot.keyClick(window.open_screen.preview_view, Qt.Key.Key_Return)
+    assert window.current_step() == MAP
+    screen = window.map_screen
+    wait_until(lambda: not screen.is_filling(), 30, "the suggested mapping")
+
+    # Enter on a focused button presses that button, not the main one
+    pressed = []
+    screen.suggest_button.clicked.connect(lambda: pressed.append(True))
+    screen.suggest_button.setFocus()
+    qtbot.keyClick(screen.suggest_button, Qt.Key.Key_Return)
+    assert pressed and window.current_step() == MAP
+
+    screen.view.setFocus()
+    qtbot.keyClick(screen.view, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert window.current_step() == REVIEW
