@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.results_screen.retry_requested.connect(self._retry_run)
         self.workspace_screen.sample_requested.connect(self._try_sample)
 
+        self.stack.currentChanged.connect(self._close_message_of_other_screen)
         install_send_signs(self)
         self._restore_geometry()
         self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
@@ -239,7 +240,16 @@ class MainWindow(QMainWindow):
         if not text:
             self.message_bar.hide()
             return
+        # the sentence belongs to the screen that said it (else the one on screen): leaving that
+        # screen closes it, so a stale error never sits above another step
+        sender = self.sender()
+        owner = sender if any(sender is screen for screen in self.screens) else self.stack.currentWidget()
+        self.message_bar.owner = owner
         self.message_bar.show_message(kind, text)
+
+    def _close_message_of_other_screen(self) -> None:
+        if getattr(self.message_bar, "owner", None) is not self.stack.currentWidget():
+            self.message_bar.hide()
 
     # ----- shortcuts and drops -----
     def _open_file(self) -> None:

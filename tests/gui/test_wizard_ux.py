@@ -367,3 +367,21 @@ def test_enter_presses_the_steps_main_button(window, qtbot, monkeypatch, tmp_pat
     screen.view.setFocus()
     qtbot.keyClick(screen.view, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     assert window.current_step() == REVIEW
+
+
+# ----- banners -----
+
+def test_an_error_banner_closes_when_its_screen_is_left(window, qtbot, monkeypatch, tmp_path):
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone"], [["Asha", "9876543210"]])
+    open_by_clicks(window, qtbot, monkeypatch, path)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{ not json", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(broken), "")))
+    _click_menu_item(qtbot, window, "File", "Load template…")
+    bar = window.message_bar
+    assert bar.isVisible() and bar.kind == "error" and "broken.json" in bar.label.text()
+    qtbot.mouseClick(window.map_screen.suggest_button, Qt.MouseButton.LeftButton)
+    assert bar.isVisible()  # still on the screen it belongs to
+    qtbot.mouseClick(window.back_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == OPEN
+    assert not bar.isVisible()
