@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from telecrm_desktop.gui.fitting import ElidedLabel, keep_window_width
 from telecrm_desktop.gui.map_screen import MapScreen
 from telecrm_desktop.gui.menus import build_menus
 from telecrm_desktop.gui.notifications import install_send_signs
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.stack.currentChanged.connect(self._close_message_of_other_screen)
         install_send_signs(self)
+        keep_window_width(self)
         self._restore_geometry()
         self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
 
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(button)
             self.step_buttons.append(button)
         layout.addStretch(1)
-        self.workspace_label = QLabel()
+        self.workspace_label = ElidedLabel()  # an ID or a long name never widens the window
         layout.addWidget(self.workspace_label)
         about = QToolButton()
         about.setText("About")
@@ -301,8 +303,9 @@ class MainWindow(QMainWindow):
         geometry = app_settings().value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 760)
+        else:  # at most the screen's free area: 1180x760 does not fit a 1366x768 screen at 125%
+            screen = self.screen().availableGeometry()
+            self.resize(min(1180, screen.width()), min(760, screen.height()))
 
     def closeEvent(self, event):
         if self.send_screen.is_running():

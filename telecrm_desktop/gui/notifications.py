@@ -1,5 +1,5 @@
-"""Signs of a send the person is not watching: a "sending in the background" button in the step
-bar while another step is on screen, and a desktop notification (the system tray's message) when
+"""Signs of a send the person is not watching: a "sending in the background" button in the footer
+while another step is on screen, and a desktop notification (the system tray's message) when
 a long send finishes or stops."""
 
 from __future__ import annotations
@@ -82,10 +82,10 @@ class SendNotifier(QObject):
 
 
 def install_send_signs(window) -> None:
-    """Adds the indicator beside the workspace name in the step bar and wires both signs."""
+    """Puts the indicator in the footer beside Back (room to spare there) and wires both signs."""
     indicator = BackgroundSendIndicator(window)
-    bar = window.workspace_label.parentWidget().layout()
-    bar.insertWidget(bar.indexOf(window.workspace_label), indicator)
+    footer = window.back_button.parentWidget().layout()
+    footer.insertWidget(footer.indexOf(window.back_button) + 1, indicator)
     window.background_send_indicator = indicator
     window.stack.currentChanged.connect(lambda _=0: indicator.refresh())
     window.session.run_changed.connect(indicator.refresh)

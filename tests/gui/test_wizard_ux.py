@@ -385,3 +385,44 @@ def test_an_error_banner_closes_when_its_screen_is_left(window, qtbot, monkeypat
     qtbot.mouseClick(window.back_button, Qt.MouseButton.LeftButton)
     assert window.current_step() == OPEN
     assert not bar.isVisible()
+
+
+# ----- layout at 1024x700, at 100%, 125% and 150% -----
+
+@pytest.mark.parametrize("scale", ["1", "1.25", "1.5"])
+def test_every_step_fits_1024x700_and_the_window_never_widens(scale, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale,
+           "PYTHONPATH": str(root), "TELECRM_DESKTOP_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "tests.gui.layout_probe"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(report["steps"]) == 9
+    for step, seen in report["steps"].items():
+        assert (seen["width"], seen["height"]) == (1024, 700), f"{step} at {scale}: the window resized itself"
+        assert seen["problems"] == [], f"{step} at {scale}"
+
+
+def test_the_layout_probe_sees_a_widget_outside_the_window_and_a_cut_label(qtbot):
+    from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+    from tests.gui.layout_probe import problems
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(200, 100)
+    QPushButton("Far away", window).move(300, 0)
+    label = QLabel("a sentence long enough to need several lines at this width " * 3, window)
+    label.setWordWrap(True)
+    label.setGeometry(0, 0, 120, 20)
+    window.show()
+    found = problems(window)
+    assert any("Far away" in p and "outside" in p for p in found)
+    assert any("is cut" in p for p in found)
