@@ -39,7 +39,7 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self._full) + 4, super().sizeHint().height())
+        return QSize(metrics.horizontalAdvance(self._full) + 6, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(min(self.MIN_WIDTH, self.sizeHint().width()), super().minimumSizeHint().height())
@@ -49,7 +49,10 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(self.width() - 4, 0))
+        metrics, room = self.fontMetrics(), self.contentsRect().width()
+        shown = self._full
+        if metrics.horizontalAdvance(shown) > room:
+            shown = metrics.elidedText(shown, Qt.TextElideMode.ElideMiddle, room)
         super().setText(shown)
 
 

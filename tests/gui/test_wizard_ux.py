@@ -426,3 +426,15 @@ def test_the_layout_probe_sees_a_widget_outside_the_window_and_a_cut_label(qtbot
     found = problems(window)
     assert any("Far away" in p and "outside" in p for p in found)
     assert any("is cut" in p for p in found)
+
+
+def test_the_workspace_name_is_cut_only_when_it_does_not_fit(window, qtbot):
+    window.resize(1024, 700)
+    label = window.workspace_label
+    label.setText("No workspace yet")
+    qtbot.wait(20)
+    assert label.text() == "No workspace yet"
+    label.setText("Workspace: " + "a-very-long-workspace-name-" * 12)
+    qtbot.wait(20)
+    assert window.width() == 1024
+    assert "…" in label.text() and label.toolTip().endswith("name-")
