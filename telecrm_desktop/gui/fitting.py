@@ -38,8 +38,9 @@ class ElidedLabel(QLabel):
         return self._full
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self._full) + 6, super().sizeHint().height())
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + 6 + margins.left() + margins.right()
+        return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(min(self.MIN_WIDTH, self.sizeHint().width()), super().minimumSizeHint().height())

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             self.step_buttons.append(button)
         layout.addStretch(1)
         self.workspace_label = ElidedLabel()  # an ID or a long name never widens the window
+        self.workspace_label.setContentsMargins(12, 0, 0, 0)  # apart from the last step when squeezed
         layout.addWidget(self.workspace_label)
         about = QToolButton()
         about.setText("About")

@@ -412,7 +412,9 @@ class MapScreen(Screen):
                 text = (f"These dates can only be {'day' if code == 'DMY' else 'month'} first: set the date "
                         f"order to {code}.")
                 warn = True
-        colour = self._error_colour() if warn and guess.certain else None
+        from telecrm_desktop.gui import style
+
+        colour = (self._error_colour() if guess.certain else style.status_colour("warning").name()) if warn else None
         self.date_order_note.setText(f"<span style='color:{colour}'>{text}</span>" if colour else text)
         self.date_order_note.setProperty("warning", warn)
         self.date_order_note.setVisible(bool(text))
