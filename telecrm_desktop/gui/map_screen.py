@@ -4,6 +4,7 @@ with a searchable target list, saved and loaded as `telecrm-mapping/1` templates
 from __future__ import annotations
 
 import copy
+import html
 import logging
 from pathlib import Path
 
@@ -121,6 +122,7 @@ class MapScreen(Screen):
         box.addWidget(label)
         box.addWidget(self.date_order_combo)
         self.date_order_note = QLabel()  # what the file's own dates say about the order
+        self.date_order_note.setTextFormat(Qt.TextFormat.RichText)
         self.date_order_note.setWordWrap(True)
         self.date_order_note.setAccessibleName("Date order note")
         self.date_order_note.hide()
@@ -415,7 +417,8 @@ class MapScreen(Screen):
         from telecrm_desktop.gui import style
 
         colour = (self._error_colour() if guess.certain else style.status_colour("warning").name()) if warn else None
-        self.date_order_note.setText(f"<span style='color:{colour}'>{text}</span>" if colour else text)
+        shown = html.escape(text)  # the file's own values and column names, never markup
+        self.date_order_note.setText(f"<span style='color:{colour}'>{shown}</span>" if colour else shown)
         self.date_order_note.setProperty("warning", warn)
         self.date_order_note.setVisible(bool(text))
 

@@ -438,3 +438,16 @@ def test_the_workspace_name_is_cut_only_when_it_does_not_fit(window, qtbot):
     qtbot.wait(20)
     assert window.width() == 1024
     assert "…" in label.text() and label.toolTip().endswith("name-")
+
+
+# ----- suggestions on the sandbox workspace -----
+
+def test_decorated_foreign_and_question_headers_get_the_workspaces_fields(window, qtbot, monkeypatch, tmp_path):
+    headers = ["Naam", "Telefone", "Correo", "Shahar", "Budget (Rs)", "what_is_your_family_size?", "Firma"]
+    row = ["Asha", "9876543210", "asha@example.com", "Pune", "25,00,000", "4", "Acme"]
+    screen = open_by_clicks(window, qtbot, monkeypatch, write_sheet(tmp_path / "form.csv", headers, [row]))
+    got = {h: screen.model.target_paths(i) for i, h in enumerate(screen.model.headers)}
+    assert got == {"Naam": ["fields.name"], "Telefone": ["fields.phone"], "Correo": ["fields.email"],
+                   "Shahar": ["fields.city"], "Budget (Rs)": ["fields.budget"],
+                   "what_is_your_family_size?": ["fields.family_size"], "Firma": ["fields.company_name"]}
+    assert "7 columns: 7 sent, 0 ignored." in screen.summary_label.text()
