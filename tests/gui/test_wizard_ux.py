@@ -451,3 +451,24 @@ def test_decorated_foreign_and_question_headers_get_the_workspaces_fields(window
                    "Shahar": ["fields.city"], "Budget (Rs)": ["fields.budget"],
                    "what_is_your_family_size?": ["fields.family_size"], "Firma": ["fields.company_name"]}
     assert "7 columns: 7 sent, 0 ignored." in screen.summary_label.text()
+
+
+def test_a_click_on_the_ranked_list_chooses_that_target(window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+
+    path = write_sheet(tmp_path / "a.csv", ["Name", "Phone", "Where"], [["Asha", "9876543210", "Pune"]])
+    screen = open_by_clicks(window, qtbot, monkeypatch, path)
+    model = screen.model
+    where = model.headers.index("Where")
+    screen.view.setFocus()
+    qtbot.mouseClick(screen.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=screen.view.visualRect(model.index(where, TARGET)).center())
+    qtbot.keyClick(screen.view, "c")
+    combo = _target_editor(screen)
+    qtbot.keyClicks(combo.lineEdit(), "ity")
+    popup = combo.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    first = popup.model().index(0, 0)
+    assert first.data().endswith("fields.city")
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(first).center())
+    qtbot.waitUntil(lambda: model.target_paths(where) == ["fields.city"], timeout=3000)
