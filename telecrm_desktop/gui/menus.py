@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QPushButton, QToolButton
+from PySide6.QtWidgets import (
+    QAbstractItemView, QAbstractSpinBox, QApplication, QListView, QPushButton, QToolButton,
+)
 
 
 def _action(window, menu, text: str, slot, shortcut=None) -> QAction:
@@ -98,8 +100,9 @@ def _open_logs() -> None:
 
 
 class EnterPressesPrimary(QObject):
-    """Enter that no widget took (a line edit, a list, a table not being edited) presses the
-    step's main button, as in a dialog; Enter on a focused push button presses that button."""
+    """Enter that no widget took (a line edit, a table not being edited) presses the step's main
+    button, as in a dialog; Enter on a focused push button presses that button; in a list, a
+    number box or a cell editor Enter keeps its own meaning."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -128,6 +131,8 @@ class EnterPressesPrimary(QObject):
                 return True
             if isinstance(focus, QListView) or _inside_cell_editor(focus):
                 return False  # a list's Enter opens its item; an editor's commits the cell
+            if isinstance(focus.parentWidget(), QAbstractSpinBox) or isinstance(focus, QAbstractSpinBox):
+                return False  # Enter applies the number typed (a header row), it does not move on
         button = self.window.primary_button
         if button.isVisible() and button.isEnabled():
             button.click()

@@ -8,7 +8,7 @@ import csv
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit
 
 from telecrm_desktop.gui.flow_driver import wait_until
 from telecrm_desktop.gui.main_window import MAP, OPEN
@@ -351,6 +351,10 @@ def test_enter_presses_the_steps_main_button(window, qtbot, monkeypatch, tmp_pat
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     qtbot.mouseClick(window.open_screen.browse_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: window.session.sheet is not None and window.session.sheet.complete, 30, "the file")
+    spin = window.open_screen.header_spin
+    spin.setFocus()
+    qtbot.keyClick(spin.findChild(QLineEdit) or spin, Qt.Key.Key_Return)  # applies the header row
+    assert window.current_step() == OPEN
     window.open_screen.preview_view.setFocus()
     qtbot.keyClick(window.open_screen.preview_view, Qt.Key.Key_Return)
     assert window.current_step() == MAP
