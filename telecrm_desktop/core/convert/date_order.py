@@ -69,6 +69,8 @@ def infer_date_order(columns: Mapping[str, Iterable[Any]], current: str = "DMY")
                 month_first.setdefault(column, value.strip())
             elif 1 <= first <= 12 and 1 <= second <= 12:
                 ambiguous.setdefault(column, value.strip())
+            if column in day_first or column in month_first:
+                break  # this column has said what it had to say
     conflict = bool(day_first) and bool(month_first)
     if conflict:
         order = current if current in ("DMY", "MDY") else "DMY"
