@@ -28,7 +28,7 @@ STEP_HELP = [
     ("send", "5  Send",
      "Leads are sent under each token's rate limit, at the share of it chosen on the Workspace step. "
      "Pause, or cancel and continue later: nothing is sent twice. You may go to other steps meanwhile; "
-     "the step bar shows the send running, and a desktop notification says when a long send ends."),
+     "the bar at the bottom shows the send running, and a desktop notification says when a long send ends."),
     ("results", "6  Results",
      "What happened to every row, result files to open in Excel, a workbook of the rows that need "
      "attention, retry of failed leads and past runs."),
