@@ -31,6 +31,7 @@ def main(argv=None) -> int:
     from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
     from telecrm_desktop.gui.main_window import SEND, MainWindow
+    from telecrm_desktop.gui.menus import show_help
     from telecrm_desktop.gui.screens.open_screen import sample_sheet_path
     from telecrm_desktop.gui.bridge.sandbox_link import stop_sandbox
 
@@ -74,8 +75,16 @@ def main(argv=None) -> int:
         send.start()
         wait_until(lambda: (send.queued_tile.value() or 0) >= 12 or not send.is_running(), 60, "a part of the send")
         shot("5-send")
+        window.go_to(SEND - 1)  # the send goes on; the footer says so
+        shot("5-send-background")
+        window.go_to(SEND)
         wait_until(lambda: not send.is_running(), 120, "the send to end")
         driver.results()
+        show_help(window)  # F1
+        for _ in range(5):
+            app.processEvents()
+        window.help_window.grab().save(str(args.out / f"7-help{suffix}.png"))
+        window.help_window.close()
     finally:
         window.close()
         stop_sandbox()

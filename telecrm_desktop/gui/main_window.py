@@ -12,7 +12,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from telecrm_desktop.gui.fitting import ElidedLabel, keep_window_width
 from telecrm_desktop.gui.screens.map_screen import MapScreen
+from telecrm_desktop.gui.menus import build_menus
+from telecrm_desktop.gui.notifications import install_send_signs
 from telecrm_desktop.gui.screens.open_screen import OpenScreen
 from telecrm_desktop.gui.screens.results_screen import ResultsScreen
 from telecrm_desktop.gui.screens.review_screen import ReviewScreen
@@ -77,6 +80,9 @@ class MainWindow(QMainWindow):
         self.results_screen.retry_requested.connect(self._retry_run)
         self.workspace_screen.sample_requested.connect(self._try_sample)
 
+        self.stack.currentChanged.connect(self._close_message_of_other_screen)
+        install_send_signs(self)
+        keep_window_width(self)
         self._restore_geometry()
         self.go_to(OPEN if self.session.workspace.is_configured else WORKSPACE)
 
@@ -104,12 +110,13 @@ class MainWindow(QMainWindow):
             layout.addWidget(button)
             self.step_buttons.append(button)
         layout.addStretch(1)
-        self.workspace_label = QLabel()
+        self.workspace_label = ElidedLabel()  # an ID or a long name never widens the window
+        self.workspace_label.setContentsMargins(12, 0, 0, 0)  # apart from the last step when squeezed
         layout.addWidget(self.workspace_label)
         about = QToolButton()
         about.setText("About")
         about.setAutoRaise(True)
-        about.setToolTip("Version, where data and logs are kept (F1)")
+        about.setToolTip("Version, where data and logs are kept (help: F1)")
         about.clicked.connect(self.show_about)
         layout.addWidget(about)
         return bar
@@ -143,9 +150,9 @@ class MainWindow(QMainWindow):
         self.save_template_action = action("Save template…", QKeySequence.StandardKey.Save,
                                            self._save_template)
         self.send_action = action("Send", "Ctrl+Return", self._send_shortcut)
-        action("Next step", "Ctrl+PgDown", self.next_step)
-        action("Previous step", "Ctrl+PgUp", self.previous_step)
-        action("About", QKeySequence.StandardKey.HelpContents, self.show_about)
+        self.next_step_action = action("Next step", "Ctrl+PgDown", self.next_step)
+        self.previous_step_action = action("Previous step", "Ctrl+PgUp", self.previous_step)
+        build_menus(self)  # File, Edit, View, Help; F1 opens the help
 
     def about_text(self) -> str:
         from telecrm_desktop import __version__
@@ -236,7 +243,16 @@ class MainWindow(QMainWindow):
         if not text:
             self.message_bar.hide()
             return
+        # the sentence belongs to the screen that said it (else the one on screen): leaving that
+        # screen closes it, so a stale error never sits above another step
+        sender = self.sender()
+        owner = sender if any(sender is screen for screen in self.screens) else self.stack.currentWidget()
+        self.message_bar.owner = owner
         self.message_bar.show_message(kind, text)
+
+    def _close_message_of_other_screen(self) -> None:
+        if getattr(self.message_bar, "owner", None) is not self.stack.currentWidget():
+            self.message_bar.hide()
 
     # ----- shortcuts and drops -----
     def _open_file(self) -> None:
@@ -288,8 +304,9 @@ class MainWindow(QMainWindow):
         geometry = app_settings().value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 760)
+        else:  # at most the screen's free area: 1180x760 does not fit a 1366x768 screen at 125%
+            screen = self.screen().availableGeometry()
+            self.resize(min(1180, screen.width()), min(760, screen.height()))
 
     def closeEvent(self, event):
         if self.send_screen.is_running():

@@ -156,3 +156,61 @@ def test_any_sheet_gets_a_valid_suggestion(headers, rows):
     assert len(used) == len(set(used)) and set(used) <= set(headers)  # each column decided once
     fed = [t.path for ts in m.columns.values() for t in ts] + list(m.combined)
     assert len(fed) == len(set(fed))  # one source per target
+
+
+# ----- units, form questions and other languages (issue 12) -----
+
+def _sandbox_like_schema() -> Schema:
+    return Schema(fields={
+        "phone": FieldDef("phone", "phone", is_identifier=True), "name": FieldDef("name", "text"),
+        "email": FieldDef("email", "email"), "city": FieldDef("city", "text", display_name="City"),
+        "company_name": FieldDef("company_name", "text", display_name="Company Name"),
+        "budget": FieldDef("budget", "money", display_name="Budget"),
+        "monthly_salary": FieldDef("monthly_salary", "number", display_name="Salary"),
+        "family_size": FieldDef("family_size", "number", display_name="Family Size"),
+    })
+
+
+@pytest.mark.parametrize("header, path", [
+    ("Budget (Rs)", "fields.budget"), ("Budget in INR", "fields.budget"), ("Family Size (persons)", "fields.family_size"),
+    ("Amount (Rs)", "fields.budget"), ("Price in USD", "fields.budget"),  # the workspace's one money field
+    ("what_is_your_monthly_salary?", "fields.monthly_salary"), ("What is your family size?", "fields.family_size"),
+    ("what_is_your_city?", "fields.city"), ("Your Phone Number", "fields.phone"),
+    ("Ciudad", "fields.city"), ("Shahar", "fields.city"), ("Stadt", "fields.city"), ("Cidade", "fields.city"),
+    ("Empresa", "fields.company_name"), ("Firma", "fields.company_name"),
+])
+def test_units_questions_and_languages_find_the_workspace_field(header, path):
+    assert targets(suggest_mapping(["Sr No", header], None, _sandbox_like_schema())) == {header: path}
+
+
+@pytest.mark.parametrize("header, path", [
+    ("Telefone", "fields.phone"), ("Teléfono", "fields.phone"), ("Téléphone", "fields.phone"),
+    ("Handynummer", "fields.phone"), ("Telefonnummer", "fields.phone"), ("Celular", "fields.phone"),
+    ("Mobile No", "fields.phone"), ("Cellulare", "fields.phone"),
+    ("Naam", "fields.name"), ("Nome", "fields.name"), ("Nombre", "fields.name"), ("Nom", "fields.name"),
+    ("Correo", "fields.email"), ("Correo electrónico", "fields.email"), ("Courriel", "fields.email"),
+    ("E-Mail-Adresse", "fields.email"),
+    ("Shahar", "fields.city"), ("Ville", "fields.city"), ("PLZ", "fields.pincode"), ("CEP", "fields.pincode"),
+    ("Pin Code (6 digits)", "fields.pincode"), ("Mobile Number (WhatsApp)", "fields.phone"),
+])
+def test_common_non_english_and_decorated_headers(header, path):
+    assert targets(suggest_mapping(["Sr No", header])) == {header: path}
+
+
+def test_french_nom_beside_prenom_is_the_family_name():
+    m = suggest_mapping(["Prénom", "Nom", "Téléphone"])
+    assert m.combined["fields.name"] == Combined(["Prénom", "Nom"])
+    assert targets(m) == {"Téléphone": "fields.phone"}
+
+
+def test_a_question_without_a_matching_field_still_goes_to_the_remarks():
+    m = suggest_mapping(["phone_number", "what_is_your_monthly_salary?"], None, Schema(fields={
+        "phone": FieldDef("phone", "phone"), "remarks": FieldDef("remarks", "text")}))
+    assert targets(m) == {"phone_number": "fields.phone"}
+    assert m.combined["fields.remarks"].columns == ["what_is_your_monthly_salary?"]  # labelled
+
+
+def test_a_money_word_is_left_alone_when_the_workspace_has_two_money_fields():
+    schema = Schema(fields={"phone": FieldDef("phone", "phone"), "budget": FieldDef("budget", "money"),
+                            "deposit": FieldDef("deposit", "money")})
+    assert targets(suggest_mapping(["Amount (Rs)"], None, schema)) == {}

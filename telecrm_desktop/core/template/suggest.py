@@ -8,7 +8,11 @@ What it recognises:
 - common extras (city, state, country, pin code, company, job title, lead source) as custom
   fields under conventional API names, or under the workspace's matching field with a schema;
 - free-text columns (notes, remarks, comments) and a lead form's own questions
-  ("what_is_your_budget?") joined, each labelled, into `fields.remarks`.
+  ("what_is_your_budget?") joined, each labelled, into `fields.remarks`, unless the question
+  asks for a field the workspace has ("what_is_your_monthly_salary?" -> its salary field);
+- a header's unit or currency ("Amount (Rs)", "Price in USD", "Area - sq ft") does not hide it;
+- the usual names in French, Spanish, German, Portuguese, Italian and Hindi written in Latin
+  letters ("Nom", "Teléfono", "Handynummer", "Telefone", "Naam", "Shahar"); accents are ignored.
 
 Sample values confirm the guess: a "Contact" column of e-mail addresses is the e-mail, a column
 of 10-digit mobile numbers is the phone even when its name says nothing.
@@ -24,6 +28,7 @@ target; with one, only fields the workspace has are suggested.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Iterable, Mapping as MappingABC, Sequence
 
 from telecrm_desktop.core.convert import cell_text
@@ -33,9 +38,40 @@ from telecrm_desktop.core.workspace.schema import Schema
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def _fold_accents(text: str) -> str:
+    """Latin letters without their accents ("téléfono" -> "telefono"); other scripts kept."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def squeeze(header: str) -> str:
-    """A header reduced for matching: "E-mail ID" -> "emailid", "phone_number" -> "phonenumber"."""
-    return _NON_ALNUM.sub("", header.casefold())
+    """A header reduced for matching: "E-mail ID" -> "emailid", "Teléfono" -> "telefono"."""
+    return _NON_ALNUM.sub("", _fold_accents(header.casefold()))
+
+
+# a unit or currency after the name: "Amount (Rs)", "Price in USD", "Budget - INR", "Salary ₹"
+_UNIT = (r"(rs\.?|inr|usd|eur|gbp|aed|sgd|aud|cad|rupees?|dollars?|euros?|lakhs?|lacs?|crores?|cr|"
+         r"k|%|percent|sq\.? ?ft\.?|sq\.? ?m|sqft|sqm|kgs?|km|years?|yrs?|months?|days?|nos?\.?|[₹$€£])")
+_UNIT_SUFFIX = re.compile(
+    rf"(\s*[(\[][^)\]]*[)\]]|\s+(in|per)\s+{_UNIT}|(\s*[-–:/]\s*|\s+){_UNIT}|\s*[₹$€£%])\s*$", re.IGNORECASE)
+# the words a lead form puts before the thing it asks for
+_QUESTION_WORDS = frozenset("please kindly what whats s which when where how is are was enter share provide tell "
+                            "us me select choose mention give your you the of".split())
+
+
+def core_words(header: str) -> str:
+    """The header without a unit suffix or a question's wording, words separated by spaces:
+    "Amount (Rs)" -> "amount", "what_is_your_monthly_salary?" -> "monthly salary"."""
+    text = _fold_accents(header.casefold()).replace("_", " ").strip()
+    text = text.rstrip("?:*. ").strip()
+    for _ in range(2):  # "Budget (INR) in lakhs"
+        text = _UNIT_SUFFIX.sub("", text).strip()
+    words = re.findall(r"[a-z0-9]+", text)
+    if _is_question(header) or words[:1] in (["your"], ["enter"], ["please"]):
+        while len(words) > 1 and words[0] in _QUESTION_WORDS:
+            words.pop(0)
+    return " ".join(words)
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -49,35 +85,64 @@ PHONE_NAMES = _names(
     "cell phone", "cell number", "telephone", "tel", "user phone", "phone_number",
     "mobile_number", "primary phone", "customer phone", "customer mobile", "lead phone",
     "work phone", "your phone number", "whatsapp number", "whatsapp no", "whatsapp", "whatsapp_number",
+    "mob no", "mobile num", "mob",
+    # French, Spanish, German, Portuguese, Italian, Hindi (Latin letters)
+    "téléphone", "numéro de téléphone", "portable", "numéro de portable", "mobile",
+    "teléfono", "telefono", "número de teléfono", "celular", "móvil", "movil", "número de celular",
+    "telefon", "telefonnummer", "handy", "handynummer", "mobilnummer", "mobiltelefon", "rufnummer",
+    "telefone", "número de telefone", "numero de telefone", "celular", "telemóvel", "telemovel",
+    "cellulare", "numero di telefono", "numero di cellulare",
+    "phone number", "mobile no", "sampark", "sampark number", "sampark sankhya", "mobile sankhya",
+    "phone nambar", "mobail", "mobail number", "dooradhwani",
 )
 EMAIL_NAMES = _names(
     "email", "e-mail", "email id", "e-mail id", "email address", "e-mail address", "mail",
     "mail id", "user email", "work email", "customer email", "lead email", "your email",
     "email_address", "business email",
+    "courriel", "adresse e-mail", "adresse email", "adresse électronique", "correo",
+    "correo electrónico", "correo electronico", "email", "e-mail-adresse", "emailadresse",
+    "e-mail adresse", "endereço de e-mail", "endereço de email", "indirizzo email", "posta elettronica",
+    "email pata", "ईमेल",
 )
 NAME_NAMES = _names(
     "name", "full name", "full_name", "fullname", "customer name", "lead name", "contact name",
     "client name", "visitor name", "student name", "your name", "candidate name", "person name",
+    "nom complet", "nom et prénom", "nombre", "nombre completo", "vollständiger name",
+    "nome", "nome completo", "nome e cognome", "naam", "pura naam", "poora naam", "grahak naam",
+    "grahak ka naam", "aapka naam",
 )
-FIRST_NAMES = _names("first name", "first_name", "firstname", "given name", "fname")
-LAST_NAMES = _names("last name", "last_name", "lastname", "surname", "family name", "lname")
+FIRST_NAMES = _names("first name", "first_name", "firstname", "given name", "fname", "prénom", "prenom",
+                     "vorname", "primeiro nome", "nombre de pila", "pehla naam")
+LAST_NAMES = _names("last name", "last_name", "lastname", "surname", "family name", "lname",
+                    "nom de famille", "apellido", "apellidos", "nachname", "familienname", "sobrenome",
+                    "apelido", "cognome", "upnaam")
+# "Nom" is the family name in French only beside a "Prénom"; alone it is the whole name
+FRENCH_NOM = _names("nom")
 CONTACT_NAMES = _names("contact", "contact details", "contact info")  # phone or e-mail: samples decide
-STATUS_NAMES = _names("status", "lead status", "stage", "lead stage")
+STATUS_NAMES = _names("status", "lead status", "stage", "lead stage", "statut", "estado del lead")
 ASSIGNEE_NAMES = _names("assignee", "assigned to", "lead owner", "owner", "owner email", "agent email",
                         "sales rep", "assigned agent")
 RATING_NAMES = _names("rating", "lead rating")
 NOTES_NAMES = _names("notes", "note", "remarks", "remark", "comments", "comment", "message",
                      "description", "requirement", "requirements", "query", "enquiry", "inquiry",
-                     "additional information", "additional info")
+                     "additional information", "additional info", "remarques", "commentaire",
+                     "commentaires", "comentarios", "comentario", "notas", "bemerkung", "bemerkungen",
+                     "kommentar", "observações", "observacoes", "note", "tippani", "vivaran")
 EXTRAS: dict[str, frozenset[str]] = {
-    "fields.city": _names("city", "town", "user city"),
-    "fields.state": _names("state", "province", "region", "state/province"),
-    "fields.country": _names("country", "country/region", "user country"),
+    "fields.city": _names("city", "town", "user city", "ville", "ciudad", "stadt", "ort", "wohnort",
+                          "cidade", "città", "citta", "shahar", "sheher", "shehar", "nagar", "gaon"),
+    "fields.state": _names("state", "province", "region", "state/province", "état", "estado",
+                           "bundesland", "regione", "rajya", "pradesh"),
+    "fields.country": _names("country", "country/region", "user country", "pays", "país", "pais",
+                             "paese", "desh"),
     "fields.pincode": _names("pincode", "pin code", "pin", "postal code", "post code", "postcode",
-                             "zip", "zip code", "zipcode", "postal_code", "zip_code"),
+                             "zip", "zip code", "zipcode", "postal_code", "zip_code", "code postal",
+                             "código postal", "codigo postal", "plz", "postleitzahl", "cep"),
     "fields.company_name": _names("company", "company name", "company_name", "organisation",
-                                  "organization", "business name"),
-    "fields.job_title": _names("job title", "job_title", "designation", "title", "position", "role"),
+                                  "organization", "business name", "entreprise", "société", "societe",
+                                  "empresa", "firma", "unternehmen", "azienda", "kampani", "company ka naam"),
+    "fields.job_title": _names("job title", "job_title", "designation", "title", "position", "role",
+                               "poste", "fonction", "cargo", "puesto", "berufsbezeichnung", "ruolo"),
     "fields.contact_source": _names("lead source", "source", "contact source", "lead_source",
                                     "utm source", "utm_source", "channel"),
 }
@@ -196,14 +261,19 @@ def suggest_mapping(headers: Sequence[str], samples: Any = None, schema: Schema 
     s = _Suggestion(schema)
     identifier = schema.identifier_field if schema is not None else "phone"
     keys = {h: squeeze(h) for h in headers}
+    cores = {h: squeeze(core_words(h)) for h in headers}  # without a unit or a question's wording
+
+    def named(header: str, names: frozenset[str] | dict[str, str]) -> bool:
+        return keys[header] in names or (bool(cores[header]) and cores[header] in names)
 
     # 1. the workspace's own fields, by API name or display name
     if schema is not None:
         index = _schema_index(schema)
         for header in headers:
-            api_name = index.get(keys[header])
+            api_name = index.get(keys[header]) or index.get(cores[header])
             if api_name is not None:
                 s.assign(header, f"fields.{api_name}")
+        _suggest_custom_fields(headers, values, s)
     else:
         for header in headers:  # exact API names of the standard fields
             if header.strip() in ("name", "phone", "email", "status", "rating", "assignee"):
@@ -212,7 +282,7 @@ def suggest_mapping(headers: Sequence[str], samples: Any = None, schema: Schema 
     # 2. standard fields under their usual names, confirmed by samples where that matters
     for path, names in STANDARD.items():
         for header in headers:
-            if header in s.used or keys[header] not in names:
+            if header in s.used or not named(header, names):
                 continue
             sample = values[header]
             if path == "fields.phone" and _mostly(sample, _looks_like_email):
@@ -224,7 +294,7 @@ def suggest_mapping(headers: Sequence[str], samples: Any = None, schema: Schema 
             if s.assign(header, path):
                 break
     for header in headers:
-        if header in s.used or keys[header] not in CONTACT_NAMES:
+        if header in s.used or not named(header, CONTACT_NAMES):
             continue
         if _mostly(values[header], _looks_like_email):
             s.assign(header, "fields.email")
@@ -233,21 +303,26 @@ def suggest_mapping(headers: Sequence[str], samples: Any = None, schema: Schema 
 
     # 3. first + last name -> one combined name (unless a full-name column already feeds it)
     combined: dict[str, Combined] = {}
-    first = next((h for h in headers if keys[h] in FIRST_NAMES and h not in s.used), None)
-    last = next((h for h in headers if keys[h] in LAST_NAMES and h not in s.used), None)
+    first = next((h for h in headers if named(h, FIRST_NAMES) and h not in s.used), None)
+    last = next((h for h in headers if named(h, LAST_NAMES) and h not in s.used), None)
+    if first and last is None:
+        last = next((h for h in headers if keys[h] in FRENCH_NOM and h not in s.used), None)
     if first and "fields.name" not in s.taken and s.has_field("fields.name"):
         s.combine("fields.name", [first] + ([last] if last else []), combined)
+    for header in headers:  # a French "Nom" with no "Prénom" beside it is the whole name
+        if header not in s.used and keys[header] in FRENCH_NOM and s.assign(header, "fields.name"):
+            break
     # 4. common extras, by convention (or only when the workspace has them)
     for path, names in EXTRAS.items():
         for header in headers:
-            if header not in s.used and keys[header] in names and s.assign(header, path):
+            if header not in s.used and named(header, names) and s.assign(header, path):
                 break
     # 5. ad-platform bookkeeping: recognised, ignored
     for header in headers:
         if header not in s.used and keys[header] in AD_METADATA:
             s.ignore(header)
     # 6. free text and form questions -> remarks
-    _suggest_remarks(headers, keys, s, combined)
+    _suggest_remarks(headers, keys, cores, s, combined)
     # 7. unnamed columns whose values are plainly phones or e-mails
     for header in headers:
         if header in s.used:
@@ -261,7 +336,40 @@ def suggest_mapping(headers: Sequence[str], samples: Any = None, schema: Schema 
     return Mapping(identifier=identifier, columns=ordered, combined=combined)
 
 
-def _suggest_remarks(headers: Iterable[str], keys: dict[str, str], s: _Suggestion,
+STANDARD_API_NAMES = frozenset({"name", "phone", "email", "status", "rating", "assignee", "lost_reason"})
+MONEY_WORDS = _names("amount", "budget", "price", "cost", "value", "salary", "income", "fee", "fees",
+                     "package", "ctc", "investment", "deal value", "deal amount", "monthly salary",
+                     "monthly income", "annual income", "expected salary", "current salary")
+
+
+def _suggest_custom_fields(headers: Sequence[str], values: dict[str, list[Any]], s: _Suggestion) -> None:
+    """Columns whose name only ends with one of the workspace's own fields: a form's question
+    ("what_is_your_monthly_salary?" -> Salary), or a money column beside the one money field."""
+    assert s.schema is not None
+    custom = {api: d for api, d in s.schema.fields.items() if api.casefold() not in STANDARD_API_NAMES}
+    money = [api for api, d in custom.items() if d.type == "money"]
+    for header in headers:
+        if header in s.used:
+            continue
+        words = core_words(header).split()
+        if not words:
+            continue
+        if _is_question(header):
+            found = [api for api, d in custom.items()
+                     if any(_ends_with_words(words, name) for name in (api, d.display_name or ""))]
+            if len(found) == 1 and s.assign(header, f"fields.{found[0]}"):
+                continue
+        if len(money) == 1 and squeeze(" ".join(words)) in MONEY_WORDS:
+            s.assign(header, f"fields.{money[0]}")
+
+
+def _ends_with_words(words: list[str], name: str) -> bool:
+    """True when `words` end with all of `name`'s words ("monthly salary" ends with "Salary")."""
+    tail = re.findall(r"[a-z0-9]+", _fold_accents(name.casefold().replace("_", " ")))
+    return bool(tail) and sum(len(w) for w in tail) >= 3 and words[-len(tail):] == tail
+
+
+def _suggest_remarks(headers: Iterable[str], keys: dict[str, str], cores: dict[str, str], s: _Suggestion,
                      combined: dict[str, Combined]) -> None:
     path = "fields.remarks"
     if s.schema is not None:
@@ -272,7 +380,7 @@ def _suggest_remarks(headers: Iterable[str], keys: dict[str, str], s: _Suggestio
         path = f"fields.{found}"
     if path in s.taken:
         return
-    notes = [h for h in headers if h not in s.used and keys[h] in NOTES_NAMES]
+    notes = [h for h in headers if h not in s.used and (keys[h] in NOTES_NAMES or cores[h] in NOTES_NAMES)]
     questions = [h for h in headers if h not in s.used and _is_question(h)]
     parts = notes + questions
     if not parts:

@@ -4,6 +4,7 @@ with a searchable target list, saved and loaded as `telecrm-mapping/1` templates
 from __future__ import annotations
 
 import copy
+import html
 import logging
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def _sentence(text: str) -> str:
 
 SAMPLE_ROWS = 200  # rows looked at for sample values
 SAMPLES_PER_COLUMN = 5
-DATE_ORDERS = [("DMY", "Day first (05/11/2026 = 5 Nov)"), ("MDY", "Month first (05/11/2026 = 11 May)"),
-               ("YMD", "Year first (2026/11/05)")]
+# worded as the date errors' hint words it ("set the date order to MDY")
+DATE_ORDERS = [("DMY", "DMY: day first (05/11/2026 = 5 Nov)"), ("MDY", "MDY: month first (05/11/2026 = 11 May)"),
+               ("YMD", "YMD: year first (2026/11/05)")]
+DATE_SCAN_ROWS = 1000  # rows looked at for a date that settles the order
 
 
 class MapScreen(Screen):
@@ -113,10 +116,17 @@ class MapScreen(Screen):
         for code, text in DATE_ORDERS:
             self.date_order_combo.addItem(text, code)
         self.date_order_combo.activated.connect(self._date_order_changed)
-        label = QLabel("&Dates written as text")
+        label = QLabel("Date &order (dates written as text)")
+        label.setWordWrap(True)
         label.setBuddy(self.date_order_combo)
         box.addWidget(label)
         box.addWidget(self.date_order_combo)
+        self.date_order_note = QLabel()  # what the file's own dates say about the order
+        self.date_order_note.setTextFormat(Qt.TextFormat.RichText)
+        self.date_order_note.setWordWrap(True)
+        self.date_order_note.setAccessibleName("Date order note")
+        self.date_order_note.hide()
+        box.addWidget(self.date_order_note)
         self.identifier_label = QLabel()
         self.identifier_label.setWordWrap(True)
         box.addWidget(self.identifier_label)
@@ -250,8 +260,12 @@ class MapScreen(Screen):
             self.model.set_template(template)
         finally:
             self._applying = False
+        self._date_guess = self._guess_date_order(template.get("date_order", "DMY"))
+        if self._date_guess is not None and self._date_guess.certain:
+            template["date_order"] = self._date_guess.order  # the file's dates leave no choice
         i = self.date_order_combo.findData(template.get("date_order", "DMY"))
         self.date_order_combo.setCurrentIndex(max(i, 0))
+        self._show_date_note()
         self._fill_constants()
         self._template_edited(origin=origin)
 
@@ -367,12 +381,52 @@ class MapScreen(Screen):
         self._template_edited()
 
     def _date_order_changed(self) -> None:
+        self._show_date_note()
         self._update_context()
         self._template_edited()
 
+    def _guess_date_order(self, current: str):
+        """What the file's text dates say about the date order (None without a sheet)."""
+        sheet = self.session.sheet
+        if sheet is None:
+            return None
+        from telecrm_desktop.core.convert.date_order import infer_date_order
+
+        samples = self._samples()
+        dated = [i for i, h in enumerate(sheet.table.headers)
+                 if infer_date_order({h: samples.get(h, [])}).has_dates]
+        if not dated:
+            return infer_date_order({}, current)
+        headers = sheet.table.headers
+        columns = {headers[i]: [row.values[i] for row in sheet.rows[:DATE_SCAN_ROWS] if i < len(row.values)]
+                   for i in dated}
+        return infer_date_order(columns, current)
+
+    def _show_date_note(self) -> None:
+        guess = getattr(self, "_date_guess", None)
+        chosen = self.date_order_combo.currentData() or "DMY"
+        text, warn = "", False
+        if guess is not None and guess.has_dates:
+            text = guess.sentence(chosen)
+            warn = guess.conflict or not guess.certain
+            if guess.certain and chosen != guess.order:
+                code = guess.order
+                text = (f"These dates can only be {'day' if code == 'DMY' else 'month'} first: set the date "
+                        f"order to {code}.")
+                warn = True
+        from telecrm_desktop.gui.widgets import style
+
+        colour = (self._error_colour() if guess.certain else style.status_colour("warning").name()) if warn else None
+        shown = html.escape(text)  # the file's own values and column names, never markup
+        self.date_order_note.setText(f"<span style='color:{colour}'>{shown}</span>" if colour else shown)
+        self.date_order_note.setProperty("warning", warn)
+        self.date_order_note.setVisible(bool(text))
+
     def _refresh_summary(self) -> None:
         n = len(self.model.headers)
-        mapped = sum(1 for r in range(n) if self.model.target_paths(r))
+        # a column joined into one field (first + last name, form answers) is sent too
+        mapped = sum(1 for r in range(n) if self.model.target_paths(r)
+                     or self.model.combined_target(self.model.headers[r]))
         identifier = self.model.template.get("identifier") or (
             self.session.schema.identifier_field if self.session.schema else "phone")
         feeding = [self.model.headers[r] for r in range(n) if f"fields.{identifier}" in self.model.target_paths(r)]

@@ -35,6 +35,8 @@ class SendScreen(Screen):
                 "continue later: nothing is sent twice.")
 
     run_finished = Signal()
+    # a run ended: (title, the sentence shown, seconds it ran), for a desktop notification
+    run_ended = Signal(str, str, float)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -246,6 +248,8 @@ class SendScreen(Screen):
         self.rate_label.setText(text)
         self._event(text)
         self.session.run_changed.emit()
+        title = {None: "Send finished", "cancelled": "Send cancelled"}.get(summary.stopped, "Send stopped")
+        self.run_ended.emit(title, text, elapsed)
         if summary.stopped is None:
             self.run_finished.emit()
 
@@ -310,5 +314,19 @@ class SendScreen(Screen):
         return self.session.check is not None
 
     def on_primary(self) -> bool:
+        if self.worker is None and not self._confirmed_new_run():
+            return False
         self.start()
         return False
+
+    def _confirmed_new_run(self) -> bool:
+        """A new run to a real workspace is asked about first (see send_confirm); the sandbox, a
+        continue, a resume and a retry are not."""
+        continuing = self._retry is not None or (
+            self._last_summary is not None and self._last_summary.stopped == "cancelled")
+        if self.session.workspace.use_sandbox or continuing:
+            return True
+        from telecrm_desktop.gui.send_confirm import confirm_send, send_facts
+
+        view = getattr(self.session, "check_view", None)
+        return confirm_send(self, send_facts(self.session, view.lead_count if view else 0))

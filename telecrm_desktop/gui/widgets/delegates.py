@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QStyledItemDelegate
 
 from telecrm_desktop.gui.models.mapping_model import TYPES
@@ -46,12 +46,63 @@ def searchable_combo(parent) -> QComboBox:
     return combo
 
 
+def ranked_choices(choices: list[tuple[str, str]], typed: str) -> list[tuple[str, str]]:
+    """The choices that match what was typed, best first: the exact name ("Name", "name",
+    "fields.name"), then names starting with it, then a word starting with it, then containing it."""
+    needle = typed.strip().casefold()
+    if not needle:
+        return list(choices)
+    scored = []
+    for position, (label, path) in enumerate(choices):
+        name = label.split("  ·  ")[0].casefold()
+        api = path.rsplit(".", 1)[-1].casefold()
+        whole = label.casefold()
+        if needle in (name, api, path.casefold(), whole):
+            score = 0
+        elif name.startswith(needle) or api.startswith(needle) or path.casefold().startswith(needle):
+            score = 1
+        elif any(word.startswith(needle) for word in name.replace("_", " ").split()):
+            score = 2
+        elif needle in whole:
+            score = 3
+        else:
+            continue
+        scored.append((score, position, label, path))
+    return [(label, path) for _, _, label, path in sorted(scored)]
+
+
+class RankedCompleter(QCompleter):
+    """A popup of the choices ranked for what is typed (QCompleter alone keeps the list's order,
+    so typing "name" offered "Company Name" before "Name")."""
+
+    def __init__(self, choices: list[tuple[str, str]], parent=None):
+        self._list = QStringListModel(parent)
+        super().__init__(self._list, parent)
+        self.choices = choices
+        self.ranked: list[tuple[str, str]] = list(choices)
+        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setMaxVisibleItems(12)
+
+    def rank(self, typed: str) -> None:
+        self.ranked = ranked_choices(self.choices, typed)
+        self._list.setStringList([label for label, _ in self.ranked])
+        if typed.strip() and self.ranked and self.widget() is not None:
+            self.complete()
+        else:
+            self.popup().hide()
+
+
 def path_from_text(combo: QComboBox, choices: list[tuple[str, str]]) -> str:
-    """The chosen path: a listed choice, or a path typed by hand (fields.x / actions.ACTION_1.y)."""
+    """The chosen path: a listed choice, the best match for what was typed, or a path typed by
+    hand (fields.x / actions.ACTION_1.y) that matches nothing listed."""
     text = combo.currentText().strip()
     for label, path in choices:
         if text in (label, path):
             return path
+    best = ranked_choices([c for c in choices if c[1]], text) if text else []
+    if best and not text.startswith(("fields.", "actions.")):
+        return best[0][1]
     if text.lower() in ("", "ignore", IGNORE_LABEL.lower()):
         return ""
     if "·" in text:
@@ -73,9 +124,12 @@ class TargetDelegate(QStyledItemDelegate):
         self._choices = target_choices(self.schema)
         for label, path in self._choices:
             combo.addItem(label, path)
+        completer = RankedCompleter(self._choices, combo)
+        combo.setCompleter(completer)
+        combo.lineEdit().textEdited.connect(completer.rank)
         combo.activated.connect(lambda _=0, c=combo: self._commit(c))
         combo.lineEdit().returnPressed.connect(lambda c=combo: self._commit(c))
-        combo.completer().activated.connect(lambda text, c=combo: self._commit(c, text))
+        completer.activated.connect(lambda text, c=combo: self._commit(c, text))
         return combo
 
     def _commit(self, combo, text: str | None = None):
@@ -94,6 +148,7 @@ class TargetDelegate(QStyledItemDelegate):
             editor.setCurrentIndex(i)
         else:
             editor.setEditText(path)
+        editor.lineEdit().selectAll()  # a key typed to start editing replaces the target, not appends
 
     def setModelData(self, editor, model, index):
         model.setData(index, path_from_text(editor, self._choices), Qt.ItemDataRole.EditRole)
