@@ -111,7 +111,7 @@ def _open_log() -> logging.Handler:
     """logs/send.log in the data folder: what each run did, for support (token values scrubbed)."""
     from telecrm_desktop.core.secrets import RedactTokens
 
-    handler = logging.FileHandler(paths.logs_dir() / "send.log", encoding="utf-8")
+    handler = logging.FileHandler(paths.private_file(paths.logs_dir() / "send.log"), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     handler.addFilter(RedactTokens())
     log.addHandler(handler)

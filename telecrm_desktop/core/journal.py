@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from telecrm_desktop.core import paths
 from telecrm_desktop.core.send import outcomes
 
 SCHEMA = """
@@ -177,7 +178,8 @@ class Journal:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(self.path.parent)
+        paths.private_file(self.path)  # before SQLite makes it: its -wal and -shm then get 0600 too
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")

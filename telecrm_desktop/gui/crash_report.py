@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from telecrm_desktop.core.paths import private_file
 from telecrm_desktop.core.secrets import RedactTokens, redact
 from telecrm_desktop.gui.settings import log_dir
 
@@ -21,7 +22,7 @@ log = logging.getLogger("telecrm_desktop.gui")
 
 
 def log_file() -> Path:
-    return log_dir() / "telecrm-desktop.log"
+    return private_file(log_dir() / "telecrm-desktop.log")
 
 
 def setup_logging() -> None:
