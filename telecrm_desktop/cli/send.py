@@ -20,6 +20,7 @@ from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTE
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
 from telecrm_desktop.core import paths
 from telecrm_desktop.core.journal import Journal
+from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.core.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
 from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
@@ -76,7 +77,19 @@ def _settings(args) -> SendSettings:
         raise UsageError(f"{SHARE_ENV} must be above 0 and at most 1, not {settings.share}")
     if settings.window <= 0:
         raise UsageError(f"{WINDOW_ENV} must be a positive number of seconds")
+    settings.network = _network()
     return settings
+
+
+def _network() -> NetworkSettings:
+    """TELECRM_PROXY and TELECRM_CA_FILE, checked before anything is sent (HTTPS_PROXY is read as usual)."""
+    network = NetworkSettings.from_environment()
+    try:
+        check_proxy(network.proxy)
+        tls_context(network)
+    except NetworkSettingsError as exc:
+        raise UsageError(str(exc)) from None
+    return network
 
 
 def _tokens(enterprise: str):

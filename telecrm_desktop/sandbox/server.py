@@ -21,6 +21,7 @@ import asyncio
 import functools
 import json
 import math
+import ssl
 import threading
 import time
 from http import HTTPStatus
@@ -79,6 +80,7 @@ class SandboxServer:
         processing_delay: float = 0.0,
         max_body_bytes: int = 1_000_000,
         keepalive_timeout: float | None = None,  # close connections idle this long (as real servers do)
+        tls: "ssl.SSLContext | None" = None,  # serve HTTPS with this server context (office-network tests)
     ):
         self.workspace = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
         self.host = host
@@ -89,6 +91,7 @@ class SandboxServer:
         self.processing_delay = processing_delay
         self.max_body_bytes = max_body_bytes
         self.keepalive_timeout = keepalive_timeout
+        self.tls = tls
         self.state = SandboxState(self.workspace)
         self.revoked: set[str] = set()  # token labels
         self._tokens = {t.value: t for t in self.workspace.tokens}
@@ -102,7 +105,7 @@ class SandboxServer:
     # -- what clients need ---------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     @property
     def sync_url(self) -> str:
@@ -172,7 +175,8 @@ class SandboxServer:
         self._worker = asyncio.get_running_loop().create_task(self._process_queue())
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._connection, self.host, self.port, reuse_address=True)
+        self._server = await asyncio.start_server(self._connection, self.host, self.port, reuse_address=True,
+                                                  ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _close_listener_and_connections(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
 from telecrm_desktop.core.journal import Journal, LeadToSend
+from telecrm_desktop.core.network import NetworkSettings
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
@@ -57,6 +58,7 @@ class SendSettings:
     resend_uncertain: bool = False
     progress_interval: float = 0.25
     commit_gather: float = 0.001  # when many are in flight, let answers gather before the loop runs again
+    network: NetworkSettings | None = None  # proxy and CA file overrides (core.network)
 
 
 class SendControl:
@@ -235,7 +237,7 @@ class SendEngine:
         http = api.AsyncApiClient(
             self.base_url, self.enterprise_id,
             max_connections=max(1, len(tokens)) * s.in_flight_per_token,
-            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
+            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout, network=s.network,
         )
         tasks: set[asyncio.Task] = set()
 
