@@ -18,7 +18,7 @@ from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
-from telecrm_desktop.core import paths
+from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.journal import Journal
 from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.core.results import write_report_csv
@@ -159,11 +159,24 @@ def run(args) -> int:
     file_fp = runs.file_fingerprint(args.file)
     template_fp = runs.template_fingerprint(checked.template)
     journal_path = paths.journal_path()
+    # one sender per sheet: a second window, job or command line with the same sheet is refused here
+    claim = run_claim.claim_sheet(journal_path, enterprise, file_fp, template_fp)
+    try:
+        return _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
+                             file_fp, template_fp)
+    finally:
+        claim.release()
+
+
+def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
+                  file_fp, template_fp) -> int:
     try:
         journal = Journal(journal_path)
     except sqlite3.Error as exc:
         raise UsageError(f"the journal {journal_path} cannot be opened ({exc}); move it away to start afresh") from None
     with journal:
+        if journal.replaced:
+            _event(journal.replaced)
         prepared = runs.open_run(journal, enterprise_id=enterprise, file_path=args.file, file_fp=file_fp,
                                  template_fp=template_fp)
         run_id = prepared.run.id

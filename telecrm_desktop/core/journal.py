@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from telecrm_desktop.core import paths
+from telecrm_desktop.core import paths, storage
 from telecrm_desktop.core.send import outcomes
 
 SCHEMA = """
@@ -178,9 +178,41 @@ class Journal:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        paths.private_dir(self.path.parent)
+        # a sentence when a damaged journal was set aside and this one started afresh (say it once)
+        self.replaced: str | None = None
+        # the disk-full / read-only error that stopped marking requests (the engine stops on it)
+        self.storage_failure: storage.StorageProblem | None = None
+        self._space_checked = 0.0
+        try:
+            paths.private_dir(self.path.parent)
+        except OSError as exc:
+            raise (storage.explain(exc, self.path.parent) or exc) from exc
+        why = storage.damage(self.path)  # the header only: cheap, and confirmed by SQLite below
+        try:
+            self._open()
+            if why is not None:  # a healthy journal mid-checkpoint can look short: ask SQLite first
+                (result,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
+                why = None if result == "ok" else f"{why}: {result}"
+            if why is None:
+                return
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            why = why or f"SQLite says: {exc}"
+        self.db.close()
+        copy = storage.set_aside(self.path, dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
+        self.replaced = (f"the journal {self.path} was damaged ({why}); it was kept as {copy.name} beside it, "
+                         "and a new journal was started (runs sent before are listed in that copy only)")
+        self._open()
+
+    def _open(self) -> None:
         paths.private_file(self.path)  # before SQLite makes it: its -wal and -shm then get 0600 too
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False,
+                                      factory=storage.GuardedConnection)
+        except sqlite3.OperationalError as exc:  # "unable to open": a folder that cannot be written
+            raise (storage.explain(exc, self.path.parent) or exc) from exc
+        self.db.folder = self.path.parent
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL: a commit survives a killed process (it is in the OS cache), and costs no fsync
@@ -190,6 +222,24 @@ class Journal:
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self.db.executescript(SCHEMA)
         _add_missing_columns(self.db)
+
+    def _rollback(self) -> None:
+        """After a failed write: SQLite rolls back by itself on a full disk, so only if still open."""
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _check_space(self, now: float) -> None:
+        """Refuse new `sending` marks once the disk is nearly full (see core.storage), checked ~4x a second."""
+        if now - self._space_checked < 0.25:
+            return
+        self._space_checked = now
+        free = storage.free_bytes(self.path.parent)
+        reserve = storage.reserve_bytes()
+        if free is not None and free < reserve:
+            raise storage.StorageProblem(storage.full_sentence(self.path.parent, 4 * reserve - free))
 
     def close(self) -> None:
         self.db.close()
@@ -298,7 +348,7 @@ class Journal:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def add_rows(self, run_id: int, rows: Iterable[RowRecord]) -> None:
@@ -318,7 +368,7 @@ class Journal:
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._rollback()
             raise
 
     # -- sending --------------------------------------------------------------------------------
@@ -327,13 +377,17 @@ class Journal:
         """Leads left `sending` by a killed process: no answer came. Returns how many became uncertain."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
-        uncertain = db.execute(
+        try:
+            uncertain = db.execute(
             "UPDATE leads SET status=?, reason=? WHERE run_id=? AND status=? AND has_actions=1",
-            (outcomes.UNCERTAIN, "the program stopped while the request was on its way; no answer came",
-             run_id, outcomes.SENDING),
-        ).rowcount
-        db.execute("UPDATE leads SET status=? WHERE run_id=? AND status=?", (outcomes.PENDING, run_id, outcomes.SENDING))
-        db.execute("COMMIT")
+                (outcomes.UNCERTAIN, "the program stopped while the request was on its way; no answer came",
+                 run_id, outcomes.SENDING),
+            ).rowcount
+            db.execute("UPDATE leads SET status=? WHERE run_id=? AND status=?", (outcomes.PENDING, run_id, outcomes.SENDING))
+            db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         return uncertain
 
     def leads_to_send(self, run_id: int, *, resend_uncertain: bool = False, batch: int = 2000) -> Iterator[LeadToSend]:
@@ -377,7 +431,13 @@ class Journal:
             return
         db = self.db
         now = time.time()
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            if sending:
+                self._check_space(time.monotonic())
+            db.execute("BEGIN IMMEDIATE")
+        except storage.StorageProblem as exc:
+            self.storage_failure = exc
+            raise
         try:
             queued = [f for f in finished if f[1] == outcomes.QUEUED]
             others = [f for f in finished if f[1] != outcomes.QUEUED]
@@ -399,8 +459,10 @@ class Journal:
             )
             db.executemany("INSERT INTO dispatches (token_key, sent_at) VALUES (?, ?)", ((k, at) for _s, _l, k, at in sending))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, storage.StorageProblem):
+                self.storage_failure = exc
             raise
 
     def dispatches_since(self, token_key: str, since: float) -> list[float]:

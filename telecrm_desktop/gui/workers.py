@@ -302,10 +302,15 @@ class SendWorker(Worker):
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import SecretsError, redact
         from telecrm_desktop.gui.engine_process import EngineProcessError
+        from telecrm_desktop.core.run_claim import RunBusy
+        from telecrm_desktop.core.storage import StorageProblem
         from telecrm_desktop.gui.pipeline_bridge import RunElsewhere
 
         if isinstance(exc, (RunElsewhere, EngineProcessError)):
             return redact(str(exc))
+        if isinstance(exc, (RunBusy, StorageProblem)):  # another window sends this sheet; the data folder
+            text = str(exc)
+            return text[:1].upper() + text[1:] + "."
         if isinstance(exc, SecretsError):
             from telecrm_desktop.gui.token_store import sentence
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from telecrm_desktop.core import run_claim
 from telecrm_desktop.core.journal import Journal, LeadToSend
 from telecrm_desktop.core.network import NetworkSettings
 from telecrm_desktop.core.send import client as api
@@ -182,11 +183,13 @@ class SendEngine:
 
     def run(self) -> SendSummary:
         """Send until every lead has an outcome, the run is cancelled, or no token is left."""
-        journal = Journal(self.journal_path)  # this thread's own connection
-        try:
-            return asyncio.run(self._run(journal))
-        finally:
-            journal.close()
+        # one engine per run, whichever process runs it; RunBusy (a sentence) when another holds it
+        with run_claim.claim_run(self.journal_path, self.run_id):
+            journal = Journal(self.journal_path)  # this thread's own connection
+            try:
+                return asyncio.run(self._run(journal))
+            finally:
+                journal.close()
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -379,7 +382,7 @@ class SendEngine:
         try:
             while True:
                 now = time.monotonic()
-                if self.control.cancelled:
+                if self.control.cancelled or journal.storage_failure is not None:  # disk full: stop as a cancel
                     stopped = STOP_CANCELLED
                     break
                 active = [t for t in tokens if not t.out]
@@ -436,6 +439,8 @@ class SendEngine:
             await http.aclose()
             if finished:  # an exception above: keep what we know
                 journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
+        if journal.storage_failure is not None:  # answers are in; the rest stays pending for the next run
+            raise journal.storage_failure
         if stopped == STOP_NO_TOKEN:
             journal.set_pending(self.run_id, "not sent: telecrm refused every token")
         elif stopped == STOP_CANCELLED:
