@@ -28,10 +28,12 @@ PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview 
 
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.mapping import MappingError
+    from telecrm_desktop.core.run_claim import RunBusy
     from telecrm_desktop.core.secrets import SecretsError
+    from telecrm_desktop.core.storage import StorageProblem
     from telecrm_desktop.core.table import SourceError
 
-    return isinstance(exc, (SourceError, SecretsError, MappingError))
+    return isinstance(exc, (SourceError, SecretsError, MappingError, RunBusy, StorageProblem))
 
 
 _collector_lock = threading.Lock()
