@@ -238,8 +238,17 @@ class Journal:
         self._space_checked = now
         free = storage.free_bytes(self.path.parent)
         reserve = storage.reserve_bytes()
+        if free is None or free >= reserve:
+            return
+        # the write-ahead log holds many copies of the same few pages: fold it into the journal and
+        # give its space back before deciding that the disk is full
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (sqlite3.Error, storage.StorageProblem):
+            pass
+        free = storage.free_bytes(self.path.parent)
         if free is not None and free < reserve:
-            raise storage.StorageProblem(storage.full_sentence(self.path.parent, 4 * reserve - free))
+            raise storage.StorageProblem(storage.full_sentence(self.path.parent, 2 * reserve - free))
 
     def close(self) -> None:
         self.db.close()
