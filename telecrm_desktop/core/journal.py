@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS queued_bodies (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dispatches (
     token_key TEXT NOT NULL,
-    sent_at REAL NOT NULL                    -- wall clock, seconds since the epoch
+    sent_at REAL NOT NULL,                   -- wall clock, seconds since the epoch
+    sent_mono REAL                           -- time.monotonic(): immune to clock changes (see dispatch_ages)
 );
 DROP INDEX IF EXISTS dispatches_token;
 """
@@ -164,17 +165,22 @@ def _run_from_row(r: sqlite3.Row) -> RunInfo:
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """Journals written by earlier versions lack later columns; ADD COLUMN keeps every row."""
-    have = {r["name"] for r in db.execute("PRAGMA table_info(runs)")}
-    if "landed" not in have:
-        try:
-            db.execute("ALTER TABLE runs ADD COLUMN landed TEXT")
-        except sqlite3.OperationalError as exc:  # another process added it a moment ago
-            if "duplicate column" not in str(exc):
-                raise
+    for table, column, kind in (("runs", "landed", "TEXT"), ("dispatches", "sent_mono", "REAL")):
+        have = {r["name"] for r in db.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 class Journal:
     """One SQLite connection; use it from one thread at a time (the engine opens its own)."""
+
+    # the clocks dispatches are stamped and aged with (tests set a clock forward or back here)
+    wall_clock = staticmethod(time.time)
+    mono_clock = staticmethod(time.monotonic)
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -466,7 +472,9 @@ class Journal:
                 "UPDATE leads SET status=?, attempts=attempts+1, token_label=?, updated_at=? WHERE run_id=? AND seq=?",
                 ((outcomes.SENDING, label, at, run_id, seq) for seq, label, _key, at in sending),
             )
-            db.executemany("INSERT INTO dispatches (token_key, sent_at) VALUES (?, ?)", ((k, at) for _s, _l, k, at in sending))
+            mono = self.mono_clock()
+            db.executemany("INSERT INTO dispatches (token_key, sent_at, sent_mono) VALUES (?, ?, ?)",
+                           ((k, at, mono) for _s, _l, k, at in sending))
             db.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -482,6 +490,30 @@ class Journal:
 
     def forget_dispatches_before(self, before: float) -> None:
         self.db.execute("DELETE FROM dispatches WHERE sent_at<?", (before,))
+
+    def _ages_sql(self) -> tuple[str, tuple[float, float]]:
+        """How long ago each dispatch left, safe against a clock set back or forward.
+
+        The monotonic clock (shared by every process since the computer started) gives a true age
+        when the send was made since this start; after a restart it only under-states the age
+        (uptime now <= time since the send), which errs on the side of waiting. A monotonic stamp
+        ahead of the clock now can only come from before a restart: then the wall clock's age is
+        used, and a send dated in the future (a clock set back) counts as made just now.
+        """
+        wall, mono = self.wall_clock(), self.mono_clock()
+        return ("CASE WHEN sent_mono IS NOT NULL AND sent_mono <= :mono THEN :mono - sent_mono "
+                "ELSE MAX(0.0, :wall - sent_at) END", {"wall": wall, "mono": mono})
+
+    def dispatch_ages(self, token_key: str, within: float) -> list[float]:
+        """Ages (seconds, >= 0) of this token's sends younger than `within`, oldest first."""
+        age, params = self._ages_sql()
+        return [a for (a,) in self.db.execute(
+            f"SELECT {age} AS age FROM dispatches WHERE token_key=:key AND {age} < :within ORDER BY age DESC",
+            {**params, "key": token_key, "within": within})]
+
+    def forget_dispatches_older_than(self, seconds: float) -> None:
+        age, params = self._ages_sql()
+        self.db.execute(f"DELETE FROM dispatches WHERE {age} > :keep", {**params, "keep": seconds})
 
     def set_pending(self, run_id: int, reason: str) -> None:
         """The run stopped: whatever was not answered stays `pending` (sent on the next run)."""

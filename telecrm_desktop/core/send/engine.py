@@ -204,14 +204,15 @@ class SendEngine:
             skipped = ", ".join(t.label for t in self._given_tokens[s.max_tokens:])
             self._event(f"Using {s.max_tokens} tokens at once; not using: {skipped}.")
         limit = run_limit(s.rate_per_hour, s.share)
-        wall, mono = time.time(), time.monotonic()
+        mono = time.monotonic()
         result = []
         for token in tokens:
             pacer = RollingWindowPacer(limit, s.window, s.margin)
-            earlier = journal.dispatches_since(token_key(token), wall - pacer.span)
-            pacer.restore(mono - (wall - t) for t in earlier)
+            # ages, not wall-clock times: a clock set back or forward cannot free a token's window
+            ages = journal.dispatch_ages(token_key(token), pacer.span)
+            pacer.restore((mono - age for age in ages), now=mono)
             result.append(_Token(token.label, token_key(token), token.auth_header()["Authorization"], pacer))
-        journal.forget_dispatches_before(wall - 2 * max(s.window, 3600.0))
+        journal.forget_dispatches_older_than(2 * max(s.window, 3600.0))
         return result
 
     async def _run(self, journal: Journal) -> SendSummary:
