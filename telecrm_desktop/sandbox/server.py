@@ -86,6 +86,7 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.limiter = RollingWindow(rate_limit, window_seconds)
+        self.clock = time.monotonic  # the rate limit's clock; tests replace it to step time exactly
         self.retry_after = retry_after
         self.faults = faults or Faults()
         self.processing_delay = processing_delay
@@ -207,7 +208,7 @@ class SandboxServer:
 
     def storm(self, seconds: float) -> None:
         """Answer every Async request 429 for `seconds` (without counting it)."""
-        self._storm_until = time.monotonic() + seconds
+        self._storm_until = self.clock() + seconds
 
     def go_down(self, seconds: float) -> None:
         """Stop accepting connections and drop open ones; listen again after `seconds`."""
@@ -357,7 +358,7 @@ class SandboxServer:
             self.state.record_answer(None, 401)
             return not_authorized()
         label = token.label
-        now = time.monotonic()
+        now = self.clock()
         wait = self._storm_until - now if now < self._storm_until else None
         if wait is None and fault == TOO_MANY:
             wait = 1.0
