@@ -14,6 +14,7 @@ from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.journal import Journal
 from telecrm_desktop.gui.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.gil import taking_turns
+from telecrm_desktop.gui.network_settings import network_settings
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
@@ -222,7 +223,9 @@ class SendJob:
                     for rr in check.rows
                 ))
             settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,
-                                    resend_uncertain=resend_uncertain, progress_interval=0.1)
+                                    resend_uncertain=resend_uncertain, progress_interval=0.1,
+                                    # the sandbox is on this computer: never through the office proxy
+                                    network=None if ws.use_sandbox else network_settings())
             if os.environ.get(WINDOW_ENV):
                 settings.window = float(os.environ[WINDOW_ENV])
             if ws.use_sandbox:

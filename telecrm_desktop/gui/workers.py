@@ -331,10 +331,11 @@ class SchemaWorker(Worker):
     def work(self):
         from telecrm_desktop.core import schema_io
         from telecrm_desktop.core.sync.client import SyncClient
+        from telecrm_desktop.gui.network_settings import network_settings
         from telecrm_desktop.gui.schema_link import sync_access
 
         url, enterprise, token = sync_access(self.workspace)
-        with SyncClient(url, enterprise, token) as client:
+        with SyncClient(url, enterprise, token, network=network_settings()) as client:
             schema = schema_io.pull_schema(client)
         schema_io.save_schema(schema)
         return schema
@@ -376,6 +377,7 @@ class LandedWorker(Worker):
 
     def work(self):
         from telecrm_desktop.core.sync.client import SyncClient
+        from telecrm_desktop.gui.network_settings import network_settings
         from telecrm_desktop.core.sync.landed import choose_sample, verify_landed
         from telecrm_desktop.gui import pipeline_bridge
         from telecrm_desktop.gui.schema_link import sync_access
@@ -385,7 +387,7 @@ class LandedWorker(Worker):
             queued = pipeline_bridge.queued_identifiers(self.run_id)
             leads = [lead for lead in leads if lead.identifier in queued]
         url, enterprise, token = sync_access(self.workspace)
-        with SyncClient(url, enterprise, token) as client:
+        with SyncClient(url, enterprise, token, network=network_settings()) as client:
             return verify_landed(client, choose_sample(leads), self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:
