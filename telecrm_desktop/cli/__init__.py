@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from pathlib import Path
 
@@ -63,6 +64,7 @@ CRASH_LOG = "telecrm-import-errors.log"
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    logging.raiseExceptions = False  # a log file on a full disk must not print a trace of its own
     try:
         return int(args.run(args) or 0)
     except UsageError as exc:

@@ -1,7 +1,7 @@
 """How requests reach telecrm from an office network: which proxy, and which certificates to trust.
 
 - Trust: the operating system's certificate store (the `truststore` package: Windows and macOS
-  keychains, OpenSSL's store on Linux, which also honours SSL_CERT_FILE / SSL_CERT_DIR), so a
+  keychains, OpenSSL's store on Linux, with its usual environment overrides), so a
   company root certificate installed by IT (TLS inspection) is trusted as the browser trusts it.
   certifi's bundle is the fallback where truststore cannot load. A CA file from the Workspace
   settings (or TELECRM_CA_FILE) is trusted in addition. Verification is never switched off.
