@@ -28,6 +28,8 @@ class NetworkGroup(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Network", parent)
         form = QFormLayout(self)
+        form.setContentsMargins(12, 6, 12, 6)  # compact: the Workspace step must fit a small window
+        form.setVerticalSpacing(4)
         self.proxy_edit = QLineEdit()
         self.proxy_edit.setPlaceholderText("from the system settings (e.g. http://proxy.company.com:8080)")
         self.proxy_edit.setAccessibleName("Proxy")
@@ -43,6 +45,7 @@ class NetworkGroup(QGroupBox):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setObjectName("muted")
+        self.status.hide()  # shown once there is something to say: the screen stays short
         form.addRow(self.status)
         s = app_settings()
         self.proxy_edit.setText(str(s.value(PROXY_KEY, "") or ""))
@@ -65,12 +68,16 @@ class NetworkGroup(QGroupBox):
             tls_context(NetworkSettings(proxy, ca_file))  # a file that is not a certificate is said now
         except NetworkSettingsError as exc:
             text = str(exc)
-            self.status.setText(text[:1].upper() + text[1:] + ". Not saved.")
+            self._say(text[:1].upper() + text[1:] + ". Not saved.")
             return
         s = app_settings()
         s.setValue(PROXY_KEY, proxy)
         s.setValue(CA_FILE_KEY, ca_file)
         s.sync()
         self.proxy_edit.setText(proxy)
-        self.status.setText("Saved. " + ("Requests go through this proxy." if proxy else
-                                         "Requests use the system's proxy settings, if any."))
+        self._say("Saved. " + ("Requests go through this proxy." if proxy else
+                               "Requests use the system's proxy settings, if any."))
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
