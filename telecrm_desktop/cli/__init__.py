@@ -88,8 +88,9 @@ def _unexpected(exc: Exception) -> int:
     except OSError:
         folder = None
     problem = storage.explain(exc, folder) if folder is not None else None
-    if problem is None and isinstance(exc, OSError) and exc.filename:
-        problem = storage.explain(exc, Path(exc.filename).parent)  # e.g. a full disk under --report
+    if problem is None and isinstance(exc, OSError) and exc.filename:  # e.g. the data folder's parent
+        where = Path(exc.filename)
+        problem = storage.explain(exc, where if not where.is_file() else where.parent)
     if problem is not None:
         print(f"telecrm-import: {problem}", file=sys.stderr)
         return EXIT_ROWS_NEED_ATTENTION
