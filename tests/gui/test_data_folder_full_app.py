@@ -48,3 +48,22 @@ def test_send_on_a_full_or_read_only_data_folder_says_so_in_one_sentence(window,
         assert sandbox_link.sandbox_server().state.queued == 0
     finally:
         subprocess.run(["umount", "-l", str(desktop_home)], capture_output=True)
+
+
+def test_a_damaged_journal_is_set_aside_and_the_send_screen_says_so(window, qtbot, tmp_path, desktop_home):
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "leads.csv", 4))
+    driver.accept_mapping()
+    driver.review()
+    (desktop_home / "journal.sqlite3").write_bytes(b"this is not a database, whatever the name says " * 100)
+    send = window.send_screen
+    window.go_to(SEND)
+    qtbot.mouseClick(window.primary_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: send.is_running(), 10, "the send to start")
+    wait_until(lambda: not send.is_running(), 60, "the send to finish")
+    events = [send.event_list.item(i).text() for i in range(send.event_list.count())]
+    said = [e for e in events if "was damaged" in e]
+    assert len(said) == 1 and "a new journal was started" in said[0], events
+    assert list(desktop_home.glob("journal.sqlite3.damaged-*"))
+    assert send.worker_counts() == {"queued": 4}
