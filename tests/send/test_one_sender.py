@@ -18,17 +18,18 @@ from tests.send.conftest import make_run, send
 from tests.send.test_cli_send import cli, read_report, write_sheet  # noqa: F401 (fixture)
 
 
-def spawn(cli, *extra):  # noqa: F811
+def spawn(cli, *extra, env=None):  # noqa: F811
     return subprocess.Popen([sys.executable, "-m", "telecrm_desktop.cli", *cli.args(*extra)],
-                            env={**os.environ, **cli.env()}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            env={**os.environ, **cli.env(), **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.slow
 def test_two_sends_of_one_sheet_at_once_send_each_lead_once(cli):  # noqa: F811
-    valid = write_sheet(cli.sheet, 80, invalid=False)  # 80 leads at 40 per 2 s: both overlap for seconds
+    valid = write_sheet(cli.sheet, 80, invalid=False)
     state = cli.sandbox.state
-    first, second = spawn(cli), spawn(cli)
+    slow = {"TELECRM_RATE_SHARE": "0.5"}  # 10 a second: the first is still sending when the second starts
+    first, second = spawn(cli, env=slow), spawn(cli, env=slow)
     outs = [p.communicate(timeout=120) for p in (first, second)]
     codes = [first.returncode, second.returncode]
     refused = [i for i, (_out, err) in enumerate(outs) if BUSY_SENTENCE in err]
@@ -45,7 +46,7 @@ def test_two_sends_of_one_sheet_at_once_send_each_lead_once(cli):  # noqa: F811
 def test_a_killed_sender_leaves_no_claim_behind(cli, tmp_path):  # noqa: F811
     valid = write_sheet(cli.sheet, 60, invalid=False)
     state = cli.sandbox.state
-    holder = spawn(cli)
+    holder = spawn(cli, env={"TELECRM_RATE_SHARE": "0.25"})  # 5 a second: still sending when killed
     deadline = time.monotonic() + 30
     while state.queued < 10 and holder.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -53,6 +54,7 @@ def test_a_killed_sender_leaves_no_claim_behind(cli, tmp_path):  # noqa: F811
     busy = subprocess.run([sys.executable, "-m", "telecrm_desktop.cli", *cli.args()], env={**os.environ, **cli.env()},
                           capture_output=True, text=True, timeout=60)
     assert busy.returncode == 1 and BUSY_SENTENCE in busy.stderr
+    assert holder.poll() is None and state.queued < len(valid), "the first sender finished too early to be killed"
     os.kill(holder.pid, signal.SIGKILL)
     holder.communicate()
     assert holder.returncode == -signal.SIGKILL
