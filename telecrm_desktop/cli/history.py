@@ -44,6 +44,8 @@ def run(args) -> int:
         print("No send runs yet.")
         return 0
     with Journal(path) as journal:
+        if journal.replaced:  # a damaged journal was set aside: its runs are in the copy
+            print(f"telecrm-import: {journal.replaced}", file=sys.stderr)
         runs = journal.runs(enterprise)
         for r in runs:
             counts = r.counts if r.state != "open" else journal.row_counts(r.id)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
-from telecrm_desktop.core import paths
+from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.core.send.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
 from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
@@ -76,7 +77,19 @@ def _settings(args) -> SendSettings:
         raise UsageError(f"{SHARE_ENV} must be above 0 and at most 1, not {settings.share}")
     if settings.window <= 0:
         raise UsageError(f"{WINDOW_ENV} must be a positive number of seconds")
+    settings.network = _network()
     return settings
+
+
+def _network() -> NetworkSettings:
+    """TELECRM_PROXY and TELECRM_CA_FILE, checked before anything is sent (HTTPS_PROXY is read as usual)."""
+    network = NetworkSettings.from_environment()
+    try:
+        check_proxy(network.proxy)
+        tls_context(network)
+    except NetworkSettingsError as exc:
+        raise UsageError(str(exc)) from None
+    return network
 
 
 def _tokens(enterprise: str):
@@ -111,7 +124,7 @@ def _open_log() -> logging.Handler:
     """logs/send.log in the data folder: what each run did, for support (token values scrubbed)."""
     from telecrm_desktop.core.secrets import RedactTokens
 
-    handler = logging.FileHandler(paths.logs_dir() / "send.log", encoding="utf-8")
+    handler = logging.FileHandler(paths.private_file(paths.logs_dir() / "send.log"), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     handler.addFilter(RedactTokens())
     log.addHandler(handler)
@@ -146,11 +159,24 @@ def run(args) -> int:
     file_fp = runs.file_fingerprint(args.file)
     template_fp = runs.template_fingerprint(checked.template)
     journal_path = paths.journal_path()
+    # one sender per sheet: a second window, job or command line with the same sheet is refused here
+    claim = run_claim.claim_sheet(journal_path, enterprise, file_fp, template_fp)
+    try:
+        return _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
+                             file_fp, template_fp)
+    finally:
+        claim.release()
+
+
+def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
+                  file_fp, template_fp) -> int:
     try:
         journal = Journal(journal_path)
     except sqlite3.Error as exc:
         raise UsageError(f"the journal {journal_path} cannot be opened ({exc}); move it away to start afresh") from None
     with journal:
+        if journal.replaced:
+            _event(journal.replaced)
         prepared = runs.open_run(journal, enterprise_id=enterprise, file_path=args.file, file_fp=file_fp,
                                  template_fp=template_fp)
         run_id = prepared.run.id

@@ -139,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     from telecrm_desktop.gui import crash_report
 
     app = make_application()
-    prepare_runtime()
     crash_report.setup_logging()
+    instance = None
+    if not args.self_test:  # one window per data folder: a second launch hands over and ends
+        instance = _first_launch_or_hand_over(args.file)
+        if instance is None:
+            return EXIT_OK
+    prepare_runtime()
     crash_report.route_qt_messages()
     crash_report.install_excepthook()
 
@@ -149,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    if instance is not None:
+        from telecrm_desktop.gui.single_instance import bring_to_front
+
+        instance.listen(lambda message: bring_to_front(window, message))
     try:
         if args.self_test:
             app.setProperty("selfTest", True)
@@ -161,6 +170,23 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         window.close()
         stop_sandbox()
+        if instance is not None:
+            instance.release()
+
+
+def _first_launch_or_hand_over(file: str | None):
+    """The SingleInstance to keep when this is the first window on its data folder; None when the
+    window already open came to the front (and took `file`) instead."""
+    from telecrm_desktop.core.paths import data_home
+    from telecrm_desktop.gui.single_instance import SingleInstance
+
+    instance = SingleInstance(data_home())
+    if instance.claim():
+        return instance
+    if instance.hand_over(file):
+        print("telecrm-desktop is already open: its window was brought to the front.", file=sys.stderr)
+        return None
+    return instance  # the other window did not answer (hung?): open anyway; the journal keeps sends apart
 
 
 if __name__ == "__main__":

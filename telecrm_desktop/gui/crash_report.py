@@ -6,22 +6,22 @@ send engine's memory, and the log writes exception text that the core keeps free
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
-import traceback
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from telecrm_desktop.core.secrets import RedactTokens, redact
+from telecrm_desktop.core.crash_log import append_trace
+from telecrm_desktop.core.paths import private_file
+from telecrm_desktop.core.secrets import RedactTokens
 from telecrm_desktop.gui.settings import log_dir
 
 log = logging.getLogger("telecrm_desktop.gui")
 
 
 def log_file() -> Path:
-    return log_dir() / "telecrm-desktop.log"
+    return private_file(log_dir() / "telecrm-desktop.log")
 
 
 def setup_logging() -> None:
@@ -39,11 +39,7 @@ def setup_logging() -> None:
 
 def record_unexpected(exc_type, exc, tb) -> Path:
     """Append the exception to the log; returns the log's path."""
-    path = log_file()
-    with path.open("a", encoding="utf-8") as out:
-        out.write(f"\n{dt.datetime.now().isoformat(timespec='seconds')} unexpected error\n")
-        out.write(redact("".join(traceback.format_exception(exc_type, exc, tb))))
-    return path
+    return append_trace(log_file(), exc_type, exc, tb)
 
 
 def unexpected_error_sentence(exc: BaseException, path: Path) -> str:

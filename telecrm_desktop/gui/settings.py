@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from telecrm_desktop.core.paths import data_home, logs_dir
+from telecrm_desktop.core.paths import data_home, logs_dir, make_private, private_file
 
 ORGANISATION = "telecrm"
 APPLICATION = "telecrm-desktop"
@@ -29,7 +29,7 @@ def log_dir() -> Path:
 def app_settings() -> QSettings:
     """The settings store: an ini file in TELECRM_DESKTOP_HOME when set, else the OS's native one."""
     if os.environ.get("TELECRM_DESKTOP_HOME"):
-        return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+        return QSettings(str(private_file(data_dir() / "settings.ini")), QSettings.Format.IniFormat)
     return QSettings(ORGANISATION, APPLICATION)
 
 
@@ -67,3 +67,5 @@ def _write_setting(key: str, name: str, value) -> None:
                 else QSettings(ORGANISATION, APPLICATION))
     settings.setValue(name, value)
     settings.sync()
+    if key:  # Qt writes a new file and renames it over the old one: with the default mode
+        make_private(settings.fileName())

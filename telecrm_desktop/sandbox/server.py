@@ -21,6 +21,7 @@ import asyncio
 import functools
 import json
 import math
+import ssl
 import threading
 import time
 from http import HTTPStatus
@@ -79,16 +80,19 @@ class SandboxServer:
         processing_delay: float = 0.0,
         max_body_bytes: int = 1_000_000,
         keepalive_timeout: float | None = None,  # close connections idle this long (as real servers do)
+        tls: "ssl.SSLContext | None" = None,  # serve HTTPS with this server context (office-network tests)
     ):
         self.workspace = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
         self.host = host
         self.port = port
         self.limiter = RollingWindow(rate_limit, window_seconds)
+        self.clock = time.monotonic  # the rate limit's clock; tests replace it to step time exactly
         self.retry_after = retry_after
         self.faults = faults or Faults()
         self.processing_delay = processing_delay
         self.max_body_bytes = max_body_bytes
         self.keepalive_timeout = keepalive_timeout
+        self.tls = tls
         self.state = SandboxState(self.workspace)
         self.revoked: set[str] = set()  # token labels
         self._tokens = {t.value: t for t in self.workspace.tokens}
@@ -102,7 +106,7 @@ class SandboxServer:
     # -- what clients need ---------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     @property
     def sync_url(self) -> str:
@@ -172,7 +176,8 @@ class SandboxServer:
         self._worker = asyncio.get_running_loop().create_task(self._process_queue())
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._connection, self.host, self.port, reuse_address=True)
+        self._server = await asyncio.start_server(self._connection, self.host, self.port, reuse_address=True,
+                                                  ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _close_listener_and_connections(self) -> None:
@@ -203,7 +208,7 @@ class SandboxServer:
 
     def storm(self, seconds: float) -> None:
         """Answer every Async request 429 for `seconds` (without counting it)."""
-        self._storm_until = time.monotonic() + seconds
+        self._storm_until = self.clock() + seconds
 
     def go_down(self, seconds: float) -> None:
         """Stop accepting connections and drop open ones; listen again after `seconds`."""
@@ -353,7 +358,7 @@ class SandboxServer:
             self.state.record_answer(None, 401)
             return not_authorized()
         label = token.label
-        now = time.monotonic()
+        now = self.clock()
         wait = self._storm_until - now if now < self._storm_until else None
         if wait is None and fault == TOO_MANY:
             wait = 1.0

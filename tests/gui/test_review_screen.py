@@ -54,7 +54,11 @@ def test_leave_out_rows_and_filter(window, qtbot, tmp_path):
     assert review.ready_tile.value() == 3
     review.filter_combo.setCurrentIndex(review.filter_combo.findData(SHOW_EXCLUDED))
     assert review.model.rowCount() == 1 and review.model.row_at(0).number == 2
-    assert "left out" in review.json_view.toPlainText() or review.json_view.toPlainText() == ""
+    assert review.json_view.toPlainText() == ""  # the filter cleared the details
+    cell = review.model.index(0, 1)
+    qtbot.mouseClick(review.view.viewport(), Qt.MouseButton.LeftButton, pos=review.view.visualRect(cell).center())
+    assert "Row 2" in review.row_title.text()
+    assert review.json_view.toPlainText() == "This row is left out: it will not be sent."
 
 
 def test_the_screen_shows_before_its_rows_and_a_new_mapping_refills_it(window, qtbot, tmp_path):

@@ -139,11 +139,36 @@ def test_a_file_that_changes_while_being_read(tmp_path):
 
 
 def test_a_file_that_disappears_while_being_read(tmp_path):
-    def change(path: Path, step: int, rows: str) -> None:
-        if step == 100:
-            path.unlink()  # about 3 s in: once the program has started reading
-
-    assert_clear(check_while(tmp_path, change), "moving.csv")
+    """Deleted once the check is seen reading it (the file open in the process, part of it read),
+    not at a guessed moment: the deletion is asserted to have happened while it ran."""
+    psutil = pytest.importorskip("psutil")
+    sheet = tmp_path / "moving.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as f:
+        f.write("Name,Phone\r\n")
+        f.writelines(f"Lead {i},98{i:08d}\r\n" for i in range(300_000))
+    size = sheet.stat().st_size
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps(MAPPING), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "telecrm_desktop.cli", "check", str(sheet), "--mapping", str(mapping)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deleted_at = None  # the read position when the file was deleted
+    watched = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    while deleted_at is None and proc.poll() is None and time.monotonic() < deadline:
+        try:
+            reading = [f for f in watched.open_files() if f.path == str(sheet) and f.position > 0]
+        except psutil.Error:  # it ended between the two looks
+            break
+        if reading:
+            sheet.unlink()
+            deleted_at = reading[0].position
+        else:
+            time.sleep(0.001)
+    out, err = proc.communicate(timeout=120)
+    assert deleted_at is not None, "the check ended before it was seen reading the file"
+    assert not sheet.exists()
+    print(f"deleted at byte {deleted_at:,} of {size:,}")
+    assert_clear(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), "moving.csv")
 
 
 @pytest.mark.slow

@@ -63,3 +63,14 @@ def sandbox():
 @pytest.fixture
 def talk(sandbox):
     return Talk(sandbox)
+
+
+class SteppedClock:
+    """The sandbox's rate-limit and storm clock (SandboxServer.clock), moved only by the test, so
+    each assert about a window holds whatever the load."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

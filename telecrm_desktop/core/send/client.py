@@ -19,9 +19,12 @@ from typing import Callable
 import httpx
 
 from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id  # noqa: F401 (re-exported)
+from telecrm_desktop.core.network import NetworkSettings, proxy_for, tls_context
 from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
+# the sandbox on this computer: an office proxy from the environment cannot reach it
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 # answer kinds
 QUEUED = "queued"
@@ -93,8 +96,22 @@ def classify_response(response: httpx.Response) -> Answer:
     return Answer(REJECTED, f"telecrm answered {code}: {text}", code)
 
 
+def _untrusted_certificate(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
 def classify_error(exc: httpx.HTTPError) -> Answer:
     name = type(exc).__name__
+    untrusted = _untrusted_certificate(exc)
+    if untrusted is not None:  # nothing left; verification is never switched off, so say what to do
+        return Answer(NOT_SENT, f"telecrm's certificate is not trusted by this computer ({untrusted.verify_message}); "
+                                "behind a company proxy that inspects HTTPS, add the company's root certificate "
+                                "to the network settings")
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
         return Answer(NOT_SENT, f"could not connect to telecrm ({name})")
     if isinstance(exc, httpx.ReadTimeout):
@@ -120,17 +137,20 @@ class AsyncApiClient:
         max_connections: int = 30,
         connect_timeout: float = 10.0,
         read_timeout: float = 30.0,
+        network: NetworkSettings | None = None,
     ):
         self.url = endpoint(check_base_url(base_url), check_enterprise_id(enterprise_id))
         self._url = httpx.URL(self.url)  # parsed once: httpx parses a string on every request
-        tls = ssl.create_default_context()  # verification on, always: tokens travel in these requests
+        tls = tls_context(network)  # verification on, always: tokens travel in these requests
+        proxy = None if self._url.host in LOOPBACK_HOSTS and not (network and network.proxy) else proxy_for(self.url, network)
         timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=connect_timeout, pool=connect_timeout)
         self._lanes: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
         self._all: list[httpx.AsyncClient] = []
         for _ in range(max(1, max_connections)):
             lane = httpx.AsyncClient(
                 transport=wire.MarkingTransport(
-                    verify=tls, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0)),
+                    verify=tls, proxy=proxy,
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0)),
                 timeout=timeout, follow_redirects=False,
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
             )

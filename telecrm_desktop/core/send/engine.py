@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from telecrm_desktop.core import run_claim
 from telecrm_desktop.core.send.journal import Journal, LeadToSend
+from telecrm_desktop.core.network import NetworkSettings
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
@@ -57,6 +59,7 @@ class SendSettings:
     resend_uncertain: bool = False
     progress_interval: float = 0.25
     commit_gather: float = 0.001  # when many are in flight, let answers gather before the loop runs again
+    network: NetworkSettings | None = None  # proxy and CA file overrides (core.network)
 
 
 class SendControl:
@@ -180,11 +183,13 @@ class SendEngine:
 
     def run(self) -> SendSummary:
         """Send until every lead has an outcome, the run is cancelled, or no token is left."""
-        journal = Journal(self.journal_path)  # this thread's own connection
-        try:
-            return asyncio.run(self._run(journal))
-        finally:
-            journal.close()
+        # one engine per run, whichever process runs it; RunBusy (a sentence) when another holds it
+        with run_claim.claim_run(self.journal_path, self.run_id):
+            journal = Journal(self.journal_path)  # this thread's own connection
+            try:
+                return asyncio.run(self._run(journal))
+            finally:
+                journal.close()
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -199,14 +204,15 @@ class SendEngine:
             skipped = ", ".join(t.label for t in self._given_tokens[s.max_tokens:])
             self._event(f"Using {s.max_tokens} tokens at once; not using: {skipped}.")
         limit = run_limit(s.rate_per_hour, s.share)
-        wall, mono = time.time(), time.monotonic()
+        mono = time.monotonic()
         result = []
         for token in tokens:
             pacer = RollingWindowPacer(limit, s.window, s.margin)
-            earlier = journal.dispatches_since(token_key(token), wall - pacer.span)
-            pacer.restore(mono - (wall - t) for t in earlier)
+            # ages, not wall-clock times: a clock set back or forward cannot free a token's window
+            ages = journal.dispatch_ages(token_key(token), pacer.span)
+            pacer.restore((mono - age for age in ages), now=mono)
             result.append(_Token(token.label, token_key(token), token.auth_header()["Authorization"], pacer))
-        journal.forget_dispatches_before(wall - 2 * max(s.window, 3600.0))
+        journal.forget_dispatches_older_than(2 * max(s.window, 3600.0))
         return result
 
     async def _run(self, journal: Journal) -> SendSummary:
@@ -235,7 +241,7 @@ class SendEngine:
         http = api.AsyncApiClient(
             self.base_url, self.enterprise_id,
             max_connections=max(1, len(tokens)) * s.in_flight_per_token,
-            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
+            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout, network=s.network,
         )
         tasks: set[asyncio.Task] = set()
 
@@ -377,7 +383,7 @@ class SendEngine:
         try:
             while True:
                 now = time.monotonic()
-                if self.control.cancelled:
+                if self.control.cancelled or journal.storage_failure is not None:  # disk full: stop as a cancel
                     stopped = STOP_CANCELLED
                     break
                 active = [t for t in tokens if not t.out]
@@ -434,6 +440,8 @@ class SendEngine:
             await http.aclose()
             if finished:  # an exception above: keep what we know
                 journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
+        if journal.storage_failure is not None:  # answers are in; the rest stays pending for the next run
+            raise journal.storage_failure
         if stopped == STOP_NO_TOKEN:
             journal.set_pending(self.run_id, "not sent: telecrm refused every token")
         elif stopped == STOP_CANCELLED:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from telecrm_desktop.core import paths, storage
 from telecrm_desktop.core.send import outcomes
 
 SCHEMA = """
@@ -73,7 +74,8 @@ CREATE TABLE IF NOT EXISTS queued_bodies (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dispatches (
     token_key TEXT NOT NULL,
-    sent_at REAL NOT NULL                    -- wall clock, seconds since the epoch
+    sent_at REAL NOT NULL,                   -- wall clock, seconds since the epoch
+    sent_mono REAL                           -- time.monotonic(): immune to clock changes (see dispatch_ages)
 );
 DROP INDEX IF EXISTS dispatches_token;
 """
@@ -163,22 +165,60 @@ def _run_from_row(r: sqlite3.Row) -> RunInfo:
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """Journals written by earlier versions lack later columns; ADD COLUMN keeps every row."""
-    have = {r["name"] for r in db.execute("PRAGMA table_info(runs)")}
-    if "landed" not in have:
-        try:
-            db.execute("ALTER TABLE runs ADD COLUMN landed TEXT")
-        except sqlite3.OperationalError as exc:  # another process added it a moment ago
-            if "duplicate column" not in str(exc):
-                raise
+    for table, column, kind in (("runs", "landed", "TEXT"), ("dispatches", "sent_mono", "REAL")):
+        have = {r["name"] for r in db.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            except sqlite3.OperationalError as exc:  # another process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 class Journal:
     """One SQLite connection; use it from one thread at a time (the engine opens its own)."""
 
+    # the clocks dispatches are stamped and aged with (tests set a clock forward or back here)
+    wall_clock = staticmethod(time.time)
+    mono_clock = staticmethod(time.monotonic)
+
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        # a sentence when a damaged journal was set aside and this one started afresh (say it once)
+        self.replaced: str | None = None
+        # the disk-full / read-only error that stopped marking requests (the engine stops on it)
+        self.storage_failure: storage.StorageProblem | None = None
+        self._space_checked = 0.0
+        try:
+            paths.private_dir(self.path.parent)
+        except OSError as exc:
+            raise (storage.explain(exc, self.path.parent) or exc) from exc
+        why = storage.damage(self.path)  # the header only: cheap, and confirmed by SQLite below
+        try:
+            self._open()
+            if why is not None:  # a healthy journal mid-checkpoint can look short: ask SQLite first
+                (result,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
+                why = None if result == "ok" else f"{why}: {result}"
+            if why is None:
+                return
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            why = why or f"SQLite says: {exc}"
+        self.db.close()
+        copy = storage.set_aside(self.path, dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
+        self.replaced = (f"the journal {self.path} was damaged ({why}); it was kept as {copy.name} beside it, "
+                         "and a new journal was started (runs sent before are listed in that copy only)")
+        self._open()
+
+    def _open(self) -> None:
+        paths.private_file(self.path)  # before SQLite makes it: its -wal and -shm then get 0600 too
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False,
+                                      factory=storage.GuardedConnection)
+        except sqlite3.OperationalError as exc:  # "unable to open": a folder that cannot be written
+            raise (storage.explain(exc, self.path.parent) or exc) from exc
+        self.db.folder = self.path.parent
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL: a commit survives a killed process (it is in the OS cache), and costs no fsync
@@ -188,6 +228,33 @@ class Journal:
         self.db.execute("PRAGMA wal_autocheckpoint=10000")
         self.db.executescript(SCHEMA)
         _add_missing_columns(self.db)
+
+    def _rollback(self) -> None:
+        """After a failed write: SQLite rolls back by itself on a full disk, so only if still open."""
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _check_space(self, now: float) -> None:
+        """Refuse new `sending` marks once the disk is nearly full (see core.storage), checked ~4x a second."""
+        if now - self._space_checked < 0.25:
+            return
+        self._space_checked = now
+        free = storage.free_bytes(self.path.parent)
+        reserve = storage.reserve_bytes()
+        if free is None or free >= reserve:
+            return
+        # the write-ahead log holds many copies of the same few pages: fold it into the journal and
+        # give its space back before deciding that the disk is full
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (sqlite3.Error, storage.StorageProblem):
+            pass
+        free = storage.free_bytes(self.path.parent)
+        if free is not None and free < reserve:
+            raise storage.StorageProblem(storage.full_sentence(self.path.parent, 2 * reserve - free))
 
     def close(self) -> None:
         self.db.close()
@@ -296,7 +363,7 @@ class Journal:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def add_rows(self, run_id: int, rows: Iterable[RowRecord]) -> None:
@@ -316,7 +383,7 @@ class Journal:
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._rollback()
             raise
 
     # -- sending --------------------------------------------------------------------------------
@@ -325,13 +392,17 @@ class Journal:
         """Leads left `sending` by a killed process: no answer came. Returns how many became uncertain."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
-        uncertain = db.execute(
+        try:
+            uncertain = db.execute(
             "UPDATE leads SET status=?, reason=? WHERE run_id=? AND status=? AND has_actions=1",
-            (outcomes.UNCERTAIN, "the program stopped while the request was on its way; no answer came",
-             run_id, outcomes.SENDING),
-        ).rowcount
-        db.execute("UPDATE leads SET status=? WHERE run_id=? AND status=?", (outcomes.PENDING, run_id, outcomes.SENDING))
-        db.execute("COMMIT")
+                (outcomes.UNCERTAIN, "the program stopped while the request was on its way; no answer came",
+                 run_id, outcomes.SENDING),
+            ).rowcount
+            db.execute("UPDATE leads SET status=? WHERE run_id=? AND status=?", (outcomes.PENDING, run_id, outcomes.SENDING))
+            db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         return uncertain
 
     def leads_to_send(self, run_id: int, *, resend_uncertain: bool = False, batch: int = 2000) -> Iterator[LeadToSend]:
@@ -375,7 +446,13 @@ class Journal:
             return
         db = self.db
         now = time.time()
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            if sending:
+                self._check_space(time.monotonic())
+            db.execute("BEGIN IMMEDIATE")
+        except storage.StorageProblem as exc:
+            self.storage_failure = exc
+            raise
         try:
             queued = [f for f in finished if f[1] == outcomes.QUEUED]
             others = [f for f in finished if f[1] != outcomes.QUEUED]
@@ -395,10 +472,14 @@ class Journal:
                 "UPDATE leads SET status=?, attempts=attempts+1, token_label=?, updated_at=? WHERE run_id=? AND seq=?",
                 ((outcomes.SENDING, label, at, run_id, seq) for seq, label, _key, at in sending),
             )
-            db.executemany("INSERT INTO dispatches (token_key, sent_at) VALUES (?, ?)", ((k, at) for _s, _l, k, at in sending))
+            mono = self.mono_clock()
+            db.executemany("INSERT INTO dispatches (token_key, sent_at, sent_mono) VALUES (?, ?, ?)",
+                           ((k, at, mono) for _s, _l, k, at in sending))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, storage.StorageProblem):
+                self.storage_failure = exc
             raise
 
     def dispatches_since(self, token_key: str, since: float) -> list[float]:
@@ -409,6 +490,30 @@ class Journal:
 
     def forget_dispatches_before(self, before: float) -> None:
         self.db.execute("DELETE FROM dispatches WHERE sent_at<?", (before,))
+
+    def _ages_sql(self) -> tuple[str, tuple[float, float]]:
+        """How long ago each dispatch left, safe against a clock set back or forward.
+
+        The monotonic clock (shared by every process since the computer started) gives a true age
+        when the send was made since this start; after a restart it only under-states the age
+        (uptime now <= time since the send), which errs on the side of waiting. A monotonic stamp
+        ahead of the clock now can only come from before a restart: then the wall clock's age is
+        used, and a send dated in the future (a clock set back) counts as made just now.
+        """
+        wall, mono = self.wall_clock(), self.mono_clock()
+        return ("CASE WHEN sent_mono IS NOT NULL AND sent_mono <= :mono THEN :mono - sent_mono "
+                "ELSE MAX(0.0, :wall - sent_at) END", {"wall": wall, "mono": mono})
+
+    def dispatch_ages(self, token_key: str, within: float) -> list[float]:
+        """Ages (seconds, >= 0) of this token's sends younger than `within`, oldest first."""
+        age, params = self._ages_sql()
+        return [a for (a,) in self.db.execute(
+            f"SELECT {age} AS age FROM dispatches WHERE token_key=:key AND {age} < :within ORDER BY age DESC",
+            {**params, "key": token_key, "within": within})]
+
+    def forget_dispatches_older_than(self, seconds: float) -> None:
+        age, params = self._ages_sql()
+        self.db.execute(f"DELETE FROM dispatches WHERE {age} > :keep", {**params, "keep": seconds})
 
     def set_pending(self, run_id: int, reason: str) -> None:
         """The run stopped: whatever was not answered stays `pending` (sent on the next run)."""

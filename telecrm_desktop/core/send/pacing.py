@@ -50,9 +50,12 @@ class RollingWindowPacer:
             self.span = self.window + margin
             self.interval = self.span / self.limit
 
-    def restore(self, sent_at: Iterable[float]) -> None:
-        """Sends made earlier (by a previous run), on the same clock; keeps those inside the window."""
+    def restore(self, sent_at: Iterable[float], now: float | None = None) -> None:
+        """Sends made earlier (by a previous run), on the same clock; keeps those inside the window.
+        With `now`, a send dated later than now counts as made now: never a wait past one window."""
         for t in sent_at:
+            if now is not None and t > now:
+                t = now
             bisect.insort(self._sends, t)
             self._next_slot = max(self._next_slot, t + self.interval)
         self._trim()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from telecrm_desktop.core import paths
 from telecrm_desktop.core.send.journal import Journal, NewLead, RowRecord, RunInfo
 from telecrm_desktop.core.send.results import ResultFiles, ResultRow, write_run_results
 from telecrm_desktop.core.send.client import canonical_body
@@ -86,4 +87,5 @@ def write_results(journal: Journal, run_id: int, folder: Path, *, headers: Seque
                   header_row: int = 1) -> ResultFiles:
     files = write_run_results(folder, headers, result_rows(journal, run_id, data_rows),
                               raw_headers=raw_headers, header_row=header_row)
+    paths.tighten(Path(folder))  # the rows' cells are lead data: owner-only, like the journal
     return files

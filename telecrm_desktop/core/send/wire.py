@@ -40,7 +40,8 @@ class _MarkingStream(httpcore.AsyncNetworkStream):
 
     async def _flush(self, timeout: float | None) -> None:
         mark = pending_mark.get()
-        if mark is not None:
+        # a proxy's CONNECT is not the request: the tunnel opens first, the mark waits for the request
+        if mark is not None and not self._held.startswith(b"CONNECT "):
             pending_mark.set(None)
             try:
                 mark()
@@ -98,13 +99,31 @@ class _MarkingBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-class MarkingTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport, with connections whose writes go out as described above."""
+class TransportShapeError(RuntimeError):
+    """The installed httpx no longer keeps its connection pool where this module replaces it."""
 
-    def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits):
+
+def _check_httpx_shape(transport: httpx.AsyncHTTPTransport) -> None:
+    """httpx passes no network backend through, so the pool it builds (private `_pool`) is replaced
+    by one that takes ours. If an httpx upgrade renames or reshapes that attribute, replacing it would
+    silently send without the journal mark's guarantee: refuse to build the transport instead."""
+    pool = getattr(transport, "_pool", None)
+    uses_pool = "_pool" in httpx.AsyncHTTPTransport.handle_async_request.__code__.co_names
+    if not isinstance(pool, httpcore.AsyncConnectionPool) or not uses_pool:
+        raise TransportShapeError(
+            f"httpx {httpx.__version__} does not keep its connection pool in AsyncHTTPTransport._pool as "
+            f"httpx 0.27 to 0.29 do (found {type(pool).__name__}); the sending transport needs it to commit the "
+            "journal before a request leaves. Install an httpx version this program was tested with.")
+
+
+class MarkingTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport, with connections whose writes go out as described above; through `proxy`
+    (an http:// or https:// proxy URL, tunnelled with CONNECT) when one is given."""
+
+    def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits, proxy: str | None = None):
         super().__init__(verify=verify, limits=limits, trust_env=False)
-        # httpx does not pass a network backend through; its pool (httpcore's) takes one publicly
-        self._pool = httpcore.AsyncConnectionPool(
+        _check_httpx_shape(self)
+        common = dict(
             ssl_context=verify,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
@@ -112,4 +131,17 @@ class MarkingTransport(httpx.AsyncHTTPTransport):
             http1=True,
             http2=False,
             network_backend=_MarkingBackend(),
+        )
+        if proxy is None:
+            self._pool = httpcore.AsyncConnectionPool(**common)
+            return
+        spec = httpx.Proxy(url=proxy)
+        self._pool = httpcore.AsyncHTTPProxy(
+            proxy_url=httpcore.URL(scheme=spec.url.raw_scheme, host=spec.url.raw_host, port=spec.url.port,
+                                   target=spec.url.raw_path),
+            proxy_auth=spec.raw_auth,
+            proxy_headers=spec.headers.raw,
+            # an https:// proxy is verified like telecrm itself (httpcore refuses a context for http://)
+            proxy_ssl_context=verify if spec.url.scheme == "https" else None,
+            **common,
         )

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from telecrm_desktop.core.paths import data_home
+from telecrm_desktop.core.paths import data_home, private_dir, private_file
 from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 
 FORMAT = "telecrm-schema/1"
@@ -240,9 +240,7 @@ def now_utc_text() -> str:
 
 
 def schemas_dir() -> Path:
-    folder = data_home() / "schemas"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(data_home() / "schemas")
 
 
 def schema_path(enterprise_id: str) -> Path:
@@ -331,6 +329,8 @@ def save_schema(schema: Schema, path: str | Path | None = None) -> Path:
     temporary = target.with_name(target.name + ".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if path is None or target.parent == schemas_dir():  # the cache: lead-free, but private like the rest
+            private_file(temporary)
         temporary.write_text(json.dumps(schema_to_dict(schema), ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(temporary, target)
     except OSError as exc:

@@ -27,7 +27,9 @@ class EngineProcessError(Exception):
 def _child(journal_path, run_id, enterprise_id, base_url, token_pairs, settings, conn, paused, cancelled):
     import os
 
+    from telecrm_desktop.core.run_claim import RunBusy
     from telecrm_desktop.core.secrets import ASYNC, Token, redact
+    from telecrm_desktop.core.storage import StorageProblem
     from telecrm_desktop.core.send.engine import SendControl, SendEngine
 
     if hasattr(os, "nice"):  # the window comes first when the computer is busy; sending can wait a moment
@@ -58,6 +60,8 @@ def _child(journal_path, run_id, enterprise_id, base_url, token_pairs, settings,
         )
         summary = engine.run()
         conn.send(("done", summary))
+    except (RunBusy, StorageProblem) as exc:  # another sender, or the data folder: a sentence, no trace
+        conn.send(("refused", str(exc)))
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which logs and says it
         conn.send(("error", (f"{type(exc).__name__}: {redact(str(exc))}", redact(traceback.format_exc()))))
     finally:
@@ -103,6 +107,8 @@ def run_in_process(
                     on_event(payload)
                 elif kind == "done":
                     return payload
+                elif kind == "refused":
+                    raise EngineProcessError(payload[:1].upper() + payload[1:] + ".")
                 elif kind == "error":
                     sentence, details = payload
                     log.error("the sending process failed:\n%s", details)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from telecrm_desktop.core import paths
+from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
+from telecrm_desktop.gui.network_settings import network_settings
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
@@ -184,6 +185,9 @@ class SendJob:
         ws = session.workspace
         dest = destination(ws)
         journal = Journal(paths.journal_path())
+        claim = None  # one sender per sheet (core.run_claim): RunBusy says another window has it
+        if journal.replaced and on_event:  # a damaged journal was set aside: say so once
+            on_event(journal.replaced[:1].upper() + journal.replaced[1:] + ".")
         try:
             if run_id is not None:
                 run = journal.run(run_id)
@@ -191,6 +195,8 @@ class SendJob:
                     raise RunElsewhere(
                         f"Run {run_id} was sent to workspace {run.enterprise_id}; choose that workspace on "
                         "the Workspace step to continue it.")
+                claim = run_claim.claim_sheet(journal.path, run.enterprise_id, run.file_fingerprint,
+                                              run.template_fingerprint)
                 journal.reopen_run(run_id)
                 sheet = session.sheet
                 same_file = sheet is not None and str(Path(sheet.path).resolve()) == run.file_path
@@ -199,11 +205,11 @@ class SendJob:
                 if check is None:
                     raise RuntimeError("the rows have not been checked yet")
                 sheet = session.sheet
-                prepared = runs.open_run(
-                    journal, enterprise_id=dest.enterprise_id, file_path=sheet.path,
-                    file_fp=runs.file_fingerprint(sheet.path),
-                    template_fp=runs.template_fingerprint(_fingerprint_source(session)),
-                )
+                file_fp = runs.file_fingerprint(sheet.path)
+                template_fp = runs.template_fingerprint(_fingerprint_source(session))
+                claim = run_claim.claim_sheet(journal.path, dest.enterprise_id, file_fp, template_fp)
+                prepared = runs.open_run(journal, enterprise_id=dest.enterprise_id, file_path=sheet.path,
+                                         file_fp=file_fp, template_fp=template_fp)
                 run_id = prepared.run.id
                 same_file = True
                 if prepared.resumed and on_event:
@@ -217,7 +223,9 @@ class SendJob:
                     for rr in check.rows
                 ))
             settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,
-                                    resend_uncertain=resend_uncertain, progress_interval=0.1)
+                                    resend_uncertain=resend_uncertain, progress_interval=0.1,
+                                    # the sandbox is on this computer: never through the office proxy
+                                    network=None if ws.use_sandbox else network_settings())
             if os.environ.get(WINDOW_ENV):
                 settings.window = float(os.environ[WINDOW_ENV])
             if ws.use_sandbox:
@@ -227,9 +235,12 @@ class SendJob:
             total = journal.count_to_send(run_id, resend_uncertain=resend_uncertain)
             unchanged = journal.lead_counts(run_id).get("unchanged", 0)
         except BaseException:
+            if claim is not None:
+                claim.release()
             journal.close()
             raise
         job = cls(journal, run_id, dest, settings, total, session)
+        job.claim = claim
         job.unchanged = unchanged
         job.same_file = same_file
         return job
@@ -277,8 +288,14 @@ class SendJob:
         info = self.journal.end_run(self.run_id, state, reason, str(folder))
         return dict(info.counts)
 
+    claim = None  # core.run_claim.RunClaim, held from prepare() to close()
+
     def close(self) -> None:
-        self.journal.close()
+        try:
+            self.journal.close()
+        finally:
+            if self.claim is not None:
+                self.claim.release()
 
 
 # ----- history ------------------------------------------------------------------------------

@@ -28,10 +28,12 @@ PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview 
 
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.template.mapping import MappingError
+    from telecrm_desktop.core.run_claim import RunBusy
     from telecrm_desktop.core.secrets import SecretsError
+    from telecrm_desktop.core.storage import StorageProblem
     from telecrm_desktop.core.sources.table import SourceError
 
-    return isinstance(exc, (SourceError, SecretsError, MappingError))
+    return isinstance(exc, (SourceError, SecretsError, MappingError, RunBusy, StorageProblem))
 
 
 _collector_lock = threading.Lock()
@@ -302,10 +304,15 @@ class SendWorker(Worker):
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import SecretsError, redact
         from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
+        from telecrm_desktop.core.run_claim import RunBusy
+        from telecrm_desktop.core.storage import StorageProblem
         from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
 
         if isinstance(exc, (RunElsewhere, EngineProcessError)):
             return redact(str(exc))
+        if isinstance(exc, (RunBusy, StorageProblem)):  # another window sends this sheet; the data folder
+            text = str(exc)
+            return text[:1].upper() + text[1:] + "."
         if isinstance(exc, SecretsError):
             from telecrm_desktop.gui.bridge.token_store import sentence
 
@@ -324,10 +331,11 @@ class SchemaWorker(Worker):
     def work(self):
         from telecrm_desktop.core.workspace import schema_io
         from telecrm_desktop.core.workspace.sync_client import SyncClient
+        from telecrm_desktop.gui.network_settings import network_settings
         from telecrm_desktop.gui.bridge.schema_link import sync_access
 
         url, enterprise, token = sync_access(self.workspace)
-        with SyncClient(url, enterprise, token) as client:
+        with SyncClient(url, enterprise, token, network=network_settings()) as client:
             schema = schema_io.pull_schema(client)
         schema_io.save_schema(schema)
         return schema
@@ -369,6 +377,7 @@ class LandedWorker(Worker):
 
     def work(self):
         from telecrm_desktop.core.workspace.sync_client import SyncClient
+        from telecrm_desktop.gui.network_settings import network_settings
         from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
         from telecrm_desktop.gui.bridge import pipeline_bridge
         from telecrm_desktop.gui.bridge.schema_link import sync_access
@@ -378,7 +387,7 @@ class LandedWorker(Worker):
             queued = pipeline_bridge.queued_identifiers(self.run_id)
             leads = [lead for lead in leads if lead.identifier in queued]
         url, enterprise, token = sync_access(self.workspace)
-        with SyncClient(url, enterprise, token) as client:
+        with SyncClient(url, enterprise, token, network=network_settings()) as client:
             return verify_landed(client, choose_sample(leads), self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:

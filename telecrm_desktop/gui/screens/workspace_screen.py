@@ -19,6 +19,7 @@ from telecrm_desktop.gui.bridge import token_store
 from telecrm_desktop.gui.screens.token_dialog import TokenDialog
 from telecrm_desktop.gui.widgets.parts import Screen, page_header, titled_card
 from telecrm_desktop.gui.bridge.workers import SchemaWorker, start_worker
+from telecrm_desktop.gui.network_settings import NetworkGroup
 
 
 def _country_items() -> list[tuple[str, str]]:
@@ -56,6 +57,8 @@ class WorkspaceScreen(Screen):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
+        self.network_group = NetworkGroup()  # proxy and company certificate (gui/network_settings.py)
+        layout.addWidget(self.network_group)
         layout.addStretch(1)
         self._load()
 
