@@ -82,7 +82,7 @@ class ResultsScreen(Screen):
                                       "them with what was sent.")
         self.landed_button.clicked.connect(self.check_landed)
         self.export_button = QPushButton("Export result files…")
-        self.export_button.clicked.connect(self.export_results)
+        self.export_button.clicked.connect(lambda: self.export_results())  # clicked(bool) is no folder
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.clicked.connect(self._open_folder)
         for b in (self.retry_failed_button, self.resend_uncertain_button, self.resume_button,
