@@ -276,6 +276,8 @@ class SendWorker(Worker):
         self.control = SendControl()
         self.final_counts: dict[str, int] | None = None
         self.final_reason: str | None = None  # why the run stopped, in words (pipeline_bridge.stop_reason)
+        self.before = None  # pipeline_bridge.RunNumbers: the run's leads as the journal counted them at start
+        self.note: str | None = None  # one sentence when a past run's file moved or changed
 
     def cancel(self) -> None:
         super().cancel()
@@ -289,11 +291,13 @@ class SendWorker(Worker):
             resend_uncertain=self.resend_uncertain, on_event=self.event.emit,
         )
         try:
+            self.before, self.note = job.before, job.note  # read by the screen when `prepared` arrives
             self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
             summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
             self.final_counts = job.finish(summary)
+            self.final_lead_counts = job.final_lead_counts
             self.final_reason = job.reason
             return summary
         finally:

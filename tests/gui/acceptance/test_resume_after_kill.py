@@ -1,0 +1,137 @@
+"""A run killed mid-send (the engine's process and the window gone, as after a crash or a closed
+laptop) is finished from a fresh window on the same data folder: from the launch banner, or from
+Results with nothing else loaded; the sandbox then holds every lead exactly once."""
+
+import csv
+import multiprocessing
+import os
+import signal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from telecrm_desktop.gui import sandbox_link
+from telecrm_desktop.gui.flow_driver import wait_until
+from telecrm_desktop.gui.main_window import RESULTS, SEND, MainWindow
+
+from tests.gui.acceptance.conftest import Person, write_leads
+
+LEADS = 30
+
+
+@pytest.fixture
+def slow_sandbox(monkeypatch):
+    # 5 requests a second per token (4 at the app's 80% share): a 30-lead send takes seconds
+    monkeypatch.setattr(sandbox_link, "SANDBOX_RATE_PER_WINDOW", 5)
+    monkeypatch.setattr(sandbox_link, "SANDBOX_WINDOW", 1.0)
+    yield
+    sandbox_link.stop_sandbox()
+
+
+def engine_processes():
+    return [p for p in multiprocessing.active_children() if p.name == "telecrm-send" and p.is_alive()]
+
+
+def kill_mid_run(window, qtbot, monkeypatch, sheet):
+    """Sends `sheet` until some leads are queued, pauses (so no request is on its way), then kills
+    the engine's process with SIGKILL and drops the window without letting it close cleanly."""
+    person = Person(window, qtbot, monkeypatch)
+    person.use_sandbox()
+    person.open_file(sheet)
+    person.to_map()
+    person.to_review()
+    person.next()  # to Send
+    assert window.current_step() == SEND
+    person.next()  # Send
+    send = window.send_screen
+    wait_until(lambda: (send.queued_tile.value() or 0) >= 4, 30, "the first leads to be queued")
+    person.click(send.pause_button)
+    wait_until(lambda: send.rate_label.text().startswith("Paused"), 10, "the engine to pause")
+    qtbot.wait(400)  # the answers of requests already on their way
+    (child,) = engine_processes()
+    os.kill(child.pid, signal.SIGKILL)
+    wait_until(lambda: not send.is_running(), 20, "the app to notice the engine is gone")
+    run_id = window.session.run_id
+    queued_before = sandbox_link.sandbox_server().state.queued
+    assert 0 < queued_before < LEADS
+    window.hide()
+    window.deleteLater()  # no closeEvent: nothing is tidied up, as after a kill
+    qtbot.wait(50)
+    return run_id, queued_before
+
+
+def fresh_window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    wait_until(lambda: not window.resume_banner.is_looking(), 10, "the journal to be read")
+    return window
+
+
+def assert_every_lead_once():
+    state = sandbox_link.sandbox_server().state
+    assert state.queued == LEADS  # every lead queued exactly once over both windows
+    assert len(state.leads()) == LEADS
+
+
+def test_continue_from_the_launch_banner(app, qtbot, monkeypatch, tmp_path, slow_sandbox):
+    sheet = write_leads(tmp_path / "expo leads.csv", LEADS)
+    first = MainWindow()
+    first.show()
+    run_id, queued_before = kill_mid_run(first, qtbot, monkeypatch, sheet)
+
+    window = fresh_window(qtbot)
+    banner = window.resume_banner
+    assert banner.isVisible()
+    text = banner.label.text()
+    assert f"Run {run_id}" in text and "expo leads.csv" in text
+    assert f"stopped with {LEADS - queued_before} leads not sent yet" in text
+    assert window.session.sheet is None  # nothing else is loaded
+    qtbot.mouseClick(banner.continue_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == SEND
+    send = window.send_screen
+    wait_until(lambda: not send.is_running(), 60, "the continued run to finish")
+    assert not banner.isVisible()
+    assert_every_lead_once()
+    # the screen counted the run as the journal holds it, not from zero
+    assert send.queued_tile.value() == LEADS
+    assert send.progress.value() == LEADS and send.progress.maximum() == LEADS
+    assert window.current_step() == RESULTS
+    results = window.results_screen
+    wait_until(lambda: not results.is_loading(), 10, "the results")
+    assert results.tiles["queued"].value() == LEADS
+    # the run's own file, read again, gives the result files their cells
+    with open(os.path.join(results.current_run.results_dir, "results.csv"), encoding="utf-8-sig") as f:
+        lines = f.read().splitlines()
+    assert len(lines) == LEADS + 1 and "Lead 0" in "\n".join(lines)
+    assert "finished" in results.runs_model.data(results.runs_model.index(0, 3))
+    assert f"{LEADS} queued" in results.runs_model.data(results.runs_model.index(0, 4))
+
+
+def test_resume_from_results_when_the_file_has_moved(app, qtbot, monkeypatch, tmp_path, slow_sandbox):
+    sheet = write_leads(tmp_path / "moved.csv", LEADS)
+    first = MainWindow()
+    first.show()
+    run_id, _ = kill_mid_run(first, qtbot, monkeypatch, sheet)
+    sheet.rename(tmp_path / "elsewhere.csv")
+
+    window = fresh_window(qtbot)
+    person = Person(window, qtbot, monkeypatch)
+    assert window.resume_banner.isVisible()
+    person.click(window.step_buttons[RESULTS])
+    results = window.results_screen
+    wait_until(lambda: not results.is_loading(), 10, "the history")
+    assert results.current_run.id == run_id
+    person.click(results.resume_button)
+    assert window.current_step() == SEND, "Resume did nothing with no file loaded"
+    assert window.primary_button.text().startswith("Continue sending")
+    person.next()
+    wait_until(lambda: not window.send_screen.is_running(), 60, "the resumed run")
+    message = window.message_bar.label.text()
+    assert "moved.csv is no longer at" in message and message.count(".") <= 3, message
+    assert_every_lead_once()
+    results = window.results_screen
+    wait_until(lambda: not results.is_loading(), 10, "the results")
+    with open(os.path.join(results.current_run.results_dir, "results.csv"), encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == LEADS + 1  # every row's outcome, from the journal, without the file's cells
