@@ -459,6 +459,18 @@ class Journal:
     def lead_counts(self, run_id: int) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM leads WHERE run_id=? GROUP BY status", (run_id,)).fetchall())
 
+    def merges(self, run_id: int, shown: int = 3) -> tuple[int, int, list[list[int]], int]:
+        """How rows became leads: (rows in leads, leads, the first `shown` groups of rows merged
+        into one lead, how many such groups in all)."""
+        (leads, rows_in_leads) = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(rows) - LENGTH(REPLACE(rows, ',', '')) + 1), 0) "
+            "FROM leads WHERE run_id=?", (run_id,)).fetchone()
+        groups = [json.loads(r) for (r,) in self.db.execute(
+            "SELECT rows FROM leads WHERE run_id=? AND rows LIKE '%,%' ORDER BY seq LIMIT ?", (run_id, shown))]
+        (merged,) = self.db.execute("SELECT COUNT(*) FROM leads WHERE run_id=? AND rows LIKE '%,%'",
+                                    (run_id,)).fetchone() if groups else (0,)
+        return rows_in_leads, leads, groups, merged
+
     def queued_identifiers(self, run_id: int) -> Iterator[str]:
         """The identifiers of the run's queued leads, in sending order (streamed)."""
         cursor = self.db.execute("SELECT identifier FROM leads WHERE run_id=? AND status=? ORDER BY seq",

@@ -371,7 +371,26 @@ class SendJob:
 
 def past_runs() -> list:
     with Journal(paths.journal_path()) as journal:
-        return journal.runs()
+        runs = journal.runs()
+        for run in runs:
+            if run.state == "open":  # being sent, or killed mid-run: its counts are kept only at its end
+                run.counts = journal.row_counts(run.id)
+        return runs
+
+
+def merges_text(run_id: int) -> str:
+    """'25 rows became 24 leads: rows 7 and 19 were the same lead.' ('' when no rows were merged)."""
+    with Journal(paths.journal_path()) as journal:
+        rows, leads, groups, merged = journal.merges(run_id)
+    if not groups:
+        return ""
+    parts = []
+    for group in groups:
+        numbers = [str(n) for n in group]
+        listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        parts.append(f"rows {listed} were the same lead")
+    more = f" (and {merged - len(groups):,} more leads made of several rows)" if merged > len(groups) else ""
+    return f"{rows:,} rows became {leads:,} leads: {'; '.join(parts)}{more}."
 
 
 def run_outcomes(run_id: int) -> list:

@@ -356,6 +356,7 @@ class HistoryWorker(Worker):
         runs = pipeline_bridge.past_runs()
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
         outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
+        self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
         return runs, run_id, outcomes
 
     def describe_failure(self, exc: Exception) -> str:

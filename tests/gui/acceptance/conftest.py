@@ -88,3 +88,16 @@ class Person:
 @pytest.fixture
 def person(window, qtbot, monkeypatch):
     return Person(window, qtbot, monkeypatch)
+
+
+def click_cell(qtbot, view, row, column):
+    """A mouse click on a table cell (scrolled into view first, as a person would)."""
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    return index
+
+
+def view_row_of(review, number):
+    model = review.model
+    return model.view_row_of_position(model.position_of_number(number))
