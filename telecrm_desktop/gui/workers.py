@@ -159,10 +159,12 @@ class SheetReadWorker(Worker):
     table_ready = Signal(object)  # core Table
     rows_read = Signal(object)  # a batch (list) of core DataRow
 
-    def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None):
+    def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None,
+                 template_sheet=None):
         super().__init__()
         self.path, self.sheet, self.encoding, self.delimiter = Path(path), sheet, encoding, delimiter
         self.header_row = header_row
+        self.template_sheet = template_sheet  # the sheet a saved template for this file names, if any
         self._preview_painted = threading.Event()
 
     def preview_painted(self) -> None:
@@ -175,8 +177,17 @@ class SheetReadWorker(Worker):
 
     def work(self):
         from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+        from telecrm_desktop.core.table import SourceError
 
-        source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
+        source = None
+        if self.sheet is None and self.template_sheet:
+            try:  # a template's sheet wins over the one that looks like the data
+                source = open_sheet(self.path, sheet=self.template_sheet)
+                source.sheet_chosen = "template"
+            except SourceError:
+                source = None  # this workbook has no such sheet: choose as usual
+        if source is None:
+            source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
         preview = source.preview(50)
         header_row = self.header_row or (detect_header_row(preview) if preview else 1)
         self.opened.emit(source, preview, header_row)
