@@ -59,6 +59,7 @@ class MapScreen(Screen):
 
         bar = QHBoxLayout()
         self.origin_label = QLabel()
+        self.origin_label.setWordWrap(True)  # a long note must not widen the window
         bar.addWidget(self.origin_label, 1)
         self.suggest_button = QPushButton("Suggest again")
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
@@ -269,8 +270,7 @@ class MapScreen(Screen):
             return template, ""
         self._set_aside, self._set_aside_others = fitted.set_aside, fitted.others
         n = fitted.count
-        note = (f" {n} of its targets {'are' if n != 1 else 'is'} not in this workspace and "
-                f"{'were' if n != 1 else 'was'} not applied (marked ✕); the rest of the template is used.")
+        note = f" {n} of its targets {'are' if n != 1 else 'is'} not in this workspace: marked ✕, the rest is used."
         if fitted.others:
             self.message.emit("warning", " ".join(p.message for p in fitted.others))
         return fitted.template, note

@@ -34,7 +34,7 @@ class UnfinishedRunsWorker(Worker):
 def banner_text(run, unsent: int, others: int) -> str:
     name = html.escape(Path(run.file_path.replace("\\", "/")).name)
     text = (f"<b>Run {run.id}</b> ({name}) stopped with {unsent:,} lead{'s' if unsent != 1 else ''} "
-            "not sent yet.")
+            "not sent yet. Continue sends them; nothing already sent goes twice.")
     if others:
         text += f" {others} more unfinished run{'s' if others != 1 else ''} are listed in Results."
     return text

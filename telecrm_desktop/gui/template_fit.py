@@ -21,9 +21,28 @@ def _entries(entry) -> list:
     return entry if isinstance(entry, list) else [entry] if entry else []
 
 
+_REASONS = {
+    "schema.unknown_field": "No such field",
+    "schema.unknown_action": "No such action",
+    "schema.unknown_action_field": "The action has no such field",
+}
+NOT_APPLIED = "not applied"
+
+
 def not_applied(problem):
-    """The core's SchemaProblem, said of a target that was set aside."""
-    return dataclasses.replace(problem, message=f"Not applied: {problem.message}")
+    """The core's SchemaProblem of a target set aside (its whole sentence is kept for the tooltip)."""
+    return dataclasses.replace(problem, source=f"{problem.source} ({NOT_APPLIED})")
+
+
+def set_aside_text(problem) -> str | None:
+    """'fields.City — not applied' for a target set aside by fit_to_workspace, else None."""
+    return f"{problem.target} — {NOT_APPLIED}" if problem.source.endswith(f"({NOT_APPLIED})") else None
+
+
+def set_aside_check(problem) -> str:
+    """Why, and the nearest real name, short enough for a table cell: 'No such field; nearest: fields.city'."""
+    reason = _REASONS.get(problem.rule, "The workspace does not take it")
+    return reason + (f"; nearest: {problem.suggestion}" if problem.suggestion else "; choose another target")
 
 
 @dataclasses.dataclass

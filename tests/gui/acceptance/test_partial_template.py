@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from telecrm_desktop.gui.models.mapping_model import STATUS
+from telecrm_desktop.gui.models.mapping_model import STATUS, TARGET
 
 from tests.gui.acceptance.conftest import HEADERS, write_leads
 
@@ -37,7 +37,7 @@ def test_a_partly_fitting_template_is_applied_in_part(window, person, tmp_path):
     person.to_map()
     screen = window.map_screen
     origin = screen.origin_label.text()
-    assert "The template “Expo desk”" in origin and "2 of its targets are not in this workspace" in origin
+    assert "The template “Expo desk”" in origin and "2 of its targets are not in this workspace: marked ✕, the rest is used." in origin
     # what fits is applied
     model = screen.model
     assert model.target_paths(HEADERS.index("Full Name")) == ["fields.name"]
@@ -48,12 +48,17 @@ def test_a_partly_fitting_template_is_applied_in_part(window, person, tmp_path):
     assert template["timezone"] == "Asia/Dubai" and template["identifier"] == "phone"
     assert "fields.PAN_Number" in template["combined"]
     # what does not fit is marked in red, with the reason and the nearest real field
-    for column, wrong, nearest in (("City", "fields.City", "city"), ("E-mail ID", "fields.emial", "email")):
+    for column, wrong, nearest in (("City", "fields.City", "fields.city"), ("E-mail ID", "fields.emial", "fields.email")):
         assert model.target_paths(HEADERS.index(column)) == []
         text = status(screen, column)
-        assert text.startswith("✕") and "Not applied" in text and wrong in text and f'"{nearest}"' in text, text
-        colour = model.data(model.index(HEADERS.index(column), STATUS), Qt.ItemDataRole.ForegroundRole)
-        assert colour.red() > colour.green()
+        assert text == f"✕  No such field; nearest: {nearest}", text
+        target = model.index(HEADERS.index(column), TARGET)
+        assert model.data(target) == f"{wrong} — not applied"
+        tooltip = model.data(model.index(HEADERS.index(column), STATUS), Qt.ItemDataRole.ToolTipRole)
+        assert "the workspace has no field" in tooltip and wrong in tooltip
+        for index in (target, model.index(HEADERS.index(column), STATUS)):
+            colour = model.data(index, Qt.ItemDataRole.ForegroundRole)
+            assert colour.red() > colour.green() and colour.red() > colour.blue()
     # the rest is usable as it is
     assert window.session.mapping is not None and window.primary_button.isEnabled()
 
