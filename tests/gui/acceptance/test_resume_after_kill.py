@@ -3,6 +3,7 @@ laptop) is finished from a fresh window on the same data folder: from the launch
 Results with nothing else loaded; the sandbox then holds every lead exactly once."""
 
 import csv
+import json
 import multiprocessing
 import os
 import signal
@@ -135,3 +136,63 @@ def test_resume_from_results_when_the_file_has_moved(app, qtbot, monkeypatch, tm
     with open(os.path.join(results.current_run.results_dir, "results.csv"), encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert len(rows) == LEADS + 1  # every row's outcome, from the journal, without the file's cells
+
+
+def test_retry_failed_and_resend_uncertain_from_a_fresh_window(app, qtbot, monkeypatch, tmp_path):
+    """A run that ended with a failed lead (a 500) and an uncertain one (no answer, with an action):
+    a new window, with nothing loaded, retries and re-sends them from Results."""
+    tune = sandbox_link.tune_for_sandbox
+
+    def one_attempt(settings):
+        tune(settings)
+        settings.max_attempts, settings.read_timeout = 1, 0.5
+
+    monkeypatch.setattr(sandbox_link, "tune_for_sandbox", one_attempt)
+    sheet = tmp_path / "visits.csv"
+    sheet.write_text("Full Name,Mobile No.,Visit Notes\n" + "".join(
+        f"Lead {i},98{i:08d},Visited stall {i}\n" for i in range(6)), encoding="utf-8")
+    (tmp_path / "visits.mapping.json").write_text(json.dumps({"format": "telecrm-mapping/1", "columns": {
+        "Full Name": {"to": "fields.name"}, "Mobile No.": {"to": "fields.phone"},
+        "Visit Notes": {"to": "actions.ACTION_1001.note"}}}), encoding="utf-8")
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    person = Person(first, qtbot, monkeypatch)
+    person.use_sandbox()
+    person.open_file(sheet)
+    person.to_map()
+    person.to_review()
+    person.next()
+    server = sandbox_link.sandbox_server()
+    server.set_faults(script=["500", "slow"], slow_seconds=1.5)
+    person.send_and_wait()
+    results = first.results_screen
+    wait_until(lambda: first.current_step() == RESULTS and not results.is_loading(), 20, "the results")
+    assert results.tiles["failed"].value() == 1 and results.tiles["uncertain"].value() == 1
+    first.close()
+
+    try:
+        window = fresh_window(qtbot)
+        person = Person(window, qtbot, monkeypatch)
+        assert window.session.sheet is None
+        person.click(window.step_buttons[RESULTS])
+        results = window.results_screen
+        wait_until(lambda: not results.is_loading(), 10, "the history")
+        person.click(results.retry_failed_button)
+        assert window.current_step() == SEND, "Retry failed did nothing with no file loaded"
+        person.next()
+        wait_until(lambda: window.current_step() == RESULTS and not results.is_loading(), 30, "the retry")
+        assert not results.tiles["failed"].value() and results.tiles["uncertain"].value() == 1
+        person.click(results.resend_uncertain_button)
+        assert window.current_step() == SEND
+        person.next()
+        wait_until(lambda: window.current_step() == RESULTS and not results.is_loading(), 30, "the re-send")
+        assert results.tiles["queued"].value() == 6
+        assert not results.tiles["uncertain"].value() and not results.tiles["failed"].value()
+        # the uncertain lead had arrived before: sent again on request, its action twice (as warned)
+        assert server.state.queued == 7 and len(server.state.leads()) == 6
+        # result files from the run's own file, read again
+        with open(os.path.join(results.current_run.results_dir, "results.csv"), encoding="utf-8-sig") as f:
+            assert "Visited stall 0" in f.read()
+    finally:
+        sandbox_link.stop_sandbox()
