@@ -43,6 +43,7 @@ class SendScreen(Screen):
         self._started_at = 0.0
         self._last_summary = None
         self._retry: tuple | None = None  # (run id, which) for a retry or resume
+        self._stopped_run = None  # the run on screen stopped with leads to send: "Continue sending" resumes it
         self._shown_check = None  # the check whose run the numbers on screen describe
         self._before = None  # pipeline_bridge.RunNumbers of the run being sent
 
@@ -117,10 +118,12 @@ class SendScreen(Screen):
             check = self.session.check
             view = getattr(self.session, "check_view", None) if check is not None else None
             n = view.lead_count if view else None
-            if check is None or check is not self._shown_check:
+            if check is not self._shown_check:
                 # another file or another check: the numbers of the run shown before are not this one's
                 self._clear_display()
+                self._stopped_run = None
                 self._shown_check = check
+            if self._before is None:  # no run on screen
                 self.plan_label.setText(
                     f"Ready to send {n:,} leads to {self._workspace_text()}." if n is not None
                     else "Check the rows on the Review step first.")
@@ -145,6 +148,9 @@ class SendScreen(Screen):
         if self.worker is not None:
             return
         retry, self._retry = self._retry, None
+        if retry is None and self._stopped_run is not None:
+            retry = (self._stopped_run, "resume")  # the same run, straight from the journal
+        self._stopped_run = None
         self._clear_display()
         self._shown_check = self.session.check if retry is None else None
         self.progress.setRange(0, 0)
@@ -263,6 +269,8 @@ class SendScreen(Screen):
         self.worker = None
         self._set_running(False)
         self._last_summary = summary
+        if (summary is None and self._before is not None) or (summary is not None and summary.stopped is not None):
+            self._stopped_run = self.session.run_id  # prepared, then stopped or failed: Continue resumes it
         if summary is None:
             self.rate_label.setText("The run did not start.")
             self.progress.setRange(0, 1)
@@ -296,6 +304,10 @@ class SendScreen(Screen):
             text = f"Done in {duration_text(elapsed)} at {summary.rate:,.1f} requests a second."
         self.rate_label.setText(text)
         self._event(text)
+        run_id = self.session.run_id
+        pending = leads.get("pending", 0)
+        self.plan_label.setText(f"Run {run_id} to {self._workspace_text()}: " + (
+            f"{pending:,} leads not sent yet." if pending else "every lead has an outcome."))
         self.session.run_changed.emit()
         if summary.stopped is None:
             self.run_finished.emit()
@@ -339,7 +351,7 @@ class SendScreen(Screen):
 
     def has_run(self) -> bool:
         """A run is being sent, or a past run waits to be continued or retried here."""
-        return self.worker is not None or self._retry is not None
+        return self.worker is not None or self._retry is not None or self._stopped_run is not None
 
     def _set_running(self, running: bool) -> None:
         self.pause_button.setEnabled(running)
@@ -355,7 +367,7 @@ class SendScreen(Screen):
             if self.worker.control.cancelled:
                 return "Cancelling…"
             return "Paused" if self.worker.control.paused else "Sending…"
-        if self._last_summary is not None and self._last_summary.stopped == "cancelled":
+        if self._stopped_run is not None:
             return "Continue sending  (Ctrl+Enter)"
         if self._retry is not None:
             return "Continue sending  (Ctrl+Enter)" if self._retry[1] == "resume" else "Send again  (Ctrl+Enter)"
@@ -364,7 +376,7 @@ class SendScreen(Screen):
     def primary_enabled(self) -> bool:
         if self.worker is not None:
             return False
-        if self._retry is not None:
+        if self._retry is not None or self._stopped_run is not None:
             return True
         return self.session.check is not None
 

@@ -87,7 +87,7 @@ def test_walk_every_button(window, person, qtbot, monkeypatch, tmp_path):
 
     # ----- Open -----
     assert w.current_step() == OPEN
-    sheet = write_leads(tmp_path / "walk.csv", 10, bad=(2,), duplicate_of=0)
+    sheet = write_leads(tmp_path / "walk.csv", 30, bad=(2,), duplicate_of=0)  # long enough to pause and cancel
     person.answer_open(sheet)
     person.click(w.open_screen.change_button)
     wait_until(lambda: not w.open_screen.is_loading() and w.session.sheet.path == sheet, 30, "walk.csv")
@@ -201,10 +201,10 @@ def test_walk_every_button(window, person, qtbot, monkeypatch, tmp_path):
     person.next()
     wait_until(lambda: not send.is_running() and w.current_step() == RESULTS, 30, "the re-send")
     wait_until(lambda: not results.is_loading(), 10, "the results")
-    assert not results.tiles["uncertain"].value() and results.tiles["queued"].value() == 8
+    assert not results.tiles["uncertain"].value() and results.tiles["queued"].value() == 28
     results.filter_combo.setFocus()
     qtbot.keyClick(results.filter_combo, Qt.Key.Key_Down)
-    assert results.model.rowCount() == 8
+    assert results.model.rowCount() == 28  # 30 rows: one invalid, one left out
     if not results.landed_button.isEnabled():
         person.click(w.step_buttons[RESULTS])
     person.click(results.landed_button)
@@ -273,7 +273,7 @@ def run_with_pending(w, person, tmp_path):
     """A run cancelled early, so that a fresh window has something to offer to continue."""
     send = w.send_screen
     person.next()  # to Open
-    person.open_file(write_leads(tmp_path / "later.csv", 12))
+    person.open_file(write_leads(tmp_path / "later.csv", 40))
     person.to_map()
     person.to_review()
     person.next()
