@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.workspace_screen.sample_requested.connect(self._try_sample)
         self.resume_banner.continue_requested.connect(self._continue_from_banner)
         self.resume_banner.lookup_failed.connect(lambda text: self.show_message("warning", text))
+        self.session.run_changed.connect(lambda: self.resume_banner.forget(self.session.run_id))
         self.resume_banner.look_up()
 
         self._restore_geometry()

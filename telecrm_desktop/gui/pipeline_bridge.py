@@ -350,10 +350,8 @@ class SendJob:
             edited.excluded = set()  # left-out rows keep their cells in the result files
             runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
                                raw_headers=table.raw_headers, header_row=table.header_row)
-        elif recorded is not None and recorded.rows is not None:  # the run's own file, read again
-            runs.write_results(self.journal, self.run_id, folder, headers=recorded.headers,
-                               data_rows=recorded.rows(), raw_headers=recorded.raw_headers,
-                               header_row=recorded.header_row)
+        elif recorded is not None and recorded.rows is not None and self._write_from_recorded(folder):
+            pass
         else:
             # a past run continued without its sheet open: outcomes only, no original cells
             runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
@@ -362,6 +360,21 @@ class SendJob:
         info = self.journal.end_run(self.run_id, state, reason, str(folder))
         self.final_lead_counts = self.journal.lead_counts(self.run_id)
         return dict(info.counts)
+
+    def _write_from_recorded(self, folder) -> bool:
+        """The run's own file, read again; False when it changed meanwhile (outcomes only, then)."""
+        from telecrm_desktop.core.send import runs
+        from telecrm_desktop.core.table import SourceError
+
+        recorded = self.recorded
+        try:
+            runs.write_results(self.journal, self.run_id, folder, headers=recorded.headers,
+                               data_rows=recorded.rows(), raw_headers=recorded.raw_headers,
+                               header_row=recorded.header_row)
+        except SourceError as exc:  # e.g. saved over in Excel while the run was sending
+            self.note = f"The result files list outcomes without the file's cells: {exc}"
+            return False
+        return True
 
     def close(self) -> None:
         self.journal.close()

@@ -96,6 +96,11 @@ class ResumeBanner(QFrame):
         self.label.setText(banner_text(run, unsent, others))
         self.show()
 
+    def forget(self, run_id) -> None:
+        """The run was continued some other way (Results, or the same file sent again)."""
+        if run_id is not None and run_id == self.run_id:
+            self.hide()
+
     def _continue(self) -> None:
         self.hide()
         if self.run_id is not None:

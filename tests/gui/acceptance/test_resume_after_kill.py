@@ -127,6 +127,7 @@ def test_resume_from_results_when_the_file_has_moved(app, qtbot, monkeypatch, tm
     assert window.current_step() == SEND, "Resume did nothing with no file loaded"
     assert window.primary_button.text().startswith("Continue sending")
     person.next()
+    wait_until(lambda: not window.resume_banner.isVisible(), 10, "the banner to go: its run is being continued")
     wait_until(lambda: not window.send_screen.is_running(), 60, "the resumed run")
     message = window.message_bar.label.text()
     assert "moved.csv is no longer at" in message and message.count(".") <= 3, message
