@@ -120,3 +120,20 @@ def test_ctrl_z_undoes_a_fix_and_revert_drops_it(window, person, qtbot, tmp_path
     qtbot.keyClick(review.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the revert
     assert window.session.edits == {3: {"Mobile No.": "9876500003"}}
     assert review.model.status_of(3) == READY
+
+
+def test_ctrl_z_undoes_a_fix_applied_to_every_row_at_once(window, person, qtbot, tmp_path):
+    sheet = tmp_path / "ads.csv"
+    sheet.write_text("Full Name,Mobile No.,Lead Source\n" + "".join(
+        f"Lead {i},98{i:08d},{'Facebook' if i % 2 else 'Website'}\n" for i in range(6)), encoding="utf-8")
+    review = reviewing(window, person, sheet)
+    assert review.warning_tile.value() == 3
+    person.click(review.next_problem_button)
+    person.click(review.fix_button)  # "Use “Facebook Ads” for “Facebook” in 3 rows"
+    checked(window)
+    assert review.warning_tile.value() == 0 and len(window.session.edits) == 3
+    review.view.setFocus()
+    qtbot.keyClick(review.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.edits == {}  # one undo step for the three rows
+    checked(window)
+    assert review.warning_tile.value() == 3

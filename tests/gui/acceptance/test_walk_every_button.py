@@ -20,7 +20,7 @@ PHONE = 1 + HEADERS.index("Mobile No.")
 # pressed elsewhere, where the state that shows them is set up
 PRESSED_ELSEWHERE = {
     "map_screen.fix_button": "test_partial_template.py (a template the workspace does not fully fit)",
-    "review_screen.fix_button": "tests/gui/test_review_screen.py (a dropdown value with a near match)",
+    "review_screen.fix_button": "test_review_fix_loop.py (a dropdown value with a near match, then Ctrl+Z)",
     "resume_banner.continue_button": "test_resume_after_kill.py (a run killed mid-send)",
 }
 # the token buttons and their dialogs are being reworked (issue 18); tests/gui/test_workspace_screen.py
