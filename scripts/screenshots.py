@@ -44,11 +44,11 @@ def main(argv=None) -> int:
     window.resize(*SIZE)
     window.show()
 
-    def shot(name: str) -> None:
+    def shot(name: str, of=None) -> None:
         for _ in range(5):
             app.processEvents()
         path = args.out / f"{name}{suffix}.png"
-        window.grab().save(str(path))
+        (of or window).grab().save(str(path))
         print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
     shot("1-workspace")
@@ -76,6 +76,17 @@ def main(argv=None) -> int:
         shot("5-send")
         wait_until(lambda: not send.is_running(), 120, "the send to end")
         driver.results()
+        window.close()
+        from scripts.screenshot_extras import banner_and_partial_template
+
+        def new_window():
+            extra = MainWindow()
+            extra.resize(*SIZE)
+            extra.show()
+            return extra
+
+        banner_and_partial_template(new_window, sample_sheet_path(), Path(tempfile.mkdtemp(prefix="telecrm-extra-")),
+                                    lambda w, name: shot(name, w))
     finally:
         window.close()
         stop_sandbox()
