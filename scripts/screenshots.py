@@ -45,11 +45,11 @@ def main(argv=None) -> int:
     window.resize(*SIZE)
     window.show()
 
-    def shot(name: str) -> None:
+    def shot(name: str, of=None) -> None:
         for _ in range(5):
             app.processEvents()
         path = args.out / f"{name}{suffix}.png"
-        window.grab().save(str(path))
+        (of or window).grab().save(str(path))
         print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
     shot("1-workspace")
@@ -85,6 +85,17 @@ def main(argv=None) -> int:
             app.processEvents()
         window.help_window.grab().save(str(args.out / f"7-help{suffix}.png"))
         window.help_window.close()
+        window.close()
+        from scripts.screenshot_extras import banner_and_partial_template
+
+        def new_window():
+            extra = MainWindow()
+            extra.resize(*SIZE)
+            extra.show()
+            return extra
+
+        banner_and_partial_template(new_window, sample_sheet_path(), Path(tempfile.mkdtemp(prefix="telecrm-extra-")),
+                                    lambda w, name: shot(name, w))
     finally:
         window.close()
         stop_sandbox()

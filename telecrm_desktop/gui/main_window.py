@@ -18,6 +18,7 @@ from telecrm_desktop.gui.menus import build_menus
 from telecrm_desktop.gui.notifications import install_send_signs
 from telecrm_desktop.gui.screens.open_screen import OpenScreen
 from telecrm_desktop.gui.screens.results_screen import ResultsScreen
+from telecrm_desktop.gui.resume_banner import ResumeBanner
 from telecrm_desktop.gui.screens.review_screen import ReviewScreen
 from telecrm_desktop.gui.screens.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(20, 12, 20, 8)
         self.message_bar = MessageBar()
         body_layout.addWidget(self.message_bar)
+        self.resume_banner = ResumeBanner()
+        body_layout.addWidget(self.resume_banner)
         self.stack = QStackedWidget()
         for screen in self.screens:
             self.stack.addWidget(screen)
@@ -79,6 +82,10 @@ class MainWindow(QMainWindow):
         self.results_screen.resume_requested.connect(self._resume_run)
         self.results_screen.retry_requested.connect(self._retry_run)
         self.workspace_screen.sample_requested.connect(self._try_sample)
+        self.resume_banner.continue_requested.connect(self._continue_from_banner)
+        self.resume_banner.lookup_failed.connect(lambda text: self.show_message("warning", text))
+        self.session.run_changed.connect(lambda: self.resume_banner.forget(self.session.run_id))
+        self.resume_banner.look_up()
 
         self.stack.currentChanged.connect(self._close_message_of_other_screen)
         install_send_signs(self)
@@ -179,6 +186,8 @@ class MainWindow(QMainWindow):
             return step != OPEN or s.workspace.is_configured
         if step == MAP:
             return s.sheet is not None
+        if step == SEND and self.send_screen.has_run():  # a past run resumed: its leads wait in the journal
+            return True
         if step in (REVIEW, SEND):
             return s.sheet is not None and s.mapping is not None
         return True
@@ -281,12 +290,25 @@ class MainWindow(QMainWindow):
             self.send_screen.on_primary()
 
     def _resume_run(self, run_id) -> None:
+        if self.send_screen.is_running():
+            self.show_message("warning", "A run is being sent; pause or cancel it before continuing another.")
+            self.go_to(SEND)
+            return
+        self.send_screen.resume_run(run_id)  # first: it opens the Send step with nothing else loaded
         self.go_to(SEND)
-        self.send_screen.resume_run(run_id)
+
+    def _continue_from_banner(self, run_id) -> None:
+        self._resume_run(run_id)
+        if self.current_step() == SEND and self.send_screen.primary_enabled():
+            self.send_screen.start()
 
     def _retry_run(self, run_id, which: str) -> None:
-        self.go_to(SEND)
+        if self.send_screen.is_running():
+            self.show_message("warning", "A run is being sent; pause or cancel it before sending another.")
+            self.go_to(SEND)
+            return
         self.send_screen.retry_run(run_id, which)
+        self.go_to(SEND)
 
     def dragEnterEvent(self, event):
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -311,7 +333,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         if self.send_screen.is_running():
             self.send_screen.pause_for_close()
-        for screen in self.screens:  # no thread may outlive the window
+        for screen in [*self.screens, self.resume_banner]:  # no thread may outlive the window
             stop_workers(screen)
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())

@@ -48,6 +48,12 @@ def build_menus(window) -> None:
     window.quit_action = _action(window, file, "&Quit", window.close, "Ctrl+Q")
 
     edit = bar.addMenu("&Edit")
+    # Ctrl+Z is the Review screen's own shortcut (a cell editor keeps it for its text): shown after a tab
+    window.undo_fix_action = _action(window, edit, "&Undo fix\tCtrl+Z",
+                                     lambda: _at_step(window, REVIEW, window.review_screen.undo_last_fix))
+    _action(window, edit, "&Revert to the file's value",
+            lambda: _at_step(window, REVIEW, window.review_screen.revert_current_cell))
+    edit.addSeparator()
     _action(window, edit, "&Suggest the mapping again",
             lambda: _at_step(window, MAP, lambda: window.map_screen.apply_suggestion(force=True)))
     edit.addSeparator()

@@ -477,3 +477,19 @@ def test_a_click_on_the_ranked_list_chooses_that_target(window, qtbot, monkeypat
     assert first.data().endswith("fields.city")
     qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(first).center())
     qtbot.waitUntil(lambda: model.target_paths(where) == ["fields.city"], timeout=3000)
+
+
+def test_edit_menu_shows_undo_and_it_undoes_a_fix_on_review(qtbot, monkeypatch):
+    """Edit > Undo fix (shown with Ctrl+Z) reaches the Review screen's undo."""
+    from telecrm_desktop.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    calls = []
+    monkeypatch.setattr(window.review_screen, "undo_last_fix", lambda: calls.append("undo"))
+    monkeypatch.setattr(window, "step_available", lambda step: True)
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    texts = [a.text() for a in edit.actions()]
+    assert "&Undo fix\tCtrl+Z" in texts
+    window.undo_fix_action.trigger()
+    assert calls == ["undo"]

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs (
     stop_reason TEXT,
     counts TEXT NOT NULL DEFAULT '{}',       -- rows per status, JSON
     results_dir TEXT,
-    landed TEXT                              -- the post-import check's report, JSON (core.workspace.landed)
+    landed TEXT,                             -- the post-import check's report, JSON (core.workspace.landed)
+    source TEXT                              -- how the file was read and corrected, JSON (see RunSource)
 );
 CREATE INDEX IF NOT EXISTS runs_key ON runs (enterprise_id, file_fingerprint, template_fingerprint);
 CREATE TABLE IF NOT EXISTS leads (
@@ -64,6 +65,8 @@ CREATE TABLE IF NOT EXISTS row_results (
     reason TEXT NOT NULL DEFAULT '',         -- why an invalid row was held back
     warnings TEXT NOT NULL DEFAULT '',
     problems TEXT NOT NULL DEFAULT '[]',     -- JSON [[column, message], ...] for highlighting
+    left_out INTEGER NOT NULL DEFAULT 0,     -- 1: the person left the row out before sending
+    name TEXT NOT NULL DEFAULT '',           -- the lead's name as sent, shown beside the identifier
     PRIMARY KEY (run_id, row)
 );
 CREATE TABLE IF NOT EXISTS queued_bodies (
@@ -113,6 +116,7 @@ class RunInfo:
     counts: dict[str, int] = field(default_factory=dict)
     results_dir: str | None = None
     landed: dict | None = None  # LandedReport.to_dict() of the latest post-import check, if one ran
+    source: dict | None = None  # how the file was read and corrected (sheet, header row, template, edits)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ class RowRecord:
     reason: str = ""
     warnings: str = ""
     problems: Sequence[tuple[str | None, str]] = ()
+    left_out: bool = False  # never sent because the person left it out (lead_identifier is None)
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ class RowOutcome:
     reason: str
     warnings: str
     problems: list[tuple[str | None, str]]
+    name: str = ""
 
 
 def _run_from_row(r: sqlite3.Row) -> RunInfo:
@@ -160,16 +167,24 @@ def _run_from_row(r: sqlite3.Row) -> RunInfo:
         started_at=r["started_at"], ended_at=r["ended_at"], state=r["state"],
         stop_reason=r["stop_reason"], counts=json.loads(r["counts"] or "{}"), results_dir=r["results_dir"],
         landed=json.loads(r["landed"]) if r["landed"] else None,
+        source=json.loads(r["source"]) if "source" in r.keys() and r["source"] else None,
     )
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """Journals written by earlier versions lack later columns; ADD COLUMN keeps every row."""
-    for table, column, kind in (("runs", "landed", "TEXT"), ("dispatches", "sent_mono", "REAL")):
+    # columns added since the first journals: (table, column, declaration)
+    for table, column, declaration in (
+        ("runs", "landed", "TEXT"),
+        ("runs", "source", "TEXT"),
+        ("dispatches", "sent_mono", "REAL"),
+        ("row_results", "left_out", "INTEGER NOT NULL DEFAULT 0"),
+        ("row_results", "name", "TEXT NOT NULL DEFAULT ''"),
+    ):
         have = {r["name"] for r in db.execute(f"PRAGMA table_info({table})")}
         if column not in have:
             try:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
             except sqlite3.OperationalError as exc:  # another process added it a moment ago
                 if "duplicate column" not in str(exc):
                     raise
@@ -316,6 +331,25 @@ class Journal:
         )
         return self.run(run_id)
 
+    def set_source(self, run_id: int, source: dict) -> None:
+        """Keep how the run's file was read and corrected, so the run can be finished with nothing open."""
+        self.db.execute("UPDATE runs SET source=? WHERE id=?", (json.dumps(source, default=str, sort_keys=True), run_id))
+
+    def unfinished_runs(self, enterprise_id: str | None = None) -> list[tuple[RunInfo, int]]:
+        """Runs that still hold leads never sent (pending, or on their way when the program stopped),
+        newest first, each with that number: what a crash, a kill or a cancel left behind."""
+        unsent = (outcomes.PENDING, outcomes.SENDING)
+        found = []
+        for run in reversed(self.runs(enterprise_id)):
+            if run.state == "finished" and not run.counts.get(outcomes.PENDING):
+                continue
+            (n,) = self.db.execute(
+                "SELECT COUNT(*) FROM leads WHERE run_id=? AND status IN (?, ?) AND body IS NOT NULL",
+                (run.id, *unsent)).fetchone()
+            if n:
+                found.append((run, n))
+        return found
+
     def set_landed(self, run_id: int, report: dict) -> None:
         """Keep the post-import check's report (LandedReport.to_dict()) with the run."""
         self.db.execute("UPDATE runs SET landed=? WHERE id=?", (json.dumps(report, default=str), run_id))
@@ -373,11 +407,11 @@ class Journal:
         try:
             seq_of: dict[str, int] = dict(db.execute("SELECT identifier, seq FROM leads WHERE run_id=?", (run_id,)).fetchall())
             db.executemany(
-                "INSERT OR REPLACE INTO row_results (run_id, row, identifier, lead_seq, reason, warnings, problems) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO row_results (run_id, row, identifier, lead_seq, reason, warnings, problems, "
+                "left_out, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (run_id, r.row, r.identifier, seq_of.get(r.lead_identifier) if r.lead_identifier is not None else None,
-                     r.reason, r.warnings, json.dumps([list(p) for p in r.problems]))
+                     r.reason, r.warnings, json.dumps([list(p) for p in r.problems]), int(r.left_out), r.name)
                     for r in rows
                 ),
             )
@@ -526,6 +560,18 @@ class Journal:
     def lead_counts(self, run_id: int) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM leads WHERE run_id=? GROUP BY status", (run_id,)).fetchall())
 
+    def merges(self, run_id: int, shown: int = 3) -> tuple[int, int, list[list[int]], int]:
+        """How rows became leads: (rows in leads, leads, the first `shown` groups of rows merged
+        into one lead, how many such groups in all)."""
+        (leads, rows_in_leads) = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(rows) - LENGTH(REPLACE(rows, ',', '')) + 1), 0) "
+            "FROM leads WHERE run_id=?", (run_id,)).fetchone()
+        groups = [json.loads(r) for (r,) in self.db.execute(
+            "SELECT rows FROM leads WHERE run_id=? AND rows LIKE '%,%' ORDER BY seq LIMIT ?", (run_id, shown))]
+        (merged,) = self.db.execute("SELECT COUNT(*) FROM leads WHERE run_id=? AND rows LIKE '%,%'",
+                                    (run_id,)).fetchone() if groups else (0,)
+        return rows_in_leads, leads, groups, merged
+
     def queued_identifiers(self, run_id: int) -> Iterator[str]:
         """The identifiers of the run's queued leads, in sending order (streamed)."""
         cursor = self.db.execute("SELECT identifier FROM leads WHERE run_id=? AND status=? ORDER BY seq",
@@ -535,9 +581,9 @@ class Journal:
 
     def row_counts(self, run_id: int) -> dict[str, int]:
         counts = dict(self.db.execute(
-            "SELECT COALESCE(l.status, ?), COUNT(*) FROM row_results r "
+            "SELECT CASE WHEN r.left_out THEN ? ELSE COALESCE(l.status, ?) END, COUNT(*) FROM row_results r "
             "LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq WHERE r.run_id=? GROUP BY 1",
-            (outcomes.INVALID, run_id),
+            (outcomes.LEFT_OUT, outcomes.INVALID, run_id),
         ).fetchall())
         if outcomes.SENDING in counts:  # only while a run is under way
             counts[outcomes.PENDING] = counts.get(outcomes.PENDING, 0) + counts.pop(outcomes.SENDING)
@@ -546,17 +592,19 @@ class Journal:
     def row_outcomes(self, run_id: int) -> Iterator[RowOutcome]:
         """Every source row of the run, in row order, with its lead's status and reason."""
         cursor = self.db.execute(
-            "SELECT r.row, r.identifier, r.lead_seq, r.reason AS row_reason, r.warnings, r.problems, "
+            "SELECT r.row, r.identifier, r.lead_seq, r.reason AS row_reason, r.warnings, r.problems, r.left_out, r.name, "
             "l.status, l.reason FROM row_results r LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq "
             "WHERE r.run_id=? ORDER BY r.row",
             (run_id,),
         )
         for r in cursor:
-            if r["lead_seq"] is None:
+            if r["left_out"]:
+                status, reason = outcomes.LEFT_OUT, r["row_reason"]
+            elif r["lead_seq"] is None:
                 status, reason = outcomes.INVALID, r["row_reason"]
             else:
                 status, reason = r["status"], r["reason"]
                 if status == outcomes.SENDING:
                     status = outcomes.PENDING
             yield RowOutcome(r["row"], r["identifier"], status, reason, r["warnings"],
-                             [tuple(p) for p in json.loads(r["problems"])])
+                             [tuple(p) for p in json.loads(r["problems"])], r["name"] or "")

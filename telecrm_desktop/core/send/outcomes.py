@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 INVALID = "invalid"  # held back by validation, never sent
+LEFT_OUT = "left out"  # the person left the row out on the app's Review step, never sent
 PENDING = "pending"  # waiting to be sent, or not sent because the run stopped
 SENDING = "sending"  # journal only: a request may be on its way; resolved at restart
 QUEUED = "queued"  # telecrm answered 200 QUEUED

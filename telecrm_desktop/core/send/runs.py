@@ -45,14 +45,24 @@ def _text(findings: Iterable[Any]) -> str:
 
 
 def row_record(row: int, identifier: str | None, lead_identifier: str | None, errors: Iterable[Any] = (),
-               warnings: Iterable[Any] = ()) -> RowRecord:
+               warnings: Iterable[Any] = (), name: Any = None) -> RowRecord:
     """A source row's place in a run; `errors`/`warnings` are findings (with .column and .message)."""
     errors = list(errors)
     return RowRecord(
         row=row, identifier=identifier or "", lead_identifier=lead_identifier,
         reason=_text(errors), warnings=_text(warnings),
         problems=[(getattr(f, "column", None), getattr(f, "message", str(f))) for f in errors],
+        name=name if isinstance(name, str) else "",
     )
+
+
+LEFT_OUT_REASON = "left out on the Review step; it was not sent"
+
+
+def left_out_record(row: int, identifier: str | None = None, name: Any = None) -> RowRecord:
+    """A row the person left out before sending: it stays in the run's counts and result files."""
+    return RowRecord(row=row, identifier=identifier or "", lead_identifier=None, reason=LEFT_OUT_REASON,
+                     left_out=True, name=name if isinstance(name, str) else "")
 
 
 @dataclass

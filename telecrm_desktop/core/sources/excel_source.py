@@ -19,6 +19,7 @@ import python_calamine
 
 from telecrm_desktop.core.sources.file_state import FileState
 from telecrm_desktop.core.sources.kind import damaged, password_protected
+from telecrm_desktop.core.sources.sheet_choice import choose_data_sheet
 from telecrm_desktop.core.sources.workbook_size import (
     MAX_CELLS,
     MAX_SHEET_XML_BYTES,
@@ -52,8 +53,14 @@ class WorkbookSource:
         self.sheet_names, visible = _worksheet_names(self._workbook)
         if not self.sheet_names:
             raise SourceError(f"{path.name} has no sheets.")
+        # how the sheet was chosen: "asked" (by name), "data" (the most rows under a header, not
+        # the first sheet), "first" (the first visible sheet, which also looks like the data or is alone)
+        self.sheet_chosen = "asked"
         if sheet is None:
-            sheet = (visible or self.sheet_names)[0]
+            candidates = visible or self.sheet_names
+            chosen = choose_data_sheet(path, kind, candidates, self._workbook)
+            sheet = chosen or candidates[0]
+            self.sheet_chosen = "data" if sheet != candidates[0] else "first"
         elif sheet not in self.sheet_names:
             listed = ", ".join(f'"{name}"' for name in self.sheet_names)
             raise SourceError(f'{path.name} has no sheet called "{sheet}"; its sheets are {listed}.')

@@ -16,6 +16,7 @@ from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.network_settings import network_settings
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
+from telecrm_desktop.gui.recorded_run import recorded_file, run_source
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
 WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
@@ -74,11 +75,7 @@ def convert_context(mapping):
 
 def check_one_row(session, row) -> RowCheck:
     """The row with the user's corrections, checked by the core on its own."""
-    from telecrm_desktop.core.check.pipeline import convert_row
-
-    headers = session.sheet.table.headers
-    fixed = corrected_row(row, headers, session.edits.get(row.number))
-    rr = convert_row(fixed, headers, session.mapping, convert_context(session.mapping), session.schema)
+    rr = _convert(session, row)
     return row_check_from_findings(rr.status, list(rr.errors) + list(rr.warnings), rr.identifier or "")
 
 
@@ -165,6 +162,70 @@ def stop_reason(stopped: str | None, unreachable_limit: float = 600.0) -> str | 
     }.get(stopped, stopped)
 
 
+def _session_holds_run(session, run) -> bool:
+    """The file open in the app is the run's file, read and corrected the same way."""
+    from telecrm_desktop.core.send import runs
+
+    sheet = session.sheet
+    if sheet is None or session.check is None or str(Path(sheet.path).resolve()) != run.file_path:
+        return False
+    try:
+        return (runs.file_fingerprint(sheet.path) == run.file_fingerprint
+                and runs.template_fingerprint(_fingerprint_source(session)) == run.template_fingerprint)
+    except OSError:
+        return False
+
+
+def _left_out_records(session) -> list:
+    """The rows the person left out, with their identifier and name as the core reads them."""
+    from telecrm_desktop.core.send import runs
+
+    if not session.excluded or session.sheet is None:
+        return []
+    wanted = set(session.excluded)
+    records = []
+    for row in session.sheet.rows:
+        if row.number in wanted:
+            identifier, name = None, None
+            try:
+                rr = _convert(session, row)
+                identifier, name = rr.identifier, rr.fields.get("name")
+            except Exception:  # noqa: BLE001 - a row left out may be one that cannot be read at all
+                pass
+            records.append(runs.left_out_record(row.number, identifier, name))
+    return records
+
+
+def _convert(session, row):
+    from telecrm_desktop.core.check.pipeline import convert_row
+
+    headers = session.sheet.table.headers
+    fixed = corrected_row(row, headers, session.edits.get(row.number))
+    return convert_row(fixed, headers, session.mapping, convert_context(session.mapping), session.schema)
+
+
+@dataclass
+class RunNumbers:
+    """A run's leads as the journal counts them when a send starts: the screen adds this session's
+    outcomes to them, so Cancel -> Continue goes on counting instead of starting at zero."""
+
+    leads: int = 0  # every lead of the run
+    queued: int = 0
+    unchanged: int = 0
+    failed: int = 0  # failed before, and not sent again this time
+    uncertain: int = 0  # uncertain before, and not sent again this time
+    to_send: int = 0
+
+    @classmethod
+    def of(cls, counts: dict, to_send: int, resend_uncertain: bool) -> "RunNumbers":
+        return cls(leads=sum(counts.values()), queued=counts.get("queued", 0), unchanged=counts.get("unchanged", 0),
+                   failed=0, uncertain=0 if resend_uncertain else counts.get("uncertain", 0), to_send=to_send)
+
+    @property
+    def done_before(self) -> int:
+        return self.leads - self.to_send
+
+
 class RunElsewhere(Exception):
     """A past run belongs to another workspace than the one chosen."""
 
@@ -189,6 +250,7 @@ class SendJob:
         if journal.replaced and on_event:  # a damaged journal was set aside: say so once
             on_event(journal.replaced[:1].upper() + journal.replaced[1:] + ".")
         try:
+            note = None
             if run_id is not None:
                 run = journal.run(run_id)
                 if run.enterprise_id != dest.enterprise_id:
@@ -198,8 +260,11 @@ class SendJob:
                 claim = run_claim.claim_sheet(journal.path, run.enterprise_id, run.file_fingerprint,
                                               run.template_fingerprint)
                 journal.reopen_run(run_id)
-                sheet = session.sheet
-                same_file = sheet is not None and str(Path(sheet.path).resolve()) == run.file_path
+                same_file = _session_holds_run(session, run)
+                recorded = None if same_file else recorded_file(run)
+                note = recorded.sentence if recorded is not None else None
+                if note and on_event:
+                    on_event(note)
             else:
                 check = session.check
                 if check is None:
@@ -211,7 +276,8 @@ class SendJob:
                 prepared = runs.open_run(journal, enterprise_id=dest.enterprise_id, file_path=sheet.path,
                                          file_fp=file_fp, template_fp=template_fp)
                 run_id = prepared.run.id
-                same_file = True
+                same_file, recorded = True, None
+                journal.set_source(run_id, run_source(session))
                 if prepared.resumed and on_event:
                     on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
                 journal.add_leads(run_id, dest.enterprise_id,
@@ -219,9 +285,16 @@ class SendJob:
                                   send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
                 journal.add_rows(run_id, (
-                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings)
+                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings,
+                                    name=rr.fields.get("name"))
                     for rr in check.rows
                 ))
+                journal.add_rows(run_id, _left_out_records(session))
+            # leads a killed run left on their way, settled before counting so the screen's numbers add up
+            recovered = journal.recover_interrupted(run_id)
+            if recovered and on_event:
+                on_event(f"{recovered:,} lead(s) with actions were on their way when the program stopped; they "
+                         "are uncertain and sent again only when you choose Re-send uncertain.")
             settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,
                                     resend_uncertain=resend_uncertain, progress_interval=0.1,
                                     # the sandbox is on this computer: never through the office proxy
@@ -233,7 +306,7 @@ class SendJob:
 
                 tune_for_sandbox(settings)
             total = journal.count_to_send(run_id, resend_uncertain=resend_uncertain)
-            unchanged = journal.lead_counts(run_id).get("unchanged", 0)
+            before = journal.lead_counts(run_id)
         except BaseException:
             if claim is not None:
                 claim.release()
@@ -241,11 +314,17 @@ class SendJob:
             raise
         job = cls(journal, run_id, dest, settings, total, session)
         job.claim = claim
-        job.unchanged = unchanged
-        job.same_file = same_file
+        job.unchanged = before.get("unchanged", 0)
+        job.before = RunNumbers.of(before, total, resend_uncertain)
+        job.same_file, job.recorded, job.note = same_file, recorded, note
         return job
 
     unchanged = 0
+    same_file = True
+    recorded = None  # recorded_run.RecordedFile of a past run continued without its file open
+    before = None  # RunNumbers when the send started
+    note: str | None = None  # one sentence when a past run's file moved or changed
+    final_lead_counts: dict | None = None  # leads per status once the run ended (rows are in finish's answer)
     reason: str | None = None  # why the run stopped, once finish() has run (see stop_reason)
 
     def pace_text(self) -> str:
@@ -276,19 +355,39 @@ class SendJob:
 
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
+        recorded = self.recorded
         if table is not None and self.same_file:
-            data_rows = EditedTable.from_session(self.session).rows()
-            runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=data_rows,
+            edited = EditedTable.from_session(self.session)
+            edited.excluded = set()  # left-out rows keep their cells in the result files
+            runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
                                raw_headers=table.raw_headers, header_row=table.header_row)
+        elif recorded is not None and recorded.rows is not None and self._write_from_recorded(folder):
+            pass
         else:
             # a past run continued without its sheet open: outcomes only, no original cells
             runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
         state = "stopped" if summary.stopped else "finished"
         reason = self.reason = stop_reason(summary.stopped, self.settings.unreachable_limit)
         info = self.journal.end_run(self.run_id, state, reason, str(folder))
+        self.final_lead_counts = self.journal.lead_counts(self.run_id)
         return dict(info.counts)
 
     claim = None  # core.run_claim.RunClaim, held from prepare() to close()
+
+    def _write_from_recorded(self, folder) -> bool:
+        """The run's own file, read again; False when it changed meanwhile (outcomes only, then)."""
+        from telecrm_desktop.core.send import runs
+        from telecrm_desktop.core.sources.table import SourceError
+
+        recorded = self.recorded
+        try:
+            runs.write_results(self.journal, self.run_id, folder, headers=recorded.headers,
+                               data_rows=recorded.rows(), raw_headers=recorded.raw_headers,
+                               header_row=recorded.header_row)
+        except SourceError as exc:  # e.g. saved over in Excel while the run was sending
+            self.note = f"The result files list outcomes without the file's cells: {exc}"
+            return False
+        return True
 
     def close(self) -> None:
         try:
@@ -302,7 +401,26 @@ class SendJob:
 
 def past_runs() -> list:
     with Journal(paths.journal_path()) as journal:
-        return journal.runs()
+        runs = journal.runs()
+        for run in runs:
+            if run.state == "open":  # being sent, or killed mid-run: its counts are kept only at its end
+                run.counts = journal.row_counts(run.id)
+        return runs
+
+
+def merges_text(run_id: int) -> str:
+    """'25 rows became 24 leads: rows 7 and 19 were the same lead.' ('' when no rows were merged)."""
+    with Journal(paths.journal_path()) as journal:
+        rows, leads, groups, merged = journal.merges(run_id)
+    if not groups:
+        return ""
+    parts = []
+    for group in groups:
+        numbers = [str(n) for n in group]
+        listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        parts.append(f"rows {listed} were the same lead")
+    more = f" (and {merged - len(groups):,} more leads made of several rows)" if merged > len(groups) else ""
+    return f"{rows:,} rows became {leads:,} leads: {'; '.join(parts)}{more}."
 
 
 def run_outcomes(run_id: int) -> list:

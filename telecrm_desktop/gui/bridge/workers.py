@@ -161,10 +161,12 @@ class SheetReadWorker(Worker):
     table_ready = Signal(object)  # core Table
     rows_read = Signal(object)  # a batch (list) of core DataRow
 
-    def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None):
+    def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None,
+                 template_sheet=None):
         super().__init__()
         self.path, self.sheet, self.encoding, self.delimiter = Path(path), sheet, encoding, delimiter
         self.header_row = header_row
+        self.template_sheet = template_sheet  # the sheet a saved template for this file names, if any
         self._preview_painted = threading.Event()
 
     def preview_painted(self) -> None:
@@ -177,8 +179,17 @@ class SheetReadWorker(Worker):
 
     def work(self):
         from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+        from telecrm_desktop.core.sources.table import SourceError
 
-        source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
+        source = None
+        if self.sheet is None and self.template_sheet:
+            try:  # a template's sheet wins over the one that looks like the data
+                source = open_sheet(self.path, sheet=self.template_sheet)
+                source.sheet_chosen = "template"
+            except SourceError:
+                source = None  # this workbook has no such sheet: choose as usual
+        if source is None:
+            source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
         preview = source.preview(50)
         header_row = self.header_row or (detect_header_row(preview) if preview else 1)
         self.opened.emit(source, preview, header_row)
@@ -278,6 +289,8 @@ class SendWorker(Worker):
         self.control = SendControl()
         self.final_counts: dict[str, int] | None = None
         self.final_reason: str | None = None  # why the run stopped, in words (pipeline_bridge.stop_reason)
+        self.before = None  # pipeline_bridge.RunNumbers: the run's leads as the journal counted them at start
+        self.note: str | None = None  # one sentence when a past run's file moved or changed
 
     def cancel(self) -> None:
         super().cancel()
@@ -291,11 +304,13 @@ class SendWorker(Worker):
             resend_uncertain=self.resend_uncertain, on_event=self.event.emit,
         )
         try:
+            self.before, self.note = job.before, job.note  # read by the screen when `prepared` arrives
             self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
             summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
             self.final_counts = job.finish(summary)
+            self.final_lead_counts = job.final_lead_counts
             self.final_reason = job.reason
             return summary
         finally:
@@ -360,6 +375,7 @@ class HistoryWorker(Worker):
         runs = pipeline_bridge.past_runs()
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
         outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
+        self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
         return runs, run_id, outcomes
 
     def describe_failure(self, exc: Exception) -> str:

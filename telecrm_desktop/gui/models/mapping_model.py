@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from telecrm_desktop.gui.widgets import style
+from telecrm_desktop.gui.template_fit import set_aside_check, set_aside_text
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
@@ -115,11 +116,21 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         if self.headers:
             self.dataChanged.emit(self.index(0, STATUS), self.index(len(self.headers) - 1, STATUS))
 
+    def set_aside_text(self, column: str) -> str:
+        """'fields.City — not applied' for a template target the workspace lacks."""
+        for problem in self.schema_problems.get(column, []):
+            text = set_aside_text(problem)
+            if text:
+                return text
+        return ""
+
     def _judge(self, row: int) -> tuple[str, str]:
         column = self.headers[row]
         problems = self.schema_problems.get(column)
         if problems:
             worst = problems[0]
+            if set_aside_text(worst):  # a template target the workspace lacks: why, and the nearest name
+                return "error", set_aside_check(worst)
             return ("error" if worst.is_error else "warning"), worst.message
         paths = self.target_paths(row)
         if not paths:
@@ -217,6 +228,9 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
                 paths = self.target_paths(row)
                 if paths:
                     return ", ".join(self.labels.get(p, p) for p in paths)
+                aside = self.set_aside_text(column)  # first: it needs the person's attention
+                if aside:
+                    return aside
                 combined = self.combined_target(column)
                 return f"joined into {combined}" if combined else "Ignore this column"
             if col == TYPE:
@@ -239,7 +253,8 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
             if col == SAMPLES:
                 return "\n".join(cell_text(v) for v in self.samples.get(column, [])[:8])
             if col == STATUS:
-                return self.status(row)[1]
+                aside = [p for p in self.schema_problems.get(column, []) if set_aside_text(p)]
+                return aside[0].message if aside else self.status(row)[1]
             if col == TARGET:
                 return "Double-click or press F2 to choose where this column goes."
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -247,7 +262,7 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
                 kind = self.status(row)[0]
                 return style.status_colour(kind) if kind else style.muted_colour()
             if col == TARGET and not self.target_paths(row):
-                return style.muted_colour()
+                return style.status_colour("error") if self.set_aside_text(column) else style.muted_colour()
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):

@@ -8,7 +8,7 @@ from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "error", "invalid": "error",
-               "uncertain": "warning", "pending": ""}
+               "uncertain": "warning", "pending": "", "left out": ""}
 
 
 class _ListModel(OneCallPerCell, QAbstractTableModel):
@@ -32,9 +32,9 @@ class _ListModel(OneCallPerCell, QAbstractTableModel):
 
 
 class ResultsModel(_ListModel):
-    """Rows are core journal RowOutcome objects (row, identifier, status, reason, warnings)."""
+    """Rows are core journal RowOutcome objects (row, identifier, name, status, reason, warnings)."""
 
-    HEADERS = ["Row", "Identifier", "Outcome", "Reason", "Warnings"]
+    HEADERS = ["Row", "Identifier", "Name", "Outcome", "Reason", "Warnings"]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -76,10 +76,10 @@ class ResultsModel(_ListModel):
         o = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(o.row), o.identifier, o.status, o.reason, o.warnings)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col in (3, 4):
-            return (o.reason, o.warnings)[col - 3] or None
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2:
+            return (str(o.row), o.identifier, getattr(o, "name", ""), o.status, o.reason, o.warnings)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col in (4, 5):
+            return (o.reason, o.warnings)[col - 4] or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             kind = STATUS_KIND.get(o.status, "")
             return style.status_colour(kind) if kind else style.muted_colour()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:

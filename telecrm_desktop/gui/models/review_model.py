@@ -22,6 +22,7 @@ READY, WARNING, INVALID, EXCLUDED, UNCHECKED = "ready", "warning", "invalid", "e
 STATUS_TEXT = {READY: "✓ ready", WARNING: "⚠ warning", INVALID: "✕ invalid", EXCLUDED: "left out",
                UNCHECKED: "…"}
 SHOW_ALL, SHOW_PROBLEMS, SHOW_INVALID, SHOW_EXCLUDED = range(4)
+FILE_VALUE = object()  # in the undo stack: the cell had no correction, it showed the file's value
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
@@ -79,6 +80,9 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         self.mode = SHOW_ALL
         self._column_of: dict[str, int] = {}
         self.ignored: set[str] = set()  # columns the mapping does not send: shown muted
+        # corrections that can be undone (Ctrl+Z), newest last: each a list of (row number, column,
+        # what the cell held before: a corrected value, or FILE_VALUE)
+        self.undo_stack: list[list[tuple[int, str, Any]]] = []
 
     # ----- loading -----
     def set_sheet(self, headers: list[str], rows: list, edits: dict, excluded: set) -> None:
@@ -87,6 +91,7 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         self._column_of = {h: i + 1 for i, h in enumerate(self.headers)}
         dispose_later(self.rows, self.checks, self.merged_into)  # a big old sheet: freed in the background
         self.rows, self.edits, self.excluded = rows, edits, excluded
+        self.undo_stack = []
         self.checks = {}
         self.merged_into = {}
         self._counts = None
@@ -279,16 +284,64 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         header = self.headers[index.column() - 1]
         original = row.values[index.column() - 1]
         text = "" if value is None else str(value)
-        row_edits = self.edits.setdefault(row.number, {})
+        previous = self.edits.get(row.number, {}).get(header, FILE_VALUE)
         if text == cell_text(original):
-            row_edits.pop(header, None)  # typed back to what the file says: no correction
-            if not row_edits:
-                self.edits.pop(row.number, None)
+            self._set_edit(row.number, header, FILE_VALUE)  # typed back to what the file says: no correction
         else:
-            row_edits[header] = text
+            self._set_edit(row.number, header, text)
+        if previous != self.edits.get(row.number, {}).get(header, FILE_VALUE):
+            self.undo_stack.append([(row.number, header, previous)])
         self.dataChanged.emit(index, index)
         self.cell_edited.emit(row.number, header, text)
         return True
+
+    def _set_edit(self, number: int, header: str, value) -> None:
+        if value is FILE_VALUE:
+            row_edits = self.edits.get(number)
+            if row_edits is not None:
+                row_edits.pop(header, None)
+                if not row_edits:
+                    self.edits.pop(number, None)
+        else:
+            self.edits.setdefault(number, {})[header] = value
+
+    def is_corrected(self, number: int, header: str) -> bool:
+        return header in self.edits.get(number, {})
+
+    def set_corrections(self, changes: list[tuple[int, str, Any]]) -> None:
+        """Several cells corrected at once (e.g. a suggested value in every row): one undo step."""
+        step = []
+        for number, header, value in changes:
+            step.append((number, header, self.edits.get(number, {}).get(header, FILE_VALUE)))
+            self._set_edit(number, header, value)
+        if step:
+            self.undo_stack.append(step)
+            self._cells_changed(step)
+
+    def revert(self, number: int, header: str) -> bool:
+        """Drop the cell's correction: it shows and sends the file's value again (undoable)."""
+        if not self.is_corrected(number, header):
+            return False
+        self.set_corrections([(number, header, FILE_VALUE)])
+        return True
+
+    def undo(self) -> list[tuple[int, str]]:
+        """Put back what the newest correction replaced; returns the cells it touched."""
+        if not self.undo_stack:
+            return []
+        step = self.undo_stack.pop()
+        for number, header, value in reversed(step):
+            self._set_edit(number, header, value)
+        self._cells_changed(step)
+        return [(number, header) for number, header, _ in step]
+
+    def _cells_changed(self, cells) -> None:
+        for number, header, *_ in cells:
+            position, column = self.position_of_number(number), self.column_index(header)
+            view_row = self.view_row_of_position(position) if position is not None else None
+            if view_row is not None and column is not None:
+                index = self.index(view_row, column)
+                self.dataChanged.emit(index, index)
 
     def set_excluded(self, numbers: list[int], excluded: bool) -> None:
         for number in numbers:

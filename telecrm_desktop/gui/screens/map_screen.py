@@ -22,6 +22,7 @@ import telecrm_desktop.core.template.suggest  # noqa: F401
 from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
+from telecrm_desktop.gui.template_fit import fit_to_workspace, put_back
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets.parts import Screen, after_paint, compact_table, page_header, titled_card
 
@@ -61,15 +62,16 @@ class MapScreen(Screen):
 
         bar = QHBoxLayout()
         self.origin_label = QLabel()
+        self.origin_label.setWordWrap(True)  # a long note must not widen the window
         bar.addWidget(self.origin_label, 1)
         self.suggest_button = QPushButton("Suggest again")
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
         self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
         self.load_button = QPushButton("Load template…")
-        self.load_button.clicked.connect(self.load_template)
+        self.load_button.clicked.connect(lambda: self.load_template())  # clicked(bool) is no path
         self.save_button = QPushButton("Save template…")
         self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
-        self.save_button.clicked.connect(self.save_template)
+        self.save_button.clicked.connect(lambda: self.save_template())
         for b in (self.suggest_button, self.load_button, self.save_button):
             bar.addWidget(b)
         layout.addLayout(bar)
@@ -213,14 +215,7 @@ class MapScreen(Screen):
             self.model.set_sheet(sheet.table.headers, self._samples())
             self._update_context()
             fitting = matching_template(sheet.table.headers, sheet.path)
-            misfit = self._workspace_misfit(fitting[1]) if fitting is not None else None
-            if misfit:
-                self.apply_suggestion(force=True)
-                name = fitting[1].get("name") or fitting[0].stem
-                self.origin_label.setText(f"Suggested from the column names: the template “{name}” has these "
-                                          "columns but does not fit this workspace.")
-                self.origin_label.setToolTip(misfit)
-            elif fitting is not None:
+            if fitting is not None:  # a template that only partly fits the workspace is applied in part
                 path, data = fitting
                 name = data.get("name") or path.stem
                 where = "kept beside this file" if path.parent == sheet.path.parent else "saved earlier"
@@ -249,6 +244,8 @@ class MapScreen(Screen):
 
     def _use_template(self, template: dict, origin_text: str, origin: str) -> None:
         template = copy.deepcopy(template)
+        template, note = self._fit_to_workspace(template)
+        origin_text += note
         columns = template.setdefault("columns", {})
         for header in self.model.headers:
             columns.setdefault(header, None)
@@ -268,6 +265,29 @@ class MapScreen(Screen):
         self._show_date_note()
         self._fill_constants()
         self._template_edited(origin=origin)
+
+    def _fit_to_workspace(self, template: dict) -> tuple[dict, str]:
+        """Sets aside the targets the workspace lacks (kept in self._set_aside to be shown in red
+        with the nearest real field); everything else of the template is applied."""
+        self._set_aside, self._set_aside_others = {}, []
+        if self.session.schema is None or not template.get("columns"):
+            return template, ""
+        try:
+            from telecrm_desktop.core.template.mapping import parse_mapping
+            from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
+
+            problems = check_mapping_against_schema(parse_mapping(template, "the template"), self.session.schema)
+        except Exception:  # noqa: BLE001 - a template that cannot be read says so when checked
+            return template, ""
+        fitted = fit_to_workspace(template, problems)
+        if not fitted.count:
+            return template, ""
+        self._set_aside, self._set_aside_others = fitted.set_aside, fitted.others
+        n = fitted.count
+        note = f" {n} of its targets {'are' if n != 1 else 'is'} not in this workspace: marked ✕, the rest is used."
+        if fitted.others:
+            self.message.emit("warning", " ".join(p.message for p in fitted.others))
+        return fitted.template, note
 
     def _schema_changed(self) -> None:
         self._update_context()
@@ -334,20 +354,6 @@ class MapScreen(Screen):
         self._refresh_summary()
         self.footer_changed.emit()
 
-    def _workspace_misfit(self, template: dict) -> str | None:
-        """The first reason a template does not fit the workspace's schema (None: it fits, or unknown)."""
-        if self.session.schema is None:
-            return None
-        try:
-            from telecrm_desktop.core.template.mapping import parse_mapping
-            from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
-
-            problems = check_mapping_against_schema(parse_mapping(template, "the template"), self.session.schema)
-        except Exception as exc:  # noqa: BLE001 - a broken template does not fit either
-            return str(exc)
-        errors = [p for p in problems if p.is_error]
-        return errors[0].message if errors else None
-
     def _check_against_schema(self, mapping) -> None:
         """The workspace's own rules (core.workspace.schema_rules): targets it lacks, the identifier unmapped."""
         self._problems = []
@@ -359,12 +365,17 @@ class MapScreen(Screen):
             for problem in self._problems:
                 if problem.source.startswith('column "'):
                     by_column.setdefault(problem.source[len('column "'):-1], []).append(problem)
+        for column, problems in getattr(self, "_set_aside", {}).items():
+            row = self.model.headers.index(column) if column in self.model.headers else None
+            if row is not None and not self.model.target_paths(row):  # until the person maps it again
+                by_column.setdefault(column, []).extend(problems)
         self.model.set_schema_problems(by_column)
         errors = [p for p in self._problems if p.is_error]
         if errors:
             more = f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} marked ✕ above)" if len(errors) > 1 else ""
             self._error = errors[0].message + more
-        self.fix_button.setVisible(any(p.suggestion and p.source.startswith('column "') for p in self._problems))
+        self.fix_button.setVisible(any(p.suggestion and p.source.startswith('column "') for p in self._problems)
+                                   or any(p.suggestion for ps in getattr(self, "_set_aside", {}).values() for p in ps))
 
     def apply_schema_fixes(self) -> None:
         columns = self.model.template["columns"]
@@ -377,6 +388,11 @@ class MapScreen(Screen):
             for target in targets:
                 if target.get("to") == problem.target:
                     target["to"] = problem.suggestion
+        for column, problems in getattr(self, "_set_aside", {}).items():
+            for problem in problems:
+                if problem.suggestion:
+                    put_back(self.model.template, column, problem.suggestion)
+        self._set_aside = {}
         self.model.set_template(self.model.template)
         self._template_edited()
 

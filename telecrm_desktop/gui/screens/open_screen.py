@@ -127,7 +127,9 @@ class OpenScreen(Screen):
             self.delimiter_combo.addItem(name, value)
         self.delimiter_label.setBuddy(self.delimiter_combo)
         self.delimiter_combo.activated.connect(self._reopen)
-        for w in (self.sheet_label, self.sheet_combo, self.header_label, self.header_spin,
+        self.sheets_note = QLabel()  # "This workbook has 3 sheets; …" (why this one is open)
+        self.sheets_note.setWordWrap(True)
+        for w in (self.sheet_label, self.sheet_combo, self.sheets_note, self.header_label, self.header_spin,
                   self.encoding_label, self.encoding_combo, self.delimiter_label, self.delimiter_combo):
             options.addWidget(w)
         options.addStretch(1)
@@ -183,7 +185,8 @@ class OpenScreen(Screen):
             return
         if path != self._path:
             self.session.mapping = None  # a new file gets a fresh suggestion
-        self._start_read(path, sheet=sheet, encoding=encoding, delimiter=delimiter, header_row=header_row)
+        self._start_read(path, sheet=sheet, encoding=encoding, delimiter=delimiter, header_row=header_row,
+                         template_sheet=template_sheet(path) if sheet is None else None)
 
     def _start_read(self, path: Path, **options) -> None:
         if self.worker is not None:
@@ -253,8 +256,9 @@ class OpenScreen(Screen):
         worker = self.worker  # the reader waits for that paint (a lambda: run here, in the GUI thread)
         after_paint(self, lambda: worker.preview_painted())
         is_csv = source.kind == "csv"
-        for w in (self.sheet_label, self.sheet_combo):
+        for w in (self.sheet_label, self.sheet_combo, self.sheets_note):
             w.setVisible(bool(source.sheet_names))
+        self.sheets_note.setText(sheets_note(source))
         for w in (self.encoding_label, self.encoding_combo, self.delimiter_label, self.delimiter_combo):
             w.setVisible(is_csv)
         self.sheet_combo.clear()
@@ -347,6 +351,37 @@ class OpenScreen(Screen):
 
     def primary_enabled(self) -> bool:
         return self.session.sheet is not None and bool(self.session.sheet.rows or not self._loading)
+
+
+def sheets_note(source) -> str:
+    """'This workbook has 3 sheets; “Leads” is open because it has the most rows under a header.'"""
+    names = list(getattr(source, "sheet_names", None) or [])
+    if not names:
+        return ""
+    n = len(names)
+    text = f"This workbook has {n} sheet{'s' if n != 1 else ''}"
+    why = {"data": "it has the most rows under a header",
+           "template": "the saved template for this file names it"}.get(getattr(source, "sheet_chosen", ""))
+    if why and n > 1:
+        return f"{text}; “{source.sheet}” is open because {why}."
+    return text + "."
+
+
+def template_sheet(path: Path) -> str | None:
+    """The sheet named by the template kept beside the file or saved for it (by its name), if any."""
+    import json
+
+    from telecrm_desktop.gui.templates import beside, library_path
+
+    for candidate in (beside(path), library_path(path.stem)):
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        sheet = data.get("sheet") if isinstance(data, dict) else None
+        if isinstance(sheet, str) and sheet:
+            return sheet
+    return None
 
 
 def _size_text(path: Path) -> str:

@@ -21,7 +21,7 @@ from telecrm_desktop.gui.widgets.parts import CounterTile, Screen, compact_table
 from telecrm_desktop.gui.bridge.workers import HistoryWorker, LandedWorker, start_worker
 
 FILTERS = [("All rows", None), ("Queued", "queued"), ("Unchanged", "unchanged"), ("Failed", "failed"),
-           ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid")]
+           ("Uncertain", "uncertain"), ("Pending", "pending"), ("Invalid", "invalid"), ("Left out", "left out")]
 
 
 class ResultsScreen(Screen):
@@ -49,6 +49,7 @@ class ResultsScreen(Screen):
             "uncertain": CounterTile("uncertain", "warning"),
             "pending": CounterTile("pending"),
             "invalid": CounterTile("invalid", "error"),
+            "left out": CounterTile("left out by you"),
         }
         for tile in self.tiles.values():
             tiles.addWidget(tile)
@@ -82,13 +83,17 @@ class ResultsScreen(Screen):
                                       "them with what was sent.")
         self.landed_button.clicked.connect(self.check_landed)
         self.export_button = QPushButton("Export result files…")
-        self.export_button.clicked.connect(self.export_results)
+        self.export_button.clicked.connect(lambda: self.export_results())  # clicked(bool) is no folder
         self.open_folder_button = QPushButton("Open folder")
         self.open_folder_button.clicked.connect(self._open_folder)
         for b in (self.retry_failed_button, self.resend_uncertain_button, self.resume_button,
                   self.landed_button, self.export_button, self.open_folder_button):
             bar.addWidget(b)
         ul.addLayout(bar)
+        self.merges_label = QLabel()  # why the rows and the leads differ in number
+        self.merges_label.setWordWrap(True)
+        self.merges_label.hide()
+        ul.addWidget(self.merges_label)
         self.landed_label = QLabel()
         self.landed_label.setWordWrap(True)
         self.landed_label.hide()
@@ -101,7 +106,7 @@ class ResultsScreen(Screen):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setStretchLastSection(True)
-        for col, width in ((0, 60), (1, 160), (2, 100), (3, 420)):
+        for col, width in ((0, 60), (1, 140), (2, 160), (3, 90), (4, 380)):
             self.view.setColumnWidth(col, width)
         ul.addWidget(self.view, 1)
         splitter.addWidget(upper)
@@ -164,6 +169,9 @@ class ResultsScreen(Screen):
             self._show_run(None, [])
             return
         runs, run_id, outcomes = result
+        merges = getattr(self.sender(), "merges", "")
+        self.merges_label.setText(merges)
+        self.merges_label.setVisible(bool(merges))
         self._selecting = True
         self.runs_model.set_runs(runs)
         row = self.runs_model.row_of(run_id) if run_id is not None else None

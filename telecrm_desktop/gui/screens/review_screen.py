@@ -25,6 +25,8 @@ from telecrm_desktop.gui.widgets.parts import (
 )
 from telecrm_desktop.gui.bridge.workers import CheckWorker, start_worker
 
+STATUS_WORDS = {READY: "ready", WARNING: "ready, with warnings", INVALID: "held back (invalid)",
+                EXCLUDED: "left out", "unchecked": "being checked"}
 FIRST_PAINT_MS = 40
 RECHECK_DELAY_MS = 700  # after an edit, wait for a pause in typing before checking everything again
 
@@ -106,6 +108,11 @@ class ReviewScreen(Screen):
         self.next_problem_button = QPushButton("Next problem  (F8)")
         self.next_problem_button.clicked.connect(self.select_next_problem)
         bar.addWidget(self.next_problem_button)
+        self.undo_button = QPushButton("Undo fix  (Ctrl+Z)")
+        self.undo_button.setToolTip("Put back the value the last correction replaced.")
+        self.undo_button.clicked.connect(self.undo_last_fix)
+        self.undo_button.setEnabled(False)
+        bar.addWidget(self.undo_button)
         bar.addStretch(1)
         self.exclude_button = QPushButton("Leave out selected rows")
         self.exclude_button.setToolTip("Left-out rows are not sent (Delete).")
@@ -155,6 +162,9 @@ class ReviewScreen(Screen):
         self.recheck_timer.timeout.connect(self.start_check)
 
         QShortcut(QKeySequence("F8"), self, self.select_next_problem)
+        # on the screen only: an edited cell's own editor keeps Ctrl+Z for the text being typed
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last_fix,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view,
                   lambda: self.exclude_selected(True))
 
@@ -181,6 +191,11 @@ class ReviewScreen(Screen):
         self.fix_button.clicked.connect(self.apply_suggested_fix)
         self.fix_button.hide()
         box.addWidget(self.fix_button)
+        self.revert_button = QPushButton("Revert to the file's value")
+        self.revert_button.setToolTip("Drop the correction of the selected cell; the file's value is sent.")
+        self.revert_button.clicked.connect(self.revert_current_cell)
+        self.revert_button.hide()
+        box.addWidget(self.revert_button)
         box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
         self.json_view = QPlainTextEdit()
         self.json_view.setReadOnly(True)
@@ -193,6 +208,14 @@ class ReviewScreen(Screen):
     # ----- checking -----
     def _mark_stale(self) -> None:
         self._stale = True
+        if self.worker is not None:  # a check of the previous file or mapping: its answer is not wanted
+            self.worker.cancel()
+            self.worker = None
+            self.view.setUpdatesEnabled(True)
+            self.progress.hide()
+        self.recheck_timer.stop()
+        self.result = None
+        self._clear_detail()
         dispose_later(self.session.check)
         self.session.check = None
         self.footer_changed.emit()
@@ -300,8 +323,10 @@ class ReviewScreen(Screen):
         if missing:
             self.message.emit("warning", "The template names columns this sheet does not have, so they are "
                                          "left out: " + ", ".join(f"“{c}”" for c in missing[:6]) + ".")
+        place = self._current_place()
         self.model.set_checks(self.result.checks, self.result.merged_into, self.result.status_counts)
         self._update_counts()
+        self._restore_place(place)  # the reset forgot the current cell: fix -> F8 -> fix goes on from it
         self._current_changed(self.view.currentIndex())
         self.session.check_changed.emit()
         self.footer_changed.emit()
@@ -347,17 +372,85 @@ class ReviewScreen(Screen):
             numbers = [self.model.row_at(self.view.currentIndex().row()).number]
         if not numbers:
             return
+        place = self._current_place()
         self.model.set_excluded(numbers, exclude)
         self.session.check = None
         self._update_counts()
+        self._restore_place(place)
+        self._current_changed(self.view.currentIndex())
         self.recheck_timer.start()
         self.footer_changed.emit()
 
     def _filter_changed(self) -> None:
         self.model.set_mode(self.filter_combo.currentData())
+        self._clear_detail()
+
+    def _clear_detail(self) -> None:
         self.json_view.clear()
         self.problem_list.clear()
         self.row_title.setText("<b>Select a row</b>")
+        self.fix_button.hide()
+        self.revert_button.hide()
+
+    def _current_place(self) -> tuple[int, int] | None:
+        """The current cell as (row number, column): view rows move when the model is reset."""
+        index = self.view.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row()).number, index.column()
+
+    def _restore_place(self, place) -> None:
+        if place is None:
+            return
+        number, column = place
+        position = self.model.position_of_number(number)
+        view_row = self.model.view_row_of_position(position) if position is not None else None
+        if view_row is None:
+            return
+        index = self.model.index(view_row, column)
+        self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _go_to_cell(self, number: int, header: str) -> None:
+        column = self.model.column_index(header)
+        if column is not None:
+            self._restore_place((number, column))
+            self.view.scrollTo(self.view.currentIndex())
+
+    # ----- undoing corrections -----
+    def undo_last_fix(self) -> None:
+        cells = self.model.undo()
+        if not cells:
+            self.message.emit("info", "There is no correction to undo.")
+            return
+        self._corrections_changed(cells)
+
+    def revert_current_cell(self) -> None:
+        place = self._current_place()
+        if place is None or place[1] == 0:
+            return
+        number, column = place
+        header = self.model.headers[column - 1]
+        if self.model.revert(number, header):
+            self._corrections_changed([(number, header)])
+
+    def _corrections_changed(self, cells: list[tuple[int, str]]) -> None:
+        """Cells were put back (undo, revert): check their rows again, at once when they are few."""
+        self.session.check = None
+        numbers = sorted({number for number, _ in cells})
+        if len(numbers) <= 50:
+            for number in numbers:
+                position = self.model.position_of_number(number)
+                if position is None:
+                    continue
+                try:
+                    self.model.set_row_check(number, pipeline_bridge.check_one_row(self.session, self.model.rows[position]))
+                except Exception as exc:  # noqa: BLE001 - show it, keep going
+                    self.message.emit("error", f"Row {number} could not be checked again: {exc}")
+        self._go_to_cell(*cells[0])
+        self._update_counts()
+        self._current_changed(self.view.currentIndex())
+        self.recheck_timer.start()
+        self.footer_changed.emit()
 
     def select_next_problem(self) -> None:
         start = self.view.currentIndex().row() + 1 if self.view.currentIndex().isValid() else 0
@@ -378,13 +471,15 @@ class ReviewScreen(Screen):
 
     # ----- side panel -----
     def _current_changed(self, index, _previous=None) -> None:
-        self.problem_list.clear()
-        if not index.isValid():
+        self.undo_button.setEnabled(bool(self.model.undo_stack))
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self._clear_detail()
             return
+        self.problem_list.clear()
         row = self.model.row_at(index.row())
         number = row.number
         status = self.model.status_of(number)
-        self.row_title.setText(f"<b>Row {number}</b> — {status}")
+        self.row_title.setText(f"<b>Row {number}</b> — {STATUS_WORDS.get(status, status)}")
         check = self.model.checks.get(number)
         if check:
             for header, problems in check.cells.items():
@@ -395,6 +490,8 @@ class ReviewScreen(Screen):
         if not self.problem_list.count():
             self.problem_list.addItem("No problems in this row.")
         self._offer_fix(row, index)
+        header = self.model.headers[index.column() - 1] if index.column() > 0 else None
+        self.revert_button.setVisible(header is not None and self.model.is_corrected(number, header))
         if status == EXCLUDED:
             self.json_view.setPlainText("This row is left out: it will not be sent.")
         elif status == INVALID:
@@ -431,8 +528,7 @@ class ReviewScreen(Screen):
         if not getattr(self, "_fix", None):
             return
         header, _old, suggestion, numbers = self._fix
-        for number in numbers:
-            self.session.edits.setdefault(number, {})[header] = suggestion
+        self.model.set_corrections([(number, header, suggestion) for number in numbers])  # one undo step
         self.session.check = None
         self.model.layoutChanged.emit()  # corrected values and washes repaint
         self.fix_button.hide()

@@ -45,6 +45,9 @@ class SendScreen(Screen):
         self._started_at = 0.0
         self._last_summary = None
         self._retry: tuple | None = None  # (run id, which) for a retry or resume
+        self._stopped_run = None  # the run on screen stopped with leads to send: "Continue sending" resumes it
+        self._shown_check = None  # the check whose run the numbers on screen describe
+        self._before = None  # pipeline_bridge.RunNumbers of the run being sent
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,10 +120,27 @@ class SendScreen(Screen):
             check = self.session.check
             view = getattr(self.session, "check_view", None) if check is not None else None
             n = view.lead_count if view else None
-            self.plan_label.setText(
-                f"Ready to send {n:,} leads to {self._workspace_text()}." if n is not None
-                else "Check the rows on the Review step first.")
+            if check is not self._shown_check:
+                # another file or another check: the numbers of the run shown before are not this one's
+                self._clear_display()
+                self._stopped_run = None
+                self._shown_check = check
+            if self._before is None:  # no run on screen
+                self.plan_label.setText(
+                    f"Ready to send {n:,} leads to {self._workspace_text()}." if n is not None
+                    else "Check the rows on the Review step first.")
         self.footer_changed.emit()
+
+    def _clear_display(self) -> None:
+        self._last_summary = None
+        self._before = None
+        self.event_list.clear()
+        self.token_list.clear()
+        for tile in (self.queued_tile, self.failed_tile, self.uncertain_tile, self.pending_tile, self.unchanged_tile):
+            tile.set_value(None)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.rate_label.setText(" ")
 
     def _workspace_text(self) -> str:
         ws = self.session.workspace
@@ -130,10 +150,11 @@ class SendScreen(Screen):
         if self.worker is not None:
             return
         retry, self._retry = self._retry, None
-        self.event_list.clear()
-        self.token_list.clear()
-        for tile in (self.queued_tile, self.failed_tile, self.uncertain_tile, self.pending_tile, self.unchanged_tile):
-            tile.set_value(None)
+        if retry is None and self._stopped_run is not None:
+            retry = (self._stopped_run, "resume")  # the same run, straight from the journal
+        self._stopped_run = None
+        self._clear_display()
+        self._shown_check = self.session.check if retry is None else None
         self.progress.setRange(0, 0)
         self.rate_label.setText("Preparing the run…")
         worker = SendWorker(
@@ -153,11 +174,13 @@ class SendScreen(Screen):
         self._set_running(True)
 
     def resume_run(self, run_id) -> None:
+        self._clear_display()
         self._retry = (run_id, "resume")
         self.plan_label.setText(f"Continue run {run_id}: send what is still pending.")
         self.footer_changed.emit()
 
     def retry_run(self, run_id, which: str) -> None:
+        self._clear_display()
         self._retry = (run_id, which)
         self.resend_uncertain_check.setChecked(which == "uncertain")
         words = {"failed": "failed leads", "uncertain": "uncertain leads (their actions may be doubled)"}
@@ -166,31 +189,46 @@ class SendScreen(Screen):
 
     # ----- worker signals -----
     def _prepared(self, run_id, total: int, tokens: list, unchanged: int, pace: str) -> None:
+        from telecrm_desktop.gui.bridge.pipeline_bridge import RunNumbers
+
+        worker = self.sender()
+        before = getattr(worker, "before", None) or RunNumbers(leads=total, unchanged=unchanged, to_send=total)
+        self._before = before
         self.session.run_id = run_id
-        self.unchanged_tile.set_value(unchanged)
+        note = getattr(worker, "note", None)
+        if note:
+            self.message.emit("warning", note)
         self._event(f"Run {run_id}: {total:,} leads to send with {len(tokens)} token"
                     f"{'s' if len(tokens) != 1 else ''}, {pace}."
                     + (f" {unchanged:,} unchanged since an earlier run are skipped." if unchanged else ""))
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(0)
-        self.pending_tile.set_value(total)
+        self._show_numbers(queued=0, failed=0, uncertain=0, to_send=total, done=0)
+        self.unchanged_tile.set_value(before.unchanged)
         self.token_list.clear()
         for label, masked in tokens:
             self.token_list.addItem(f"{label}  {masked}  ·  waiting")
         self._token_labels = [(label, masked) for label, masked in tokens]
-        self.plan_label.setText(f"Run {run_id}: sending {total:,} leads to {self._workspace_text()}.")
+        earlier = before.done_before
+        self.plan_label.setText(f"Run {run_id}: sending {total:,} leads to {self._workspace_text()}"
+                                + (f" ({earlier:,} of its {before.leads:,} leads were done before)." if earlier else "."))
         self.session.run_changed.emit()
+
+    def _show_numbers(self, *, queued: int, failed: int, uncertain: int, to_send: int, done: int) -> None:
+        """This session's outcomes added to what the journal held for the run when it started."""
+        before = self._before
+        leads = max(before.leads if before else to_send, 1)
+        earlier = (before.leads - to_send) if before else 0
+        self.progress.setRange(0, leads)
+        self.progress.setValue(min(earlier + done, leads))
+        self.queued_tile.set_value((before.queued if before else 0) + queued)
+        self.failed_tile.set_value(failed)
+        self.uncertain_tile.set_value((before.uncertain if before else 0) + uncertain)
+        self.pending_tile.set_value(max(0, to_send - done))
 
     def _progress(self, p) -> None:
         """p: core SendProgress; the engine already spaces these out (about 10 a second)."""
-        total = max(p.total, 1)
-        self.progress.setRange(0, total)
-        self.progress.setValue(min(p.done, total))
         counts = p.counts
-        self.queued_tile.set_value(counts.get("queued", 0))
-        self.failed_tile.set_value(counts.get("failed", 0))
-        self.uncertain_tile.set_value(counts.get("uncertain", 0))
-        self.pending_tile.set_value(max(0, p.total - p.done))
+        self._show_numbers(queued=counts.get("queued", 0), failed=counts.get("failed", 0),
+                           uncertain=counts.get("uncertain", 0), to_send=p.total, done=p.done)
         left = p.total - p.done
         if p.paused:
             self.rate_label.setText("Paused. Requests already on their way still get their answers.")
@@ -200,10 +238,23 @@ class SendScreen(Screen):
         else:
             self.rate_label.setText("Waiting for the rate limit…" if left else "Finishing…")
         active = set(p.active_tokens)
+        cancelling = self.worker is not None and self.worker.control.cancelled
         for i, (label, masked) in enumerate(getattr(self, "_token_labels", [])):
-            state = ("paused" if p.paused else "sending") if label in active else "refused by telecrm"
+            if label not in active:
+                state = "refused by telecrm"
+            else:
+                state = "stopping" if cancelling else "paused" if p.paused else "sending"
             item = self.token_list.item(i)
             if item is not None:
+                item.setText(f"{label}  {masked}  ·  {state}")
+
+    def _tokens_at_rest(self, summary) -> None:
+        """No request leaves once the run has ended: no token is left saying "sending"."""
+        refused = set(getattr(summary, "tokens_out", []) or [])
+        for i, (label, masked) in enumerate(getattr(self, "_token_labels", [])):
+            item = self.token_list.item(i)
+            if item is not None:
+                state = "refused by telecrm" if label in refused else "stopped" if summary.stopped else "done"
                 item.setText(f"{label}  {masked}  ·  {state}")
 
     def _event(self, text: str) -> None:
@@ -220,33 +271,45 @@ class SendScreen(Screen):
         self.worker = None
         self._set_running(False)
         self._last_summary = summary
+        if (summary is None and self._before is not None) or (summary is not None and summary.stopped is not None):
+            self._stopped_run = self.session.run_id  # prepared, then stopped or failed: Continue resumes it
         if summary is None:
             self.rate_label.setText("The run did not start.")
             self.progress.setRange(0, 1)
             return
         counts = worker.final_counts or {}
         self.final_counts = counts
-        self.queued_tile.set_value(counts.get("queued", 0))
-        self.failed_tile.set_value(counts.get("failed", 0))
-        self.uncertain_tile.set_value(counts.get("uncertain", 0))
-        self.pending_tile.set_value(counts.get("pending", 0))
-        self.unchanged_tile.set_value(counts.get("unchanged", 0))
+        leads = getattr(worker, "final_lead_counts", None) or counts  # the screen counts leads, as it did while sending
+        self.queued_tile.set_value(leads.get("queued", 0))
+        self.failed_tile.set_value(leads.get("failed", 0))
+        self.uncertain_tile.set_value(leads.get("uncertain", 0))
+        self.pending_tile.set_value(leads.get("pending", 0))
+        self.unchanged_tile.set_value(leads.get("unchanged", 0))
+        total_leads = sum(leads.values())
+        if total_leads:
+            self.progress.setRange(0, total_leads)
+            self.progress.setValue(total_leads - leads.get("pending", 0) - leads.get("failed", 0))
+        self._tokens_at_rest(summary)
         elapsed = time.monotonic() - self._started_at
         if summary.stopped == "cancelled":
-            text = (f"Cancelled after {duration_text(elapsed)}. {counts.get('pending', 0):,} leads were not "
+            text = (f"Cancelled after {duration_text(elapsed)}. {leads.get('pending', 0):,} leads were not "
                     "sent; press Send to continue where it stopped.")
         elif summary.stopped == "no_token":
             text = "Stopped: telecrm refused every token. Check the tokens on the Workspace step."
             self.message.emit("error", text)
         elif summary.stopped is not None:  # e.g. telecrm could not be reached
             reason = worker.final_reason or summary.stopped
-            text = (f"Stopped after {duration_text(elapsed)}: {reason} ({counts.get('pending', 0):,} leads "
+            text = (f"Stopped after {duration_text(elapsed)}: {reason} ({leads.get('pending', 0):,} leads "
                     "waiting; press Send to continue).")
             self.message.emit("error", text)
         else:
             text = f"Done in {duration_text(elapsed)} at {summary.rate:,.1f} requests a second."
         self.rate_label.setText(text)
         self._event(text)
+        run_id = self.session.run_id
+        pending = leads.get("pending", 0)
+        self.plan_label.setText(f"Run {run_id} to {self._workspace_text()}: " + (
+            f"{pending:,} leads not sent yet." if pending else "every lead has an outcome."))
         self.session.run_changed.emit()
         title = {None: "Send finished", "cancelled": "Send cancelled"}.get(summary.stopped, "Send stopped")
         self.run_ended.emit(title, text, elapsed)
@@ -265,6 +328,7 @@ class SendScreen(Screen):
             self.worker.control.pause()
             self.pause_button.setText("Resume")
             self._event("Paused.")
+        self.footer_changed.emit()
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -272,6 +336,7 @@ class SendScreen(Screen):
             self.cancel_button.setEnabled(False)
             self.pause_button.setEnabled(False)
             self.rate_label.setText("Cancelling: waiting for the answers of requests already sent…")
+            self.footer_changed.emit()
 
     def pause_for_close(self) -> None:
         """The window is closing mid-run: stop cleanly so the run can be resumed next time."""
@@ -288,6 +353,10 @@ class SendScreen(Screen):
     def is_running(self) -> bool:
         return self.worker is not None
 
+    def has_run(self) -> bool:
+        """A run is being sent, or a past run waits to be continued or retried here."""
+        return self.worker is not None or self._retry is not None or self._stopped_run is not None
+
     def _set_running(self, running: bool) -> None:
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Pause")
@@ -299,17 +368,19 @@ class SendScreen(Screen):
     # ----- footer -----
     def primary_text(self) -> str:
         if self.worker is not None:
-            return "Sending…"
-        if self._last_summary is not None and self._last_summary.stopped == "cancelled":
+            if self.worker.control.cancelled:
+                return "Cancelling…"
+            return "Paused" if self.worker.control.paused else "Sending…"
+        if self._stopped_run is not None:
             return "Continue sending  (Ctrl+Enter)"
         if self._retry is not None:
-            return "Send again  (Ctrl+Enter)"
+            return "Continue sending  (Ctrl+Enter)" if self._retry[1] == "resume" else "Send again  (Ctrl+Enter)"
         return "Send  (Ctrl+Enter)"
 
     def primary_enabled(self) -> bool:
         if self.worker is not None:
             return False
-        if self._retry is not None:
+        if self._retry is not None or self._stopped_run is not None:
             return True
         return self.session.check is not None
 
