@@ -129,7 +129,7 @@ def destination(workspace) -> Destination:
     if not tokens:
         raise secrets.SecretsError(
             f"there is no Async token for workspace {enterprise}: add one on the Workspace step")
-    return Destination(enterprise, workspace.base_url, tokens)
+    return Destination(enterprise, workspace.async_address().url, tokens)
 
 
 # ----- sending ------------------------------------------------------------------------------

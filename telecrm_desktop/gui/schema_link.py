@@ -7,7 +7,6 @@ from __future__ import annotations
 def sync_access(workspace):
     """(sync url, enterprise id, core Token) for the workspace; SecretsError when no Sync token."""
     from telecrm_desktop.core import secrets
-    from telecrm_desktop.core.sync.client import DEFAULT_SYNC_URL
 
     if workspace.use_sandbox:
         from telecrm_desktop.gui.sandbox_link import sandbox_server
@@ -19,7 +18,7 @@ def sync_access(workspace):
     token = secrets.load_sync_token(enterprise)
     if token is None:
         raise secrets.SecretsError("add a Sync token on this step first")
-    return DEFAULT_SYNC_URL, enterprise, token
+    return workspace.sync_address().url, enterprise, token
 
 
 def cached_schema(workspace):

@@ -125,7 +125,7 @@ def test_silence_is_a_timeout(raw_server, sync_token):
 def test_html_instead_of_json_points_at_the_url(raw_server, sync_token):
     server = raw_server([http_reply(200, b"<html>login</html>", "text/html")])
     with SyncClient(server.url, "a" * 24, sync_token) as client:
-        with pytest.raises(SyncError, match="not a JSON object.*--sync-url"):
+        with pytest.raises(SyncError, match="not a JSON object.*is telecrm's Sync API address"):
             client.metadata()
 
 

@@ -215,7 +215,7 @@ class SendEngine:
         recovered = journal.recover_interrupted(self.run_id)
         if recovered:
             self._event(f"{recovered} lead(s) with actions were on their way when the program stopped; "
-                        "they are uncertain and sent again only when asked (--resend-uncertain).")
+                        "they are uncertain and sent again only when uncertain leads are re-sent on purpose.")
         tokens = self._make_tokens(journal)
         total = journal.count_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
         source: Iterator[LeadToSend] = journal.leads_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
@@ -292,7 +292,7 @@ class SendEngine:
                 finish(lead, outcomes.FAILED, answer.detail)
             elif kind == api.NO_ANSWER and lead.has_actions:
                 finish(lead, outcomes.UNCERTAIN, f"{answer.detail}; the lead carries actions, so it is not "
-                                                 "sent again unless asked (--resend-uncertain)")
+                                                 "sent again unless uncertain leads are re-sent on purpose")
             else:  # SERVER_ERROR, NOT_SENT, NO_ANSWER without actions: safe to send again
                 trouble(lead, answer)
 
@@ -387,7 +387,7 @@ class SendEngine:
                 if state["unreachable_since"] is not None and now - state["unreachable_since"] > s.unreachable_limit:
                     stopped = STOP_UNREACHABLE
                     self._event(f"telecrm could not be reached for {s.unreachable_limit:.0f} seconds: stopping; "
-                                "run the same command again later to send the rest.")
+                                "start the same send again later to send the rest.")
                     break
                 batch: list[tuple[_Token, LeadToSend]] = []
                 if not self.control.paused:
