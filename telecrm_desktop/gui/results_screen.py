@@ -93,6 +93,11 @@ class ResultsScreen(Screen):
         self.landed_label.setWordWrap(True)
         self.landed_label.hide()
         ul.addWidget(self.landed_label)
+        self.outage_label = QLabel()  # telecrm out of reach during the run, and back (run_log)
+        self.outage_label.setWordWrap(True)
+        self.outage_label.setAccessibleName("Connection problems during the run")
+        self.outage_label.hide()
+        ul.addWidget(self.outage_label)
         self.model = ResultsModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -190,10 +195,19 @@ class ResultsScreen(Screen):
         else:
             self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
                                    f"{len(outcomes):,} rows")
+        self._show_outages(run)
         counts = self.model.counts()
         for status, tile in self.tiles.items():
             tile.set_value(counts.get(status, 0) if run is not None else None)
         self._update_buttons()
+
+    def _show_outages(self, run) -> None:
+        from telecrm_desktop.gui import run_log
+
+        found = run_log.outage_lines(run.id) if run is not None else []
+        self.outage_label.setVisible(bool(found))
+        self.outage_label.setText("<b>Connection to telecrm during this run</b><br>"
+                                  + "<br>".join(html.escape(line) for line in found[-6:]))
 
     def _update_buttons(self) -> None:
         counts = self.model.counts()

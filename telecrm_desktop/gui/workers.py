@@ -292,7 +292,13 @@ class SendWorker(Worker):
             self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
-            summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
+            from telecrm_desktop.gui import run_log
+
+            def on_event(text: str) -> None:
+                run_log.append(job.run_id, text)  # the run's own log, shown again in Results
+                self.event.emit(text)
+
+            summary = job.run(self.control, on_progress=self.progress.emit, on_event=on_event)
             self.final_counts = job.finish(summary)
             self.final_reason = job.reason
             return summary

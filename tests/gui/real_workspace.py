@@ -103,3 +103,50 @@ def set_up_workspace(window, qtbot, monkeypatch, ws: RealWorkspace, *, sync: boo
     if sync:
         paste_tokens_through_dialog(monkeypatch, qtbot, [ws.sync_value])
         click(qtbot, screen.add_sync_button)
+
+
+def write_leads_csv(path, n: int = 40, extra_header: str = "", extra=lambda i: "") -> None:
+    lines = ["Name,Mobile" + (f",{extra_header}" if extra_header else "")]
+    for i in range(n):
+        lines.append(f"Lead {i},98450{10000 + i:05d}" + (f",{extra(i)}" if extra_header else ""))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def primary(window, qtbot) -> None:
+    click(qtbot, window.primary_button)
+    QApplication.processEvents()
+
+
+def open_through_browse(window, qtbot, monkeypatch, path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from telecrm_desktop.gui.main_window import OPEN
+
+    if window.current_step() != OPEN:
+        click(qtbot, window.step_buttons[OPEN])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    click(qtbot, window.open_screen.browse_button)
+    qtbot.waitUntil(lambda: not window.open_screen.is_loading() and window.session.sheet is not None
+                    and window.session.sheet.complete, timeout=20000)
+
+
+def to_map(window, qtbot) -> None:
+    from telecrm_desktop.gui.main_window import MAP
+
+    click(qtbot, window.step_buttons[MAP])
+    qtbot.waitUntil(lambda: not window.map_screen.is_filling(), timeout=20000)
+
+
+def to_review(window, qtbot) -> None:
+    from telecrm_desktop.gui.main_window import REVIEW
+
+    click(qtbot, window.step_buttons[REVIEW])
+    qtbot.waitUntil(lambda: not window.review_screen.is_checking() and window.session.check is not None,
+                    timeout=30000)
+
+
+def to_send(window, qtbot) -> None:
+    from telecrm_desktop.gui.main_window import SEND
+
+    click(qtbot, window.step_buttons[SEND])
+    QApplication.processEvents()

@@ -44,7 +44,7 @@ def test_an_async_token_is_refused_by_label_and_never_shown(sandbox):
         with pytest.raises(SyncTokenRefused) as caught:
             client.metadata()
     message = str(caught.value)
-    assert 'the Sync token "office-async" was refused (401' in message
+    assert 'telecrm refused the Sync token "office-async" (401' in message
     assert value not in message and value[-12:] not in message
     assert caught.value.status_code == 401
 

@@ -81,7 +81,7 @@ def test_a_refused_token_is_reported_not_raised(fresh_sandbox):
     token = Token("sync-1", SYNC, fresh_sandbox.async_tokens[0].value)
     with SyncClient(fresh_sandbox.sync_url, fresh_sandbox.enterprise_id, token) as client:
         report = verify_landed(client, [("919811100001", GOOD)], "phone")
-    assert report.checked == 0 and 'the Sync token "sync-1" was refused' in report.error
+    assert report.checked == 0 and 'telecrm refused the Sync token "sync-1"' in report.error
     assert report.summary().startswith("the post-import check could not run: ")
 
 

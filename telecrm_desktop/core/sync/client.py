@@ -213,12 +213,10 @@ class SyncClient:
         said = f"{code}: {message}" if code and message else (code or message or "no explanation")
         status = response.status_code
         if status == 401:
-            return SyncTokenRefused(
-                f'the Sync token "{self.token.label}" was refused (401, {said}): it may be deleted, '
-                "belong to another workspace, or be an Async token; add a Sync token from telecrm's "
-                "Settings -> Website and API -> API token",
-                status_code=status, code=code,
-            )
+            from telecrm_desktop.core.refusals import sync_token_refused
+
+            return SyncTokenRefused(sync_token_refused(self.token.label, self.enterprise_id),
+                                    status_code=status, code=code)
         if status == 404 or 300 <= status < 400:
             hint = f"check the enterprise ID and that {self.base_url} is telecrm's Sync API address"
         elif status == 429:

