@@ -65,3 +65,76 @@ def test_an_outage_mid_send_is_said_logged_and_shown_in_results(real_workspace, 
     shown = window.results_screen.outage_label
     assert shown.isVisible()
     assert "telecrm cannot be reached" in shown.text() and "telecrm can be reached again" in shown.text()
+
+
+class ProxyTrap:
+    """A loopback listener named as every proxy: any request for another host than the loopback
+    sandboxes (which NO_PROXY exempts) comes here, in this process or in the sending process."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.seen: list[bytes] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.seen.append(conn.recv(200).split(b"\r\n")[0])
+                except OSError:
+                    self.seen.append(b"(connection)")
+
+    def close(self):
+        self.sock.close()
+
+
+def test_the_whole_flow_talks_to_the_configured_addresses_only(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    from telecrm_desktop.core.addresses import is_loopback
+
+    trap = ProxyTrap()
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, trap.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    elsewhere: list = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(str(host)):
+            elsewhere.append(address)
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    try:
+        set_up_workspace(window, qtbot, monkeypatch, real_workspace)
+        learn_schema(window, qtbot)
+        sheet = tmp_path / "leads.csv"
+        write_leads_csv(sheet, 12)
+        open_through_browse(window, qtbot, monkeypatch, sheet)
+        to_map(window, qtbot)
+        to_review(window, qtbot)
+        to_send(window, qtbot)
+        primary(window, qtbot)
+        qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)
+        assert window.send_screen.final_counts.get("queued") == 12
+        click(qtbot, window.step_buttons[RESULTS])
+        results = window.results_screen
+        qtbot.waitUntil(lambda: not results.is_loading() and results.landed_button.isEnabled(), timeout=20000)
+        click(qtbot, results.landed_button)  # the Sync API again, for lead/search
+        qtbot.waitUntil(lambda: not results.is_checking_landed(), timeout=60000)
+        QApplication.processEvents()
+    finally:
+        trap.close()
+    assert trap.seen == [] and elsewhere == []
+    requested = real_workspace.server.state
+    assert len(requested.leads()) == 12  # and everything did go to the configured stand-in
