@@ -283,9 +283,23 @@ class SendJob:
 
 # ----- history ------------------------------------------------------------------------------
 
-def past_runs() -> list:
+def past_runs(enterprise_id: str | None = None) -> list:
+    """The runs of one workspace (every run when None), newest last as the journal keeps them."""
     with Journal(paths.journal_path()) as journal:
-        return journal.runs()
+        return journal.runs(enterprise_id)
+
+
+def workspace_enterprise(workspace) -> str | None:
+    """The enterprise ID the chosen workspace sends to (the sandbox's own in sandbox mode), or None
+    while no valid one is set."""
+    from telecrm_desktop.core.addresses import ENTERPRISE_ID
+
+    if workspace.use_sandbox:
+        from telecrm_desktop.gui.sandbox_link import sandbox_server
+
+        return sandbox_server().enterprise_id
+    text = workspace.enterprise_id.strip()
+    return text.lower() if ENTERPRISE_ID.fullmatch(text) else None
 
 
 def run_outcomes(run_id: int) -> list:

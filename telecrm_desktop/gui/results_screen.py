@@ -114,7 +114,8 @@ class ResultsScreen(Screen):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 6, 0, 0)
-        ll.addWidget(QLabel("<b>Past runs</b>"))
+        self.runs_title = QLabel("<b>Past runs</b>")
+        ll.addWidget(self.runs_title)
         self.runs_model = RunsModel(self)
         self.runs_view = QTableView()
         self.runs_view.setModel(self.runs_model)
@@ -148,7 +149,13 @@ class ResultsScreen(Screen):
     def reload(self, run_id=None) -> None:
         """Read the runs (and the chosen run's rows) from the journal in the background."""
         wanted = run_id if run_id is not None else self.session.run_id
-        worker = HistoryWorker(wanted)
+        try:
+            enterprise = pipeline_bridge.workspace_enterprise(self.session.workspace)
+        except Exception:  # noqa: BLE001 - the sandbox could not start: show every run rather than none
+            enterprise = None
+        self.runs_title.setText(f"<b>Past runs of workspace {enterprise}</b>" if enterprise
+                                else "<b>Past runs (all workspaces)</b>")
+        worker = HistoryWorker(wanted, enterprise)
         worker.failed.connect(self._failed)
         worker.finished.connect(self._loaded)
         self._worker = worker

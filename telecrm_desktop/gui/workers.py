@@ -348,14 +348,17 @@ class SchemaWorker(Worker):
 class HistoryWorker(Worker):
     """Reads past runs, and every row outcome of one run, from the journal (100,000 rows take a while)."""
 
-    def __init__(self, run_id=None):
+    def __init__(self, run_id=None, enterprise_id: str | None = None):
         super().__init__()
         self.run_id = run_id
+        self.enterprise_id = enterprise_id  # only this workspace's runs (all when None)
 
     def work(self):
         from telecrm_desktop.gui import pipeline_bridge
 
-        runs = pipeline_bridge.past_runs()
+        runs = pipeline_bridge.past_runs(self.enterprise_id)
+        if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
+            self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
         outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
         return runs, run_id, outcomes

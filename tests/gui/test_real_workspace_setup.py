@@ -151,3 +151,28 @@ def test_the_shape_warning_does_not_deny_a_colon_that_is_there():
     assert "has the ':'" in warning and "no ':'" not in warning and "with one ':'" not in warning
     assert "no ':'" in secrets.token_shape_warning("abcdefghijklmnop")
     assert "3 ':'" in secrets.token_shape_warning("ab:cdefgh:ijkl:mnop")
+
+
+def test_past_runs_are_those_of_the_chosen_workspace(real_workspace, window, qtbot):
+    from telecrm_desktop.core import paths
+    from telecrm_desktop.core.journal import Journal
+    from telecrm_desktop.gui.main_window import RESULTS
+
+    other = "0123456789abcdef01234567"
+    with Journal(paths.journal_path()) as journal:
+        mine = journal.start_run(real_workspace.enterprise_id, "/data/mine.csv", "f1", "t1").id
+        theirs = journal.start_run(other, "/data/theirs.csv", "f2", "t2").id
+    screen = window.workspace_screen
+    click(qtbot, screen.real_radio)
+    type_into(qtbot, screen.enterprise_edit, real_workspace.enterprise_id)
+    click(qtbot, window.step_buttons[RESULTS])
+    results = window.results_screen
+    qtbot.waitUntil(lambda: not results.is_loading(), timeout=20000)
+    assert [results.runs_model.run(r).id for r in range(results.runs_model.rowCount())] == [mine]
+    assert real_workspace.enterprise_id in results.runs_title.text()
+
+    click(qtbot, window.step_buttons[0])
+    type_into(qtbot, screen.enterprise_edit, other)
+    click(qtbot, window.step_buttons[RESULTS])
+    qtbot.waitUntil(lambda: not results.is_loading(), timeout=20000)
+    assert [results.runs_model.run(r).id for r in range(results.runs_model.rowCount())] == [theirs]
