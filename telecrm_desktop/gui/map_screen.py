@@ -63,10 +63,10 @@ class MapScreen(Screen):
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
         self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
         self.load_button = QPushButton("Load template…")
-        self.load_button.clicked.connect(self.load_template)
+        self.load_button.clicked.connect(lambda: self.load_template())  # not clicked(bool) as the path
         self.save_button = QPushButton("Save template…")
         self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
-        self.save_button.clicked.connect(self.save_template)
+        self.save_button.clicked.connect(lambda: self.save_template())
         for b in (self.suggest_button, self.load_button, self.save_button):
             bar.addWidget(b)
         layout.addLayout(bar)

@@ -150,3 +150,24 @@ def to_send(window, qtbot) -> None:
 
     click(qtbot, window.step_buttons[SEND])
     QApplication.processEvents()
+
+
+def load_template_through_button(window, qtbot, monkeypatch, path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    click(qtbot, window.map_screen.load_button)
+    qtbot.waitUntil(lambda: not window.map_screen.is_filling(), timeout=20000)
+
+
+def learn_schema(window, qtbot) -> None:
+    screen = window.workspace_screen
+    click(qtbot, screen.schema_button)
+    qtbot.waitUntil(lambda: window.session.schema is not None and not screen.is_learning_schema(), timeout=20000)
+
+
+def write_template(path, columns: dict, constants: dict | None = None) -> None:
+    import json
+
+    path.write_text(json.dumps({"format": "telecrm-mapping/1", "identifier": "phone", "columns": columns,
+                                "constants": constants or {}}), encoding="utf-8")
