@@ -259,7 +259,10 @@ class ResultsScreen(Screen):
             self.landed_label.hide()
             return
         self.landed_report = report
-        self._show_landed(report.summary(), report.to_dict())
+        sample_text = getattr(self.sender(), "sample_text", "")
+        summary = report.summary()
+        self._show_landed(f"Looked up {sample_text}: {summary}" if sample_text and report.checked else summary,
+                          report.to_dict())
         try:  # kept with the run, for the history (and `telecrm-import history`)
             pipeline_bridge.keep_landed(self._landed_run_id, report)
         except sqlite3.Error as exc:

@@ -375,6 +375,7 @@ class LandedWorker(Worker):
         super().__init__()
         self.workspace, self.leads, self.identifier_field = workspace, leads, identifier_field
         self.run_id = run_id  # when given, only the leads this run queued are looked up
+        self.sample_text = ""  # which leads were looked up, in words
 
     def work(self):
         from telecrm_desktop.core.sync.client import SyncClient
@@ -387,8 +388,11 @@ class LandedWorker(Worker):
             queued = pipeline_bridge.queued_identifiers(self.run_id)
             leads = [lead for lead in leads if lead.identifier in queued]
         url, enterprise, token = sync_access(self.workspace)
+        sample = choose_sample(leads)
+        self.sample_text = (f"all {len(leads):,} queued leads of this run" if len(sample) == len(leads)
+                            else f"a random {len(sample):,} of the {len(leads):,} queued leads")
         with SyncClient(url, enterprise, token) as client:
-            return verify_landed(client, choose_sample(leads), self.identifier_field, recheck_after=5.0)
+            return verify_landed(client, sample, self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import redact

@@ -54,6 +54,7 @@ def real_workspace(monkeypatch, secret_service):
         yield RealWorkspace(server, server.base_url, server.sync_url)
     finally:
         server.stop()
+        forget_tokens(server.enterprise_id)  # later tests may expect the keyring without them
 
 
 def type_into(qtbot, edit, text: str) -> None:

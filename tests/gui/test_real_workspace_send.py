@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication
 from telecrm_desktop.gui import run_log
 from telecrm_desktop.gui.main_window import RESULTS
 from tests.gui.real_workspace import (  # noqa: F401
-    click, open_through_browse, primary, real_workspace, set_up_workspace, to_map, to_review, to_send,
+    click, learn_schema, open_through_browse, primary, real_workspace, set_up_workspace, to_map, to_review, to_send,
     write_leads_csv,
 )
 
 
-def learn_schema(window, qtbot):
+def _unused_learn_schema(window, qtbot):
     screen = window.workspace_screen
     click(qtbot, screen.schema_button)
     qtbot.waitUntil(lambda: window.session.schema is not None and not screen.is_learning_schema(), timeout=20000)
@@ -138,3 +138,26 @@ def test_the_whole_flow_talks_to_the_configured_addresses_only(real_workspace, w
     assert trap.seen == [] and elsewhere == []
     requested = real_workspace.server.state
     assert len(requested.leads()) == 12  # and everything did go to the configured stand-in
+
+
+def test_checking_leads_still_in_the_queue_says_to_check_again(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    real_workspace.server.processing_delay = 120.0  # telecrm's queue is slow today
+    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
+    learn_schema(window, qtbot)
+    sheet = tmp_path / "leads.csv"
+    write_leads_csv(sheet, 12)
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    to_review(window, qtbot)
+    to_send(window, qtbot)
+    primary(window, qtbot)
+    qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)
+    click(qtbot, window.step_buttons[RESULTS])
+    results = window.results_screen
+    qtbot.waitUntil(lambda: not results.is_loading() and results.landed_button.isEnabled(), timeout=20000)
+    click(qtbot, results.landed_button)
+    qtbot.waitUntil(lambda: not results.is_checking_landed(), timeout=60000)
+    text = results.landed_label.text()
+    assert "Looked up all 12 queued leads of this run" in text
+    assert "0 of 12 leads checked landed" in text
+    assert "may not be there yet: check again in about 5 minutes" in text
