@@ -221,6 +221,11 @@ class WorkspaceScreen(Screen):
                                       "token, so mapping and checks match your workspace exactly.")
         self.schema_button.clicked.connect(self.pull_schema)
         schema_row.addWidget(self.schema_button)
+        self.show_schema_button = QPushButton("Show…")
+        self.show_schema_button.setToolTip("See the fields with their labels, the statuses and the team "
+                                           "the app learnt.")
+        self.show_schema_button.clicked.connect(self.show_schema)
+        schema_row.addWidget(self.show_schema_button)
         box.addLayout(schema_row)
         return card
 
@@ -380,8 +385,15 @@ class WorkspaceScreen(Screen):
     def is_learning_schema(self) -> bool:
         return getattr(self, "_schema_worker", None) is not None
 
+    def show_schema(self) -> None:
+        from telecrm_desktop.gui.schema_dialog import SchemaDialog
+
+        if self.session.schema is not None:
+            SchemaDialog(self.session.schema, self).exec()
+
     def _show_schema(self) -> None:
         schema = self.session.schema
+        self.show_schema_button.setEnabled(schema is not None)
         if schema is None:
             self.schema_label.setText("Not learnt yet: the standard fields are offered, and custom fields "
                                       "must be typed by their API name.")

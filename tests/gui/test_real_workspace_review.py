@@ -5,7 +5,7 @@ keyring): constants checked against the schema as the command line checks them."
 from __future__ import annotations
 
 from tests.gui.real_workspace import (  # noqa: F401
-    learn_schema, load_template_through_button, open_through_browse, real_workspace, set_up_workspace, to_map,
+    click, learn_schema, load_template_through_button, open_through_browse, real_workspace, set_up_workspace, to_map,
     to_review, write_leads_csv, write_template,
 )
 
@@ -42,3 +42,40 @@ def test_a_constant_that_is_an_option_says_nothing(real_workspace, window, qtbot
     walk_to_review(window, qtbot, monkeypatch, real_workspace, tmp_path,
                    constants={"fields.contact_source": "Trade Show"})
     assert not window.review_screen.every_lead_label.isVisible()
+
+
+def test_the_learnt_schema_can_be_looked_at_and_the_targets_carry_labels(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+    from telecrm_desktop.gui.schema_dialog import SchemaDialog
+
+    screen = window.workspace_screen
+    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
+    assert not screen.show_schema_button.isEnabled()  # nothing learnt yet
+    learn_schema(window, qtbot)
+    shown = {}
+
+    def look(dialog):
+        for title, view in dialog.tables.items():
+            model = view.model()
+            shown[title] = [[model.data(model.index(r, c)) for c in range(model.columnCount())]
+                            for r in range(model.rowCount())]
+        return 0
+
+    monkeypatch.setattr(SchemaDialog, "exec", look)
+    click(qtbot, screen.show_schema_button)
+    assert ["Contact Source", "contact_source", "dropdown"] == shown["Fields"][
+        [row[1] for row in shown["Fields"]].index("contact_source")][:3]
+    assert any(row[1] == "phone" and row[4] == "lead identifier" for row in shown["Fields"])
+    assert any(row[0] == "Status" and row[2] == "active" for row in shown["Statuses and lost reasons"])
+    assert shown["Team"] and all("@" in row[0] for row in shown["Team"])
+    assert shown["Actions"]
+
+    sheet = tmp_path / "leads.csv"
+    write_leads_csv(sheet, 5, "Source", lambda i: "Website")
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    model = window.map_screen.model
+    row = model.headers.index("Name")
+    assert model.data(model.index(row, TARGET), Qt.ItemDataRole.DisplayRole) == "Name  ·  fields.name"
