@@ -79,3 +79,61 @@ def test_the_learnt_schema_can_be_looked_at_and_the_targets_carry_labels(real_wo
     model = window.map_screen.model
     row = model.headers.index("Name")
     assert model.data(model.index(row, TARGET), Qt.ItemDataRole.DisplayRole) == "Name  ·  fields.name"
+
+
+def test_one_column_feeds_a_field_and_an_action_date(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    import json
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from telecrm_desktop.gui.models.mapping_model import TARGET
+
+    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
+    learn_schema(window, qtbot)
+    sheet = tmp_path / "visits.csv"
+    write_leads_csv(sheet, 4, "Visit Date", lambda i: f"0{i + 1}/11/2026 10:30")
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    template = tmp_path / "visits.json"
+    write_template(template, {"Name": {"to": "fields.name"}, "Mobile": {"to": "fields.phone"},
+                              "Visit Date": {"to": "fields.follow_up_date"}})
+    load_template_through_button(window, qtbot, monkeypatch, template)
+    screen, model = window.map_screen, window.map_screen.model
+    row = model.headers.index("Visit Date")
+    add = screen.extra_targets.add_button
+    screen.view.setCurrentIndex(model.index(model.headers.index("Name"), TARGET))
+    screen.view.setCurrentIndex(model.index(row, TARGET))
+    asked = []
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.append(items)
+        return next(i for i in items if i.endswith("actions.ACTION_1001.created_on")), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    click(qtbot, add)
+    assert model.target_paths(row) == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]
+    shown = model.data(model.index(row, TARGET), Qt.ItemDataRole.DisplayRole)
+    assert "fields.follow_up_date" in shown and "actions.ACTION_1001.created_on" in shown
+    assert screen.extra_targets.remove_button.isEnabled()
+
+    saved = tmp_path / "saved.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    click(qtbot, screen.save_button)
+    columns = json.loads(saved.read_text(encoding="utf-8"))["columns"]
+    assert [t["to"] for t in columns["Visit Date"]] == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]
+
+    to_review(window, qtbot)
+    body = window.session.check.leads[0].body
+    assert "follow_up_date" in body["fields"]
+    assert body["actions"][0]["type"] == "ACTION_1001" and body["actions"][0]["created_on"].startswith("01/11/2026")
+
+    # the saved list template loads with both targets shown
+    from telecrm_desktop.gui.main_window import MAP
+
+    click(qtbot, window.step_buttons[MAP])
+    screen.view.setCurrentIndex(model.index(row, TARGET))
+    click(qtbot, screen.extra_targets.remove_button)
+    assert model.target_paths(row) == ["fields.follow_up_date"]
+    load_template_through_button(window, qtbot, monkeypatch, saved)
+    assert model.target_paths(row) == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]

@@ -179,6 +179,24 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         self.template["columns"][column] = [first] + targets[1:] if len(targets) > 1 else first
         self._changed()
 
+    def add_target(self, row: int, path: str) -> bool:
+        """One more target for the column (the template's list form); False when it has it already."""
+        column = self.headers[row]
+        targets = targets_of(self.entry(row))
+        if not path or any(t.get("to") == path for t in targets):
+            return False
+        targets.append({"to": path})
+        self.template["columns"][column] = targets if len(targets) > 1 else targets[0]
+        self._changed()
+        return True
+
+    def drop_extra_targets(self, row: int) -> None:
+        """Back to the first target only."""
+        targets = targets_of(self.entry(row))
+        if len(targets) > 1:
+            self.template["columns"][self.headers[row]] = targets[0]
+            self._changed()
+
     def _changed(self) -> None:
         self._status_cache.clear()
         if self.headers:
