@@ -186,6 +186,10 @@ class ReviewScreen(Screen):
         self.fix_button.clicked.connect(self.apply_suggested_fix)
         self.fix_button.hide()
         box.addWidget(self.fix_button)
+        from telecrm_desktop.gui.replace_value import ReplaceValueBar
+
+        self.replace_bar = ReplaceValueBar(self)  # any of the workspace's values, not only the nearest
+        box.addWidget(self.replace_bar)
         box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
         self.json_view = QPlainTextEdit()
         self.json_view.setReadOnly(True)
@@ -444,6 +448,7 @@ class ReviewScreen(Screen):
                 self.fix_button.setText(f"Use “{suggestion}” for “{problem.value}” in {n:,} row{'s' if n != 1 else ''}")
                 break
         self.fix_button.setVisible(self._fix is not None)
+        self.replace_bar.offer_for(check, current)
 
     def apply_suggested_fix(self) -> None:
         if not getattr(self, "_fix", None):

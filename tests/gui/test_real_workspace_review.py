@@ -137,3 +137,38 @@ def test_one_column_feeds_a_field_and_an_action_date(real_workspace, window, qtb
     assert model.target_paths(row) == ["fields.follow_up_date"]
     load_template_through_button(window, qtbot, monkeypatch, saved)
     assert model.target_paths(row) == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]
+
+
+def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from telecrm_desktop.gui.main_window import MAP
+    from telecrm_desktop.gui.models.mapping_model import STATUS
+
+    sources = ["Expo", "Website", "Expo", "Referral", "Expo", "Website"]
+    walk_to_review(window, qtbot, monkeypatch, real_workspace, tmp_path, rows=6,
+                   extra_header="Source", extra=lambda i: sources[i],
+                   columns={"Name": {"to": "fields.name"}, "Mobile": {"to": "fields.phone"},
+                            "Source": {"to": "fields.contact_source"}})
+    review = window.review_screen
+    model = review.model
+    problems = [p for c in review.result.checks.values() for ps in c.cells.values() for p in ps]
+    assert {p.value for p in problems} == {"Expo"} and all(p.rule.startswith("dropdown.") for p in problems)
+
+    # the Map step's sample check says the same about the same values
+    click(qtbot, window.step_buttons[MAP])
+    mapping = window.map_screen.model
+    status = mapping.data(mapping.index(mapping.headers.index("Source"), STATUS), Qt.ItemDataRole.DisplayRole)
+    assert status.startswith("⚠") and '"Expo" is not an option of "Contact Source"' in status
+    to_review(window, qtbot)
+
+    review.view.setCurrentIndex(model.index(0, model.column_index("Source")))  # row 2 holds "Expo"
+    bar = review.replace_bar
+    assert bar.isVisible() and bar.label.text() == "Replace “Expo” in all 3 rows of “Source” with:"
+    assert [bar.combo.itemText(i) for i in range(bar.combo.count())] == [
+        "Website", "Referral", "Walk-in", "Facebook Ads", "Google Ads", "Trade Show"]
+    bar.combo.setCurrentIndex(bar.combo.findText("Trade Show"))  # far from "Expo": no suggestion would offer it
+    click(qtbot, bar.replace_button)
+    qtbot.waitUntil(lambda: not review.is_checking() and window.session.check is not None, timeout=30000)
+    sent = [lead.body["fields"]["contact_source"] for lead in window.session.check.leads]
+    assert sent == ["Trade Show", "Website", "Trade Show", "Referral", "Trade Show", "Website"]

@@ -140,16 +140,35 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         if self.context is None:
             return "ok", "mapped"
         rejected = []
+        judge = self._workspace_judge(paths[0])  # the workspace's labels, as Review judges them
         for value in values:
             try:
-                encode_value(value, type_name, self.context)
+                encoded = encode_value(value, type_name, self.context)
             except ValueRejected as exc:
                 rejected.append(f'"{cell_text(value)}" {exc.reason}')
+                continue
             except Exception:  # noqa: BLE001 - a sample the converter chokes on is still a sample
                 rejected.append(f'"{cell_text(value)}" cannot be read as {type_name}')
+                continue
+            problem = judge(encoded) if judge is not None and encoded is not None else None
+            if problem is not None:
+                rejected.append(f'"{cell_text(value)}" {problem.reason}')
         if rejected:
             return "warning", f"{len(rejected)} of {len(values)} samples fail: {rejected[0]}"
         return "ok", f"{len(values)} of {len(values)} samples fit {type_name}"
+
+    def _workspace_judge(self, path: str):
+        """The core's check of an encoded value against the workspace's labels (dropdown options,
+        statuses, lost reasons, team), the one the row pipeline applies; None without a schema."""
+        if self.schema is None or not path.startswith("fields."):
+            return None
+        from telecrm_desktop.core.schema_rules import SchemaRules
+
+        rules = getattr(self, "_rules", None)
+        if rules is None or rules.schema is not self.schema:
+            rules = self._rules = SchemaRules(self.schema)
+        name = path[len("fields."):]
+        return lambda encoded: rules.value_problem(name, encoded)
 
     # ----- editing -----
     def set_target(self, row: int, path: str | None) -> None:
