@@ -212,8 +212,11 @@ class SendJob:
                                   (runs.new_lead(l.identifier, l.rows, l.body) for l in check.leads),
                                   send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
+                from telecrm_desktop.gui.send_without import dropped_notes
+
                 journal.add_rows(run_id, (
-                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings)
+                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors,
+                                    list(rr.warnings) + dropped_notes(session, rr.row))
                     for rr in check.rows
                 ))
             settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,

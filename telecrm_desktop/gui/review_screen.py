@@ -190,6 +190,10 @@ class ReviewScreen(Screen):
 
         self.replace_bar = ReplaceValueBar(self)  # any of the workspace's values, not only the nearest
         box.addWidget(self.replace_bar)
+        from telecrm_desktop.gui.send_without import SendWithoutBox
+
+        self.send_without_box = SendWithoutBox(self)  # off by default: the person chooses it per lead
+        box.addWidget(self.send_without_box)
         box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
         self.json_view = QPlainTextEdit()
         self.json_view.setReadOnly(True)
@@ -449,6 +453,7 @@ class ReviewScreen(Screen):
                 break
         self.fix_button.setVisible(self._fix is not None)
         self.replace_bar.offer_for(check, current)
+        self.send_without_box.offer_for(row, check)
 
     def apply_suggested_fix(self) -> None:
         if not getattr(self, "_fix", None):

@@ -102,6 +102,7 @@ class ImportSession(QObject):
         self.schema = None  # core Schema when known
         self.edits: dict[int, dict[str, Any]] = {}  # row number -> column -> corrected value
         self.excluded: set[int] = set()  # row numbers the user left out
+        self.dropped_values: dict[int, dict[str, str]] = {}  # row -> column -> value sent without (chosen in Review)
         self.check = None  # core CheckResult
         self.run_id: Any = None
         self.run_outcome = None
@@ -124,6 +125,7 @@ class ImportSession(QObject):
         dispose_later(self.sheet, self.check)  # 100,000 old rows are freed in the background
         self.sheet = sheet
         self.edits.clear()
+        self.dropped_values.clear()
         self.excluded.clear()
         self.check = None
         self.sheet_changed.emit()

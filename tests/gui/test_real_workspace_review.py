@@ -172,3 +172,41 @@ def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_worksp
     qtbot.waitUntil(lambda: not review.is_checking() and window.session.check is not None, timeout=30000)
     sent = [lead.body["fields"]["contact_source"] for lead in window.session.check.leads]
     assert sent == ["Trade Show", "Website", "Trade Show", "Referral", "Trade Show", "Website"]
+
+
+def test_a_lead_can_be_sent_without_a_bad_value_when_chosen(real_workspace, window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+
+    from telecrm_desktop.gui.main_window import RESULTS
+    from tests.gui.real_workspace import primary, to_send
+
+    ratings = ["3", "7", "4", "5"]
+    walk_to_review(window, qtbot, monkeypatch, real_workspace, tmp_path, rows=4,
+                   extra_header="Rating", extra=lambda i: ratings[i],
+                   columns={"Name": {"to": "fields.name"}, "Mobile": {"to": "fields.phone"},
+                            "Rating": {"to": "fields.rating"}})
+    review, model = window.review_screen, window.review_screen.model
+    assert review.result.lead_count == 3  # the rating of 7 holds row 3 back
+    box = review.send_without_box
+
+    review.view.setCurrentIndex(model.index(0, model.column_index("Rating")))  # a good row: nothing offered
+    assert not box.isVisible()
+    review.view.setCurrentIndex(model.index(1, model.column_index("Name")))  # row 3
+    assert box.isVisible() and not box.isChecked()  # off by default
+    assert box.text() == "Send this lead without its bad value of “Rating”"
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on the tick box
+    qtbot.waitUntil(lambda: not review.is_checking() and window.session.check is not None, timeout=30000)
+    assert box.isChecked() and box.text().startswith("Sent without “Rating”")
+    leads = {lead.rows[0]: lead.body["fields"] for lead in window.session.check.leads}
+    assert len(leads) == 4 and "rating" not in leads[3] and leads[3]["name"] == "Lead 1" and leads[2]["rating"] == 3
+
+    to_send(window, qtbot)
+    primary(window, qtbot)
+    qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)
+    click(qtbot, window.step_buttons[RESULTS])
+    results = window.results_screen
+    qtbot.waitUntil(lambda: not results.is_loading(), timeout=20000)
+    texts = [" | ".join(str(results.model.data(results.model.index(r, c))) for c in range(5))
+             for r in range(results.model.rowCount())]
+    row3 = next(t for t in texts if t.startswith("3 |"))
+    assert "queued" in row3 and "sent without “Rating” (“7” left out, as chosen in Review)" in row3
