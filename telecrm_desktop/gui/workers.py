@@ -29,9 +29,11 @@ PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview 
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.mapping import MappingError
     from telecrm_desktop.core.secrets import SecretsError
+    from telecrm_desktop.core.sync.client import SyncError
     from telecrm_desktop.core.table import SourceError
 
-    return isinstance(exc, (SourceError, SecretsError, MappingError))
+    # a Sync API refusal or outage is telecrm's answer, said in full: no traceback in the log
+    return isinstance(exc, (SourceError, SecretsError, MappingError, SyncError))
 
 
 _collector_lock = threading.Lock()

@@ -161,3 +161,39 @@ def test_checking_leads_still_in_the_queue_says_to_check_again(real_workspace, w
     assert "Looked up all 12 queued leads of this run" in text
     assert "0 of 12 leads checked landed" in text
     assert "may not be there yet: check again in about 5 minutes" in text
+
+
+def test_a_sync_token_pasted_as_async_gets_a_401_that_names_the_causes(real_workspace, window, qtbot, monkeypatch, tmp_path, caplog):
+    from tests.gui.real_workspace import paste_tokens_through_dialog, type_into
+
+    screen = window.workspace_screen
+    click(qtbot, screen.real_radio)
+    type_into(qtbot, screen.enterprise_edit, real_workspace.enterprise_id)
+    paste_tokens_through_dialog(monkeypatch, qtbot, [real_workspace.sync_value])
+    click(qtbot, screen.add_async_button)  # the Sync token, pasted as an Async one
+    paste_tokens_through_dialog(monkeypatch, qtbot, [real_workspace.async_values[0]])
+    click(qtbot, screen.add_sync_button)  # and an Async token as the Sync one
+    messages = []
+    window.workspace_screen.message.connect(lambda kind, text: messages.append(text))
+    click(qtbot, screen.schema_button)
+    qtbot.waitUntil(lambda: not screen.is_learning_schema() and bool(messages), timeout=20000)
+    said = messages[-1]
+    assert 'telecrm refused the Sync token "sync-1" (401 NOT_AUTHORIZED)' in said
+    assert "an Async token pasted as a Sync one" in said and "deleted in telecrm" in said
+    assert f"the enterprise ID {real_workspace.enterprise_id} is not this token's workspace" in said
+
+    sheet = tmp_path / "leads.csv"
+    write_leads_csv(sheet, 3)
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    to_review(window, qtbot)
+    to_send(window, qtbot)
+    primary(window, qtbot)
+    send = window.send_screen
+    qtbot.waitUntil(lambda: not send.is_running(), timeout=60000)
+    events = [send.event_list.item(i).text() for i in range(send.event_list.count())]
+    refused = next(e for e in events if e.startswith('telecrm refused the Async token "token-1" (401'))
+    assert "a Sync token pasted as an Async one" in refused and "deleted in telecrm" in refused
+    assert "Sync token pasted as an Async one" in window.message_bar.label.text()
+    assert "--" not in " ".join(events) + window.message_bar.label.text() + said
+    assert not [r.getMessage() for r in caplog.records if r.exc_info]  # no traceback for telecrm's answer
