@@ -1,4 +1,4 @@
-"""The Workspace screen's "telecrm addresses" panel: which Async and Sync API roots the app uses,
+"""The Workspace screen's telecrm addresses (two compact rows in the workspace card): which Async and Sync API roots the app uses,
 where each comes from (telecrm's default, chosen here, or the environment for this launch only),
 and a way to choose another or go back to telecrm's default.
 
@@ -8,10 +8,9 @@ What is chosen here is kept in the settings; an address from the environment nev
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QWidget
 
 from telecrm_desktop.core import endpoints
-from telecrm_desktop.gui.widgets import titled_card
 
 
 def origin_text(address: endpoints.ApiAddress) -> str:
@@ -31,26 +30,24 @@ class AddressesCard(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        card, box = titled_card("telecrm addresses", (16, 12, 16, 16))
-        outer.addWidget(card)
-        self.sandbox_note = QLabel("The sandbox runs on this computer: nothing is sent to telecrm.")
-        box.addWidget(self.sandbox_note)
-        grid = QGridLayout()
-        box.addLayout(grid)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setVerticalSpacing(2)
         self.rows: dict[str, tuple[QLabel, QPushButton, QPushButton]] = {}
-        for i, (kind, title) in enumerate((("async", "Async API (sending)"),
-                                           ("sync", "Sync API (fields, checks)"))):
+        for i, (kind, title) in enumerate((("async", "Async API"), ("sync", "Sync API"))):
             value = QLabel()
             value.setWordWrap(True)
             value.setAccessibleName(f"{title} address")
             change = QPushButton("Change…")
             change.setToolTip("Use another address, e.g. a stand-in for telecrm or a company gateway.")
             change.clicked.connect(lambda _=False, k=kind: self.change(k))
-            reset = QPushButton("Reset to telecrm's default")
+            reset = QPushButton("Reset")
+            reset.setToolTip("Go back to telecrm's own address.")
             reset.clicked.connect(lambda _=False, k=kind: self.reset(k))
-            grid.addWidget(QLabel(title), i, 0)
+            name = QLabel(title)
+            name.setToolTip("Sending goes to the Async API; learning the workspace and checking that "
+                            "leads landed go to the Sync API.")
+            grid.addWidget(name, i, 0)
             grid.addWidget(value, i, 1)
             grid.addWidget(change, i, 2)
             grid.addWidget(reset, i, 3)
@@ -64,7 +61,7 @@ class AddressesCard(QWidget):
 
     def refresh(self) -> None:
         sandbox = self.session.workspace.use_sandbox
-        self.sandbox_note.setVisible(sandbox)
+        self.setVisible(not sandbox)  # the sandbox runs on this computer: its addresses are its own
         for kind, (value, change, reset) in self.rows.items():
             address = self.address(kind)
             value.setText(f"{address.url}  ({origin_text(address)})")

@@ -79,10 +79,6 @@ class WorkspaceScreen(Screen):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-        self.addresses_card = AddressesCard(session)
-        self.addresses_card.problem.connect(lambda text: self.message.emit("warning", text))
-        self.addresses_card.changed.connect(self.session.workspace_changed.emit)
-        layout.addWidget(self.addresses_card)
         layout.addStretch(1)
         self._load()
 
@@ -171,6 +167,10 @@ class WorkspaceScreen(Screen):
         share_note.setEnabled(False)
         form.addRow("", share_note)
         box.addLayout(form)
+        self.addresses_card = AddressesCard(self.session)  # where requests go, and why
+        self.addresses_card.problem.connect(lambda text: self.message.emit("warning", text))
+        self.addresses_card.changed.connect(self.session.workspace_changed.emit)
+        box.addWidget(self.addresses_card)
         self.sandbox_note = QLabel(
             "The sandbox has its own enterprise ID and three tokens; you need to paste nothing."
         )
