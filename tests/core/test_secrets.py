@@ -120,7 +120,7 @@ def test_surrounding_whitespace_is_dropped_and_odd_shapes_only_warned():
     value = make_token()
     assert secrets.check_token_value(f"  {value}\n") == value
     assert secrets.token_shape_warning(value) is None
-    assert "does not look like a telecrm API token" in secrets.token_shape_warning("abcdefgh-1234")
+    assert "is not shaped like telecrm's API tokens: it has no ':'" in secrets.token_shape_warning("abcdefgh-1234")
     assert secrets.check_token_value("abcdefgh-1234") == "abcdefgh-1234"
 
 
