@@ -31,6 +31,17 @@ class ApiAddress:
     def is_default(self) -> bool:
         return self.url.rstrip("/") == self.default
 
+    def problem(self) -> str | None:
+        """Why this address cannot be used (one sentence naming where it came from), or None."""
+        from telecrm_desktop.core.addresses import check_api_root
+
+        try:
+            check_api_root(self.url, example=self.default, name="API address")
+        except ValueError as exc:
+            where = f"{self.variable} (set for this launch)" if self.origin == FROM_ENVIRONMENT else "The address chosen"
+            return f"{where} cannot be used: {exc}"
+        return None
+
 
 def _address(variable: str, chosen: str | None, default: str) -> ApiAddress:
     from_env = os.environ.get(variable, "").strip()

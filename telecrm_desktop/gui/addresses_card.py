@@ -64,7 +64,9 @@ class AddressesCard(QWidget):
         self.setVisible(not sandbox)  # the sandbox runs on this computer: its addresses are its own
         for kind, (value, change, reset) in self.rows.items():
             address = self.address(kind)
-            value.setText(f"{address.url}  ({origin_text(address)})")
+            problem = address.problem()
+            value.setText(f"{address.url}  ({origin_text(address)})" + (f"\n{problem}" if problem else ""))
+            value.setStyleSheet("color: #b3261e;" if problem else "")
             value.setEnabled(not sandbox)
             change.setEnabled(not sandbox)
             chosen = self.session.workspace.base_url if kind == "async" else self.session.workspace.sync_url

@@ -129,7 +129,10 @@ def destination(workspace) -> Destination:
     if not tokens:
         raise secrets.SecretsError(
             f"there is no Async token for workspace {enterprise}: add one on the Workspace step")
-    return Destination(enterprise, workspace.async_address().url, tokens)
+    address = workspace.async_address()
+    if address.problem():  # said as a sentence on the Workspace step too
+        raise secrets.SecretsError(address.problem())
+    return Destination(enterprise, address.url, tokens)
 
 
 # ----- sending ------------------------------------------------------------------------------
