@@ -180,14 +180,13 @@ def test_past_runs_are_those_of_the_chosen_workspace(real_workspace, window, qtb
 
 def test_an_unusable_address_in_the_environment_is_said_not_used(window, qtbot, monkeypatch, secret_service):
     monkeypatch.setenv("TELECRM_SYNC_URL", "http://telecrm.example.com/autoupdate/v2")
-    card = window.workspace_screen.addresses_card
-    card.refresh()
-    value = card.rows["sync"][0].text()
+    screen = window.workspace_screen
+    click(qtbot, screen.real_radio)
+    type_into(qtbot, screen.enterprise_edit, "66f6bc6faf29b5a6f29c9bbf")
+    value = screen.addresses_card.rows["sync"][0].text()
     assert "TELECRM_SYNC_URL (set for this launch) cannot be used" in value and "not encrypted" in value
-    from telecrm_desktop.gui.schema_link import sync_access
-    from telecrm_desktop.core.secrets import SecretsError
-    import pytest
-
-    window.session.workspace.enterprise_id = "66f6bc6faf29b5a6f29c9bbf"
-    with pytest.raises(SecretsError, match="TELECRM_SYNC_URL"):
-        sync_access(window.session.workspace)
+    messages = []
+    screen.message.connect(lambda kind, text: messages.append(text))
+    click(qtbot, screen.schema_button)  # refused with the sentence, before any request
+    qtbot.waitUntil(lambda: not screen.is_learning_schema() and bool(messages), timeout=20000)
+    assert "TELECRM_SYNC_URL (set for this launch) cannot be used" in messages[-1]
