@@ -344,7 +344,7 @@ class SchemaWorker(Worker):
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The workspace's fields could not be learnt: {text[0].lower() + text[1:]}")
+        return redact(f"The workspace's fields could not be learnt: {(text if text[:2].isupper() else text[0].lower() + text[1:])}")
 
 
 class HistoryWorker(Worker):
@@ -400,4 +400,4 @@ class LandedWorker(Worker):
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The leads could not be looked up in telecrm: {text[0].lower() + text[1:]}")
+        return redact(f"The leads could not be looked up in telecrm: {(text if text[:2].isupper() else text[0].lower() + text[1:])}")
