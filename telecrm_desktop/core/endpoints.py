@@ -38,7 +38,8 @@ class ApiAddress:
         try:
             check_api_root(self.url, example=self.default, name="API address")
         except ValueError as exc:
-            where = f"{self.variable} (set for this launch)" if self.origin == FROM_ENVIRONMENT else "The address chosen"
+            where = (f"{self.variable} (set for this launch)" if self.origin == FROM_ENVIRONMENT
+                     else "The address chosen")
             return f"{where} cannot be used: {exc}"
         return None
 

@@ -231,7 +231,8 @@ def token_shape_warning(value: str) -> str | None:
         else:
             found = (f"it has the ':', but {len(before)} characters before it and {len(after)} after it, "
                      "where telecrm's tokens have 45 to 49 before and 32 to 36 after")
-    return f"the token is not shaped like telecrm's API tokens: {found}; it was accepted, check it if telecrm refuses it"
+    return (f"the token is not shaped like telecrm's API tokens: {found}; it was accepted, "
+            "check it if telecrm refuses it")
 
 
 # --- the keyring ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""The Workspace screen's telecrm addresses (two compact rows in the workspace card): which Async and Sync API roots the app uses,
-where each comes from (telecrm's default, chosen here, or the environment for this launch only),
-and a way to choose another or go back to telecrm's default.
+"""The Workspace screen's telecrm addresses (two compact rows in the workspace card): which Async
+and Sync API roots the app uses, where each comes from (telecrm's default, chosen here, or the
+environment for this launch only), and a way to choose another or go back to telecrm's default.
 
 What is chosen here is kept in the settings; an address from the environment never is.
 """

@@ -26,6 +26,11 @@ FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first scr
 PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview to be painted
 
 
+def _lower_first(text: str) -> str:
+    """A sentence to follow a colon: "The file…" -> "the file…", but "TELECRM_SYNC_URL…" stays."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.mapping import MappingError
     from telecrm_desktop.core.secrets import SecretsError
@@ -344,7 +349,7 @@ class SchemaWorker(Worker):
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The workspace's fields could not be learnt: {(text if text[:2].isupper() else text[0].lower() + text[1:])}")
+        return redact(f"The workspace's fields could not be learnt: {_lower_first(text)}")
 
 
 class HistoryWorker(Worker):
@@ -400,4 +405,4 @@ class LandedWorker(Worker):
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The leads could not be looked up in telecrm: {(text if text[:2].isupper() else text[0].lower() + text[1:])}")
+        return redact(f"The leads could not be looked up in telecrm: {_lower_first(text)}")

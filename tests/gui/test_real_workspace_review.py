@@ -44,7 +44,8 @@ def test_a_constant_that_is_an_option_says_nothing(real_workspace, window, qtbot
     assert not window.review_screen.every_lead_label.isVisible()
 
 
-def test_the_learnt_schema_can_be_looked_at_and_the_targets_carry_labels(real_workspace, window, qtbot, monkeypatch, tmp_path):
+def test_the_learnt_schema_can_be_looked_at_and_the_targets_carry_labels(real_workspace, window, qtbot, monkeypatch,
+                                                                         tmp_path):
     from PySide6.QtCore import Qt
 
     from telecrm_desktop.gui.models.mapping_model import TARGET
@@ -139,7 +140,8 @@ def test_one_column_feeds_a_field_and_an_action_date(real_workspace, window, qtb
     assert model.target_paths(row) == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]
 
 
-def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_workspace, window, qtbot, monkeypatch, tmp_path):
+def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_workspace, window, qtbot, monkeypatch,
+                                                                      tmp_path):
     from PySide6.QtCore import Qt
 
     from telecrm_desktop.gui.main_window import MAP

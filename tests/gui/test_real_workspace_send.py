@@ -163,7 +163,8 @@ def test_checking_leads_still_in_the_queue_says_to_check_again(real_workspace, w
     assert "may not be there yet: check again in about 5 minutes" in text
 
 
-def test_a_sync_token_pasted_as_async_gets_a_401_that_names_the_causes(real_workspace, window, qtbot, monkeypatch, tmp_path, caplog):
+def test_a_sync_token_pasted_as_async_gets_a_401_that_names_the_causes(real_workspace, window, qtbot, monkeypatch,
+                                                                       tmp_path, caplog):
     from tests.gui.real_workspace import paste_tokens_through_dialog, type_into
 
     screen = window.workspace_screen

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from telecrm_desktop.core import secrets
 from telecrm_desktop.gui.main_window import OPEN
-from tests.gui.real_workspace import click, forget_tokens, paste_tokens_through_dialog, real_workspace, set_up_workspace, type_into  # noqa: F401
+from tests.gui.real_workspace import (  # noqa: F401
+    click, forget_tokens, paste_tokens_through_dialog, real_workspace, set_up_workspace, type_into,
+)
 
 DEFAULT_ASYNC = "https://next-api.telecrm.in"
 DEFAULT_SYNC = "https://next.telecrm.in/autoupdate/v2"
