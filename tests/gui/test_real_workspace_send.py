@@ -17,12 +17,6 @@ from tests.gui.real_workspace import (  # noqa: F401
 )
 
 
-def _unused_learn_schema(window, qtbot):
-    screen = window.workspace_screen
-    click(qtbot, screen.schema_button)
-    qtbot.waitUntil(lambda: window.session.schema is not None and not screen.is_learning_schema(), timeout=20000)
-
-
 def test_an_outage_mid_send_is_said_logged_and_shown_in_results(real_workspace, window, qtbot, monkeypatch, tmp_path):
     from telecrm_desktop.sandbox import SandboxServer
 
