@@ -127,6 +127,7 @@ def test_the_whole_flow_talks_to_the_configured_addresses_only(real_workspace, w
         click(qtbot, results.landed_button)  # the Sync API again, for lead/search
         qtbot.waitUntil(lambda: not results.is_checking_landed(), timeout=60000)
         QApplication.processEvents()
+        assert "12 of 12 leads checked landed" in results.landed_label.text()  # looked up at the stand-in
     finally:
         trap.close()
     assert trap.seen == [] and elsewhere == []
