@@ -129,7 +129,10 @@ def destination(workspace) -> Destination:
     if not tokens:
         raise secrets.SecretsError(
             f"there is no Async token for workspace {enterprise}: add one on the Workspace step")
-    return Destination(enterprise, workspace.base_url, tokens)
+    address = workspace.async_address()
+    if address.problem():  # said as a sentence on the Workspace step too
+        raise secrets.SecretsError(address.problem())
+    return Destination(enterprise, address.url, tokens)
 
 
 # ----- sending ------------------------------------------------------------------------------
@@ -212,8 +215,11 @@ class SendJob:
                                   (runs.new_lead(l.identifier, l.rows, l.body) for l in check.leads),
                                   send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
+                from telecrm_desktop.gui.send_without import dropped_notes
+
                 journal.add_rows(run_id, (
-                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings)
+                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors,
+                                    list(rr.warnings) + dropped_notes(session, rr.row))
                     for rr in check.rows
                 ))
             settings = SendSettings(rate_per_hour=ws.rate_per_hour, share=ws.budget_share / 100,
@@ -283,9 +289,23 @@ class SendJob:
 
 # ----- history ------------------------------------------------------------------------------
 
-def past_runs() -> list:
+def past_runs(enterprise_id: str | None = None) -> list:
+    """The runs of one workspace (every run when None), newest last as the journal keeps them."""
     with Journal(paths.journal_path()) as journal:
-        return journal.runs()
+        return journal.runs(enterprise_id)
+
+
+def workspace_enterprise(workspace) -> str | None:
+    """The enterprise ID the chosen workspace sends to (the sandbox's own in sandbox mode), or None
+    while no valid one is set."""
+    from telecrm_desktop.core.addresses import ENTERPRISE_ID
+
+    if workspace.use_sandbox:
+        from telecrm_desktop.gui.bridge.sandbox_link import sandbox_server
+
+        return sandbox_server().enterprise_id
+    text = workspace.enterprise_id.strip()
+    return text.lower() if ENTERPRISE_ID.fullmatch(text) else None
 
 
 def run_outcomes(run_id: int) -> list:

@@ -19,6 +19,7 @@ import telecrm_desktop.core.template.mapping  # noqa: F401
 import telecrm_desktop.core.workspace.schema_rules  # noqa: F401
 import telecrm_desktop.core.template.suggest  # noqa: F401
 from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
+from telecrm_desktop.gui.extra_targets import ExtraTargetButtons
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.templates import library_path, matching_template
@@ -63,10 +64,10 @@ class MapScreen(Screen):
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
         self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
         self.load_button = QPushButton("Load template…")
-        self.load_button.clicked.connect(self.load_template)
+        self.load_button.clicked.connect(lambda: self.load_template())  # not clicked(bool) as the path
         self.save_button = QPushButton("Save template…")
         self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
-        self.save_button.clicked.connect(self.save_template)
+        self.save_button.clicked.connect(lambda: self.save_template())
         for b in (self.suggest_button, self.load_button, self.save_button):
             bar.addWidget(b)
         layout.addLayout(bar)
@@ -85,6 +86,9 @@ class MapScreen(Screen):
         for col, width in ((0, 150), (1, 190), (2, 250), (3, 120)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
+        self.extra_targets = ExtraTargetButtons(self)  # one column feeding several targets
+        for b in (self.extra_targets.add_button, self.extra_targets.remove_button):
+            bar.addWidget(b)
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)

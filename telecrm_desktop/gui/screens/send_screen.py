@@ -190,8 +190,11 @@ class SendScreen(Screen):
         self.uncertain_tile.set_value(counts.get("uncertain", 0))
         self.pending_tile.set_value(max(0, p.total - p.done))
         left = p.total - p.done
+        waiting_for_telecrm = getattr(p, "retry_in", None) is not None
         if p.paused:
             self.rate_label.setText("Paused. Requests already on their way still get their answers.")
+        elif waiting_for_telecrm:
+            self.rate_label.setText(f"telecrm cannot be reached; trying again in {max(1, round(p.retry_in))} s")
         elif p.rate > 0:
             self.rate_label.setText(f"{p.rate:,.1f} leads a second · about {duration_text(left / p.rate)} left"
                                     f" · {p.in_flight} on their way")
@@ -199,7 +202,8 @@ class SendScreen(Screen):
             self.rate_label.setText("Waiting for the rate limit…" if left else "Finishing…")
         active = set(p.active_tokens)
         for i, (label, masked) in enumerate(getattr(self, "_token_labels", [])):
-            state = ("paused" if p.paused else "sending") if label in active else "refused by telecrm"
+            state = (("paused" if p.paused else "waiting for telecrm" if waiting_for_telecrm else "sending")
+                     if label in active else "refused by telecrm")
             item = self.token_list.item(i)
             if item is not None:
                 item.setText(f"{label}  {masked}  ·  {state}")
@@ -234,7 +238,11 @@ class SendScreen(Screen):
             text = (f"Cancelled after {duration_text(elapsed)}. {counts.get('pending', 0):,} leads were not "
                     "sent; press Send to continue where it stopped.")
         elif summary.stopped == "no_token":
-            text = "Stopped: telecrm refused every token. Check the tokens on the Workspace step."
+            text = ("Stopped: telecrm refused every token (401). A Sync token pasted as an Async one, a "
+                    "token deleted in telecrm, or a wrong enterprise ID all give this answer: check each "
+                    "token's type and that it is still listed on telecrm's Settings → Website and API → "
+                    "API token page, and compare the enterprise ID on the Workspace step with the one "
+                    "shown there. The log above names each refused token.")
             self.message.emit("error", text)
         elif summary.stopped is not None:  # e.g. telecrm could not be reached
             reason = worker.final_reason or summary.stopped
