@@ -241,6 +241,10 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         return EXIT_NO_TOKEN_LEFT
     if all(status in outcomes.GOOD for status, n in counts.items() if n):
         return EXIT_OK
+    other = ", ".join(f"{n:,} {status}" for status, n in sorted(counts.items())
+                      if n and status not in outcomes.GOOD and status != "skipped")
+    if other:  # the exit status says "look at the rows": say which (the post-import check never sets it)
+        note(f"exit status 1: rows not queued: {other} (see the report or results for each row's reason)")
     return EXIT_ROWS_NEED_ATTENTION
 
 

@@ -211,13 +211,28 @@ def check_token_value(value: str) -> str:
 
 
 def token_shape_warning(value: str) -> str | None:
-    """A sentence when the token does not look like telecrm's `<uuid><13 digits>:<uuid>`."""
-    if _TOKEN_SHAPE.fullmatch(value.strip()):
+    """A sentence when the token does not look like telecrm's `<uuid><13 digits>:<uuid>`.
+
+    It says what differs (never the value), so it cannot contradict what the person sees.
+    """
+    value = value.strip()
+    if _TOKEN_SHAPE.fullmatch(value):
         return None
-    return (
-        "the token does not look like a telecrm API token (a long code with one ':' in the "
-        "middle); it was accepted, check it if telecrm refuses it"
-    )
+    colons = value.count(":")
+    if colons == 0:
+        found = "it has no ':' where telecrm's tokens have one in the middle"
+    elif colons > 1:
+        found = f"it has {colons} ':' where telecrm's tokens have one"
+    else:
+        before, after = value.split(":")
+        if 45 <= len(before) <= 49 and 32 <= len(after) <= 36:
+            found = ("it has the ':' and the usual lengths, but characters other than the hex digits, "
+                     "dashes and 13 digits telecrm's tokens are made of")
+        else:
+            found = (f"it has the ':', but {len(before)} characters before it and {len(after)} after it, "
+                     "where telecrm's tokens have 45 to 49 before and 32 to 36 after")
+    return (f"the token is not shaped like telecrm's API tokens: {found}; it was accepted, "
+            "check it if telecrm refuses it")
 
 
 # --- the keyring ----------------------------------------------------------------------------
@@ -439,6 +454,32 @@ def rename_token(enterprise_id: str, old_label: str, new_label: str) -> Token:
     _write_index(enterprise, [renamed if e == found else e for e in entries])
     _delete(_token_name(enterprise, found))
     return Token(new_label, found.kind, value)
+
+
+def move_tokens(from_enterprise_id: str, to_enterprise_id: str) -> list[str]:
+    """Moves every token stored under one enterprise ID to another (a mistyped ID corrected).
+
+    Each token is stored under the new ID before it leaves the old one, so a failure half-way
+    leaves it in both places, never in neither. Returns the labels moved.
+    """
+    source = check_enterprise_id(from_enterprise_id)
+    target = check_enterprise_id(to_enterprise_id)
+    if source == target:
+        return []
+    taken = {e.label for e in _read_index(target)}
+    tokens = _stored(source)
+    clash = [t.label for t in tokens if t.label in taken]
+    if clash:
+        raise SecretsError(
+            f"enterprise {target} already has tokens labelled {', '.join(repr(c) for c in clash)}: "
+            "rename or remove them first"
+        )
+    moved = []
+    for token in tokens:
+        store_token(target, token.label, token.reveal(), token.kind)
+        remove_token(source, token.label)
+        moved.append(token.label)
+    return moved
 
 
 # --- what the engine and the Sync client call ------------------------------------------------

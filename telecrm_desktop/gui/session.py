@@ -5,7 +5,6 @@ Plain data plus change signals; the screens read it, workers fill it, nothing he
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ class WorkspaceSettings:
     timezone: str = "Asia/Kolkata"
     budget_share: int = 80  # percent of each token's hourly limit this app may use
     rate_per_hour: int = 18000
-    base_url: str = "https://next-api.telecrm.in"
+    base_url: str = "https://next-api.telecrm.in"  # the Async API root chosen in the app (never the environment's)
+    sync_url: str = "https://next.telecrm.in/autoupdate/v2"  # the Sync API root chosen in the app
     use_sandbox: bool = False
 
     @classmethod
@@ -35,9 +35,10 @@ class WorkspaceSettings:
             timezone=str(s.value("workspace/timezone", default.timezone) or "Asia/Kolkata"),
             budget_share=int(s.value("workspace/budget_share", default.budget_share) or 80),
             rate_per_hour=int(s.value("workspace/rate_per_hour", default.rate_per_hour) or 18000),
-            # TELECRM_ASYNC_URL, as on the command line: a test stand-in or a proxy
-            base_url=os.environ.get("TELECRM_ASYNC_URL")
-            or str(s.value("workspace/base_url", default.base_url) or default.base_url),
+            # TELECRM_ASYNC_URL / TELECRM_SYNC_URL apply through async_address() / sync_address(),
+            # for this launch only: they are never read into what save() writes
+            base_url=str(s.value("workspace/base_url", default.base_url) or default.base_url),
+            sync_url=str(s.value("workspace/sync_url", default.sync_url) or default.sync_url),
             use_sandbox=str(s.value("workspace/use_sandbox", "false")).lower() == "true",
         )
 
@@ -49,12 +50,26 @@ class WorkspaceSettings:
         s.setValue("workspace/budget_share", self.budget_share)
         s.setValue("workspace/rate_per_hour", self.rate_per_hour)
         s.setValue("workspace/base_url", self.base_url)
+        s.setValue("workspace/sync_url", self.sync_url)
         s.setValue("workspace/use_sandbox", "true" if self.use_sandbox else "false")
         s.sync()
 
+    def async_address(self):
+        """The Async API root in use (core.endpoints.ApiAddress): the environment's, else the chosen one."""
+        from telecrm_desktop.core.endpoints import async_address
+
+        return async_address(self.base_url)
+
+    def sync_address(self):
+        from telecrm_desktop.core.endpoints import sync_address
+
+        return sync_address(self.sync_url)
+
     @property
     def is_configured(self) -> bool:
-        return self.use_sandbox or bool(self.enterprise_id)
+        from telecrm_desktop.core.addresses import ENTERPRISE_ID
+
+        return self.use_sandbox or bool(ENTERPRISE_ID.fullmatch(self.enterprise_id.strip()))
 
 
 @dataclass
@@ -87,6 +102,7 @@ class ImportSession(QObject):
         self.schema = None  # core Schema when known
         self.edits: dict[int, dict[str, Any]] = {}  # row number -> column -> corrected value
         self.excluded: set[int] = set()  # row numbers the user left out
+        self.dropped_values: dict[int, dict[str, str]] = {}  # row -> column -> value sent without (chosen in Review)
         self.check = None  # core CheckResult
         self.run_id: Any = None
         self.run_outcome = None
@@ -109,6 +125,7 @@ class ImportSession(QObject):
         dispose_later(self.sheet, self.check)  # 100,000 old rows are freed in the background
         self.sheet = sheet
         self.edits.clear()
+        self.dropped_values.clear()
         self.excluded.clear()
         self.check = None
         self.sheet_changed.emit()

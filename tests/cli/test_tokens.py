@@ -160,7 +160,7 @@ def test_mistakes_exit_2_with_one_line(secret_service, enterprise):
 
 def test_odd_token_shape_is_stored_with_a_warning(secret_service, enterprise):
     code, out, err = tokens("add", "--enterprise", enterprise, "--label", "test", stdin="abcdefgh-12345678")
-    assert code == 0 and "warning: the token does not look like a telecrm API token" in err
+    assert code == 0 and "warning: the token is not shaped like telecrm's API tokens" in err
     assert "'test' (…5678)" in out
 
 

@@ -120,7 +120,7 @@ def test_surrounding_whitespace_is_dropped_and_odd_shapes_only_warned():
     value = make_token()
     assert secrets.check_token_value(f"  {value}\n") == value
     assert secrets.token_shape_warning(value) is None
-    assert "does not look like a telecrm API token" in secrets.token_shape_warning("abcdefgh-1234")
+    assert "is not shaped like telecrm's API tokens: it has no ':'" in secrets.token_shape_warning("abcdefgh-1234")
     assert secrets.check_token_value("abcdefgh-1234") == "abcdefgh-1234"
 
 
@@ -344,3 +344,26 @@ def test_damaged_index_and_missing_values(secret_service, enterprise):
     keyring.set_password("telecrm-desktop", f"{enterprise}/index", "not json")
     with pytest.raises(SecretsError, match="in the keyring is damaged"):
         secrets.list_tokens(enterprise)
+
+
+def test_tokens_move_to_a_corrected_enterprise_id_and_a_clash_moves_nothing(secret_service, enterprise):
+    corrected = os.urandom(12).hex()
+    first, second = make_token(), make_token()
+    secrets.store_token(enterprise, "front", first)
+    secrets.store_token(enterprise, "sync-1", second, secrets.SYNC)
+    assert secrets.move_tokens(enterprise, corrected) == ["front", "sync-1"]
+    assert secrets.list_tokens(enterprise) == []
+    moved = {t.label: (t.kind, t.reveal()) for t in secrets.list_tokens(corrected)}
+    assert moved == {"front": (secrets.ASYNC, first), "sync-1": (secrets.SYNC, second)}
+
+    secrets.store_token(enterprise, "front", make_token())  # the same label on both sides
+    with pytest.raises(secrets.SecretsError, match="already has tokens labelled 'front'"):
+        secrets.move_tokens(enterprise, corrected)
+    assert [t.label for t in secrets.list_tokens(enterprise)] == ["front"]  # nothing moved, nothing lost
+    assert secrets.move_tokens(corrected, corrected) == []
+
+
+def test_the_shape_warning_names_what_differs():
+    one_colon_right_lengths = "x" * 49 + ":" + "y" * 36
+    assert "characters other than" in secrets.token_shape_warning(one_colon_right_lengths)
+    assert "2 ':'" in secrets.token_shape_warning("abcd:efgh:ijkl")

@@ -1,7 +1,7 @@
 """Workspace step: tokens go to the real keyring (gnome-keyring in a private D-Bus session) and are
 only ever shown masked; the first run offers the sandbox."""
 
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QMessageBox
 
 from telecrm_desktop.gui.main_window import OPEN, WORKSPACE
 from telecrm_desktop.gui.settings import app_settings
@@ -56,6 +56,8 @@ def test_tokens_are_stored_in_the_keyring_and_shown_masked(window, qtbot, secret
     assert TOKEN not in visible_texts(window)
 
     screen.token_list.setCurrentRow(0)
+    monkeypatch.setattr("telecrm_desktop.gui.screens.workspace_screen.QMessageBox.question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     screen.remove_selected_token()
     assert secrets.list_tokens(ENTERPRISE) == []
     assert screen.token_list.count() == 0
@@ -71,5 +73,5 @@ def test_a_bad_enterprise_id_is_explained(window):
     screen = window.workspace_screen
     screen.enterprise_edit.setText("not-an-id")
     screen.enterprise_edit.editingFinished.emit()
-    assert "24-character" in screen.tokens_status.text()
+    assert "only 0-9 and a-f" in screen.enterprise_status.text()
     assert not screen.add_async_button.isEnabled()

@@ -91,6 +91,7 @@ def test_without_a_sync_token_the_check_is_skipped_in_one_line(cli, capsys, monk
         f"(add one with `telecrm-import tokens add --enterprise {cli.sandbox.enterprise_id} --sync`, "
         "or set TELECRM_SYNC_TOKEN)")
     assert "post-import check" not in captured.out
+    assert "exit status 1: rows not queued: 2 invalid" in captured.err  # the exit status explained
     (run,) = journal_runs(cli)
     assert run.landed is None
     assert "landed:" not in history(capsys)

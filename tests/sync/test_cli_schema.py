@@ -42,7 +42,7 @@ def test_a_refused_token_exits_3_without_showing_it(sandbox, monkeypatch, capsys
     monkeypatch.setenv("TELECRM_SYNC_TOKEN", value)
     assert pull(sandbox, "--sync-url", sandbox.sync_url) == 3
     out, err = capsys.readouterr()
-    assert 'the Sync token "env-sync-1" was refused (401' in err
+    assert 'telecrm refused the Sync token "env-sync-1" (401' in err
     assert value not in out + err and value[-4:] not in out + err
     assert not (data_home / "schemas").exists() or not list((data_home / "schemas").iterdir())
 

@@ -44,7 +44,7 @@ def test_an_async_token_is_refused_by_label_and_never_shown(sandbox):
         with pytest.raises(SyncTokenRefused) as caught:
             client.metadata()
     message = str(caught.value)
-    assert 'the Sync token "office-async" was refused (401' in message
+    assert 'telecrm refused the Sync token "office-async" (401' in message
     assert value not in message and value[-12:] not in message
     assert caught.value.status_code == 401
 
@@ -125,7 +125,7 @@ def test_silence_is_a_timeout(raw_server, sync_token):
 def test_html_instead_of_json_points_at_the_url(raw_server, sync_token):
     server = raw_server([http_reply(200, b"<html>login</html>", "text/html")])
     with SyncClient(server.url, "a" * 24, sync_token) as client:
-        with pytest.raises(SyncError, match="not a JSON object.*--sync-url"):
+        with pytest.raises(SyncError, match="not a JSON object.*is telecrm's Sync API address"):
             client.metadata()
 
 

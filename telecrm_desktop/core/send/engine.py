@@ -23,6 +23,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from telecrm_desktop.core import run_claim
 from telecrm_desktop.core.send.journal import Journal, LeadToSend
 from telecrm_desktop.core.network import NetworkSettings
+from telecrm_desktop.core import refusals
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
@@ -30,6 +31,9 @@ from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
 STOP_CANCELLED = "cancelled"
 STOP_NO_TOKEN = "no_token"
 STOP_UNREACHABLE = "unreachable"
+# the first words of the events that open and close a stretch without any connection to telecrm
+OUTAGE_STARTED = "telecrm cannot be reached"
+OUTAGE_ENDED = "telecrm can be reached again"
 
 
 class TokenLike(Protocol):
@@ -112,6 +116,7 @@ class SendProgress:
     active_tokens: list[str]  # labels
     paused: bool
     rate: float  # requests per second over the last seconds
+    retry_in: float | None = None  # while telecrm cannot be reached: seconds until the next try
 
 
 @dataclass
@@ -221,7 +226,7 @@ class SendEngine:
         recovered = journal.recover_interrupted(self.run_id)
         if recovered:
             self._event(f"{recovered} lead(s) with actions were on their way when the program stopped; "
-                        "they are uncertain and sent again only when asked (--resend-uncertain).")
+                        "they are uncertain and sent again only when uncertain leads are re-sent on purpose.")
         tokens = self._make_tokens(journal)
         total = journal.count_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
         source: Iterator[LeadToSend] = journal.leads_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
@@ -261,9 +266,12 @@ class SendEngine:
             if answer.kind == api.NOT_SENT:
                 # nothing left: not the lead's fault, so no attempt is spent; a server down for
                 # longer than unreachable_limit stops the run instead (leads stay pending)
+                delay = _backoff(s.retry_base, 1, s.retry_cap)
                 if state["unreachable_since"] is None:
                     state["unreachable_since"] = time.monotonic()
-                retry_later(lead, _backoff(s.retry_base, 1, s.retry_cap), answer.detail)
+                    self._event(f"{OUTAGE_STARTED}: {answer.detail}; trying again in "
+                                f"{max(1, round(max(delay, state['hold_until'] - time.monotonic())))} s.")
+                retry_later(lead, delay, answer.detail)
                 return
             n = attempts.get(lead.seq, 0) + 1
             attempts[lead.seq] = n
@@ -275,6 +283,9 @@ class SendEngine:
         def on_answer(token: _Token, lead: LeadToSend, answer: api.Answer) -> None:
             kind = answer.kind
             if answer.status_code is not None:
+                if state["unreachable_since"] is not None:
+                    self._event(f"{OUTAGE_ENDED} after {time.monotonic() - state['unreachable_since']:.0f} s "
+                                "without a connection; sending goes on.")
                 state["unreachable_since"] = None
             if kind == api.QUEUED:
                 state["streak"] = 0
@@ -290,15 +301,15 @@ class SendEngine:
             elif kind == api.UNAUTHORIZED:
                 if not token.out:
                     token.out = True
-                    self._event(f'telecrm refused the token "{token.label}" (401 NOT_AUTHORIZED): '
-                                "it is not used for the rest of this run.")
+                    self._event(refusals.async_token_refused(token.label, self.enterprise_id)
+                                + " It is not used for the rest of this run.")
                 retry_later(lead, 0.0, f'the token "{token.label}" was refused')
             elif kind == api.REJECTED:
                 state["streak"] = 0
                 finish(lead, outcomes.FAILED, answer.detail)
             elif kind == api.NO_ANSWER and lead.has_actions:
                 finish(lead, outcomes.UNCERTAIN, f"{answer.detail}; the lead carries actions, so it is not "
-                                                 "sent again unless asked (--resend-uncertain)")
+                                                 "sent again unless uncertain leads are re-sent on purpose")
             else:  # SERVER_ERROR, NOT_SENT, NO_ANSWER without actions: safe to send again
                 trouble(lead, answer)
 
@@ -376,8 +387,13 @@ class SendEngine:
                 total=total, done=sum(counts.get(k, 0) for k in (outcomes.QUEUED, outcomes.FAILED, outcomes.UNCERTAIN)),
                 counts=dict(counts), in_flight=state["in_flight"],
                 active_tokens=[t.label for t in tokens if not t.out], paused=self.control.paused,
-                rate=len(recent) / span,
+                rate=len(recent) / span, retry_in=retry_in(now),
             ))
+
+        def retry_in(now: float) -> float | None:
+            if state["unreachable_since"] is None:
+                return None
+            return max(0.0, state["hold_until"] - now, (retries[0][0] - now) if retries else 0.0)
 
         stopped: str | None = None
         try:
@@ -393,7 +409,7 @@ class SendEngine:
                 if state["unreachable_since"] is not None and now - state["unreachable_since"] > s.unreachable_limit:
                     stopped = STOP_UNREACHABLE
                     self._event(f"telecrm could not be reached for {s.unreachable_limit:.0f} seconds: stopping; "
-                                "run the same command again later to send the rest.")
+                                "start the same send again later to send the rest.")
                     break
                 batch: list[tuple[_Token, LeadToSend]] = []
                 if not self.control.paused:

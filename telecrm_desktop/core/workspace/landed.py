@@ -19,6 +19,15 @@ from typing import Iterable
 from telecrm_desktop.core.workspace.sync_client import SyncError
 
 SEARCH_BATCH = 50  # identifiers per lead/search request
+ALL_UP_TO = 200  # a run with up to this many queued leads is checked whole
+SAMPLE_SIZE = 100  # else this many, picked at random
+RECHECK_MINUTES = 5
+# telecrm's 200 QUEUED means "in the queue": a lead not found yet is most often still there
+QUEUE_NOTE = (
+    "telecrm writes queued leads in the background, so leads sent in the last minutes may not be "
+    f"there yet: check again in about {RECHECK_MINUTES} minutes. A lead still missing an hour after "
+    "the send was dropped by telecrm (most often for an identifier it could not read)"
+)
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ()-]{5,}")
 
 
@@ -74,7 +83,10 @@ class LandedReport:
             parts.append(f"{len(self.missing)} {verb} not found ({shown}{more})")
         if self.error:
             parts.append(f"the check stopped early: {self.error}")
-        return "; ".join(parts)
+        text = "; ".join(parts)
+        if self.missing and not self.error:
+            text += ". " + QUEUE_NOTE
+        return text
 
     def to_dict(self) -> dict:
         """Plain data for the journal and result files."""
@@ -103,7 +115,8 @@ class LandedReport:
                    missing=[str(m) for m in data.get("missing", [])], error=data.get("error"))
 
 
-def choose_sample(leads: list, *, all_up_to: int = 200, sample_size: int = 100, seed: int | None = None) -> list:
+def choose_sample(leads: list, *, all_up_to: int = ALL_UP_TO, sample_size: int = SAMPLE_SIZE,
+                  seed: int | None = None) -> list:
     """Every lead of a small run, else a random sample (in the original order)."""
     if len(leads) <= all_up_to:
         return list(leads)

@@ -160,7 +160,7 @@ class SyncClient:
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise SyncError(
                 f'telecrm\'s Sync API answered {path} without the list "{key}" it documents; '
-                "check that --sync-url is the Sync API root"
+                f"check that {self.base_url} is telecrm's Sync API address"
             )
         return items
 
@@ -173,7 +173,7 @@ class SyncClient:
         if not isinstance(answer, dict):
             raise SyncError(
                 f"telecrm's Sync API answered {path} with something that is not a JSON object "
-                f"({_short(response.text, 80)!r}); check that --sync-url is the Sync API root",
+                f"({_short(response.text, 80)!r}); check that {self.base_url} is telecrm's Sync API address",
                 status_code=response.status_code,
             )
         return answer
@@ -199,7 +199,7 @@ class SyncClient:
                     ) from None
                 failure = SyncError(
                     f"could not reach telecrm's Sync API at {self.base_url} ({type(exc).__name__}); "
-                    "check the internet connection and --sync-url"
+                    "check the internet connection and the Sync API address"
                 )
             else:
                 if 200 <= response.status_code < 300:
@@ -220,14 +220,12 @@ class SyncClient:
         said = f"{code}: {message}" if code and message else (code or message or "no explanation")
         status = response.status_code
         if status == 401:
-            return SyncTokenRefused(
-                f'the Sync token "{self.token.label}" was refused (401, {said}): it may be deleted, '
-                "belong to another workspace, or be an Async token; add a Sync token from telecrm's "
-                "Settings -> Website and API -> API token",
-                status_code=status, code=code,
-            )
+            from telecrm_desktop.core.refusals import sync_token_refused
+
+            return SyncTokenRefused(sync_token_refused(self.token.label, self.enterprise_id),
+                                    status_code=status, code=code)
         if status == 404 or 300 <= status < 400:
-            hint = "check the enterprise ID and --sync-url"
+            hint = f"check the enterprise ID and that {self.base_url} is telecrm's Sync API address"
         elif status == 429:
             hint = "too many requests: wait a minute and try again"
         elif status >= 500:

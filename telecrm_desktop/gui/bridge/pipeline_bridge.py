@@ -127,7 +127,10 @@ def destination(workspace) -> Destination:
     if not tokens:
         raise secrets.SecretsError(
             f"there is no Async token for workspace {enterprise}: add one on the Workspace step")
-    return Destination(enterprise, workspace.base_url, tokens)
+    address = workspace.async_address()
+    if address.problem():  # said as a sentence on the Workspace step too
+        raise secrets.SecretsError(address.problem())
+    return Destination(enterprise, address.url, tokens)
 
 
 # ----- sending ------------------------------------------------------------------------------
@@ -284,9 +287,11 @@ class SendJob:
                                   (runs.new_lead(l.identifier, l.rows, l.body) for l in check.leads),
                                   send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
+                from telecrm_desktop.gui.send_without import dropped_notes
+
                 journal.add_rows(run_id, (
-                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors, rr.warnings,
-                                    name=rr.fields.get("name"))
+                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors,
+                                    list(rr.warnings) + dropped_notes(session, rr.row), name=rr.fields.get("name"))
                     for rr in check.rows
                 ))
                 journal.add_rows(run_id, _left_out_records(session))
@@ -399,13 +404,27 @@ class SendJob:
 
 # ----- history ------------------------------------------------------------------------------
 
-def past_runs() -> list:
+def past_runs(enterprise_id: str | None = None) -> list:
+    """The runs of one workspace (every run when None), newest last as the journal keeps them."""
     with Journal(paths.journal_path()) as journal:
-        runs = journal.runs()
+        runs = journal.runs(enterprise_id)
         for run in runs:
             if run.state == "open":  # being sent, or killed mid-run: its counts are kept only at its end
                 run.counts = journal.row_counts(run.id)
         return runs
+
+
+def workspace_enterprise(workspace) -> str | None:
+    """The enterprise ID the chosen workspace sends to (the sandbox's own in sandbox mode), or None
+    while no valid one is set."""
+    from telecrm_desktop.core.addresses import ENTERPRISE_ID
+
+    if workspace.use_sandbox:
+        from telecrm_desktop.gui.bridge.sandbox_link import sandbox_server
+
+        return sandbox_server().enterprise_id
+    text = workspace.enterprise_id.strip()
+    return text.lower() if ENTERPRISE_ID.fullmatch(text) else None
 
 
 def merges_text(run_id: int) -> str:

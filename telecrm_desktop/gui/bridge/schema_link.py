@@ -7,7 +7,6 @@ from __future__ import annotations
 def sync_access(workspace):
     """(sync url, enterprise id, core Token) for the workspace; SecretsError when no Sync token."""
     from telecrm_desktop.core import secrets
-    from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL
 
     if workspace.use_sandbox:
         from telecrm_desktop.gui.bridge.sandbox_link import sandbox_server
@@ -15,11 +14,14 @@ def sync_access(workspace):
         server = sandbox_server()
         token = server.sync_token
         return server.sync_url, server.enterprise_id, secrets.Token(token.label, secrets.SYNC, token.value)
+    address = workspace.sync_address()
+    if address.problem():  # a sentence, as on the Workspace step, not a traceback
+        raise secrets.SecretsError(address.problem())
     enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
     token = secrets.load_sync_token(enterprise)
     if token is None:
         raise secrets.SecretsError("add a Sync token on this step first")
-    return DEFAULT_SYNC_URL, enterprise, token
+    return address.url, enterprise, token
 
 
 def cached_schema(workspace):

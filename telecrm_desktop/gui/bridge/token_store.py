@@ -60,6 +60,10 @@ def rename_token(enterprise_id: str, old: str, new: str) -> None:
     _call(secrets.rename_token, enterprise_id, old, new)
 
 
+def move_tokens(old_enterprise_id: str, new_enterprise_id: str) -> list[str]:
+    return _call(secrets.move_tokens, old_enterprise_id, new_enterprise_id)
+
+
 def check_enterprise_id(enterprise_id: str) -> str | None:
     """None when fine, else the sentence saying what is wrong."""
     try:

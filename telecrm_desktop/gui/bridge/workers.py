@@ -26,14 +26,21 @@ FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first scr
 PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview to be painted
 
 
+def _lower_first(text: str) -> str:
+    """A sentence to follow a colon: "The file…" -> "the file…", but "TELECRM_SYNC_URL…" stays."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.template.mapping import MappingError
     from telecrm_desktop.core.run_claim import RunBusy
     from telecrm_desktop.core.secrets import SecretsError
     from telecrm_desktop.core.storage import StorageProblem
+    from telecrm_desktop.core.workspace.sync_client import SyncError
     from telecrm_desktop.core.sources.table import SourceError
 
-    return isinstance(exc, (SourceError, SecretsError, MappingError, RunBusy, StorageProblem))
+    # a Sync API refusal or outage is telecrm's answer, said in full: no traceback in the log
+    return isinstance(exc, (SourceError, SecretsError, MappingError, RunBusy, StorageProblem, SyncError))
 
 
 _collector_lock = threading.Lock()
@@ -308,7 +315,13 @@ class SendWorker(Worker):
             self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
-            summary = job.run(self.control, on_progress=self.progress.emit, on_event=self.event.emit)
+            from telecrm_desktop.gui import run_log
+
+            def on_event(text: str) -> None:
+                run_log.append(job.run_id, text)  # the run's own log, shown again in Results
+                self.event.emit(text)
+
+            summary = job.run(self.control, on_progress=self.progress.emit, on_event=on_event)
             self.final_counts = job.finish(summary)
             self.final_lead_counts = job.final_lead_counts
             self.final_reason = job.reason
@@ -359,20 +372,23 @@ class SchemaWorker(Worker):
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The workspace's fields could not be learnt: {text[0].lower() + text[1:]}")
+        return redact(f"The workspace's fields could not be learnt: {_lower_first(text)}")
 
 
 class HistoryWorker(Worker):
     """Reads past runs, and every row outcome of one run, from the journal (100,000 rows take a while)."""
 
-    def __init__(self, run_id=None):
+    def __init__(self, run_id=None, enterprise_id: str | None = None):
         super().__init__()
         self.run_id = run_id
+        self.enterprise_id = enterprise_id  # only this workspace's runs (all when None)
 
     def work(self):
         from telecrm_desktop.gui.bridge import pipeline_bridge
 
-        runs = pipeline_bridge.past_runs()
+        runs = pipeline_bridge.past_runs(self.enterprise_id)
+        if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
+            self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
         outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
         self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
@@ -390,6 +406,7 @@ class LandedWorker(Worker):
         super().__init__()
         self.workspace, self.leads, self.identifier_field = workspace, leads, identifier_field
         self.run_id = run_id  # when given, only the leads this run queued are looked up
+        self.sample_text = ""  # which leads were looked up, in words
 
     def work(self):
         from telecrm_desktop.core.workspace.sync_client import SyncClient
@@ -403,11 +420,14 @@ class LandedWorker(Worker):
             queued = pipeline_bridge.queued_identifiers(self.run_id)
             leads = [lead for lead in leads if lead.identifier in queued]
         url, enterprise, token = sync_access(self.workspace)
+        sample = choose_sample(leads)
+        self.sample_text = (f"all {len(leads):,} queued leads of this run" if len(sample) == len(leads)
+                            else f"a random {len(sample):,} of the {len(leads):,} queued leads")
         with SyncClient(url, enterprise, token, network=network_settings()) as client:
-            return verify_landed(client, choose_sample(leads), self.identifier_field, recheck_after=5.0)
+            return verify_landed(client, sample, self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import redact
 
         text = str(exc) or type(exc).__name__
-        return redact(f"The leads could not be looked up in telecrm: {text[0].lower() + text[1:]}")
+        return redact(f"The leads could not be looked up in telecrm: {_lower_first(text)}")

@@ -151,16 +151,35 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         if self.context is None:
             return "ok", "mapped"
         rejected = []
+        judge = self._workspace_judge(paths[0])  # the workspace's labels, as Review judges them
         for value in values:
             try:
-                encode_value(value, type_name, self.context)
+                encoded = encode_value(value, type_name, self.context)
             except ValueRejected as exc:
                 rejected.append(f'"{cell_text(value)}" {exc.reason}')
+                continue
             except Exception:  # noqa: BLE001 - a sample the converter chokes on is still a sample
                 rejected.append(f'"{cell_text(value)}" cannot be read as {type_name}')
+                continue
+            problem = judge(encoded) if judge is not None and encoded is not None else None
+            if problem is not None:
+                rejected.append(f'"{cell_text(value)}" {problem.reason}')
         if rejected:
             return "warning", f"{len(rejected)} of {len(values)} samples fail: {rejected[0]}"
         return "ok", f"{len(values)} of {len(values)} samples fit {type_name}"
+
+    def _workspace_judge(self, path: str):
+        """The core's check of an encoded value against the workspace's labels (dropdown options,
+        statuses, lost reasons, team), the one the row pipeline applies; None without a schema."""
+        if self.schema is None or not path.startswith("fields."):
+            return None
+        from telecrm_desktop.core.workspace.schema_rules import SchemaRules
+
+        rules = getattr(self, "_rules", None)
+        if rules is None or rules.schema is not self.schema:
+            rules = self._rules = SchemaRules(self.schema)
+        name = path[len("fields."):]
+        return lambda encoded: rules.value_problem(name, encoded)
 
     # ----- editing -----
     def set_target(self, row: int, path: str | None) -> None:
@@ -189,6 +208,24 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
         column = self.headers[row]
         self.template["columns"][column] = [first] + targets[1:] if len(targets) > 1 else first
         self._changed()
+
+    def add_target(self, row: int, path: str) -> bool:
+        """One more target for the column (the template's list form); False when it has it already."""
+        column = self.headers[row]
+        targets = targets_of(self.entry(row))
+        if not path or any(t.get("to") == path for t in targets):
+            return False
+        targets.append({"to": path})
+        self.template["columns"][column] = targets if len(targets) > 1 else targets[0]
+        self._changed()
+        return True
+
+    def drop_extra_targets(self, row: int) -> None:
+        """Back to the first target only."""
+        targets = targets_of(self.entry(row))
+        if len(targets) > 1:
+            self.template["columns"][self.headers[row]] = targets[0]
+            self._changed()
 
     def _changed(self) -> None:
         self._status_cache.clear()

@@ -20,6 +20,7 @@ import telecrm_desktop.core.template.mapping  # noqa: F401
 import telecrm_desktop.core.workspace.schema_rules  # noqa: F401
 import telecrm_desktop.core.template.suggest  # noqa: F401
 from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
+from telecrm_desktop.gui.extra_targets import ExtraTargetButtons
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
 from telecrm_desktop.gui.template_fit import fit_to_workspace, put_back
@@ -90,6 +91,9 @@ class MapScreen(Screen):
         for col, width in ((0, 150), (1, 190), (2, 250), (3, 120)):
             self.view.setColumnWidth(col, width)
         splitter.addWidget(self.view)
+        self.extra_targets = ExtraTargetButtons(self)  # one column feeding several targets
+        for b in (self.extra_targets.add_button, self.extra_targets.remove_button):
+            bar.addWidget(b)
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)

@@ -98,6 +98,11 @@ class ResultsScreen(Screen):
         self.landed_label.setWordWrap(True)
         self.landed_label.hide()
         ul.addWidget(self.landed_label)
+        self.outage_label = QLabel()  # telecrm out of reach during the run, and back (run_log)
+        self.outage_label.setWordWrap(True)
+        self.outage_label.setAccessibleName("Connection problems during the run")
+        self.outage_label.hide()
+        ul.addWidget(self.outage_label)
         self.model = ResultsModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -114,7 +119,8 @@ class ResultsScreen(Screen):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 6, 0, 0)
-        ll.addWidget(QLabel("<b>Past runs</b>"))
+        self.runs_title = QLabel("<b>Past runs</b>")
+        ll.addWidget(self.runs_title)
         self.runs_model = RunsModel(self)
         self.runs_view = QTableView()
         self.runs_view.setModel(self.runs_model)
@@ -148,7 +154,13 @@ class ResultsScreen(Screen):
     def reload(self, run_id=None) -> None:
         """Read the runs (and the chosen run's rows) from the journal in the background."""
         wanted = run_id if run_id is not None else self.session.run_id
-        worker = HistoryWorker(wanted)
+        try:
+            enterprise = pipeline_bridge.workspace_enterprise(self.session.workspace)
+        except Exception:  # noqa: BLE001 - the sandbox could not start: show every run rather than none
+            enterprise = None
+        self.runs_title.setText(f"<b>Past runs of workspace {enterprise}</b>" if enterprise
+                                else "<b>Past runs (all workspaces)</b>")
+        worker = HistoryWorker(wanted, enterprise)
         worker.failed.connect(self._failed)
         worker.finished.connect(self._loaded)
         self._worker = worker
@@ -198,10 +210,19 @@ class ResultsScreen(Screen):
         else:
             self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
                                    f"{len(outcomes):,} rows")
+        self._show_outages(run)
         counts = self.model.counts()
         for status, tile in self.tiles.items():
             tile.set_value(counts.get(status, 0) if run is not None else None)
         self._update_buttons()
+
+    def _show_outages(self, run) -> None:
+        from telecrm_desktop.gui import run_log
+
+        found = run_log.outage_lines(run.id) if run is not None else []
+        self.outage_label.setVisible(bool(found))
+        self.outage_label.setText("<b>Connection to telecrm during this run</b><br>"
+                                  + "<br>".join(html.escape(line) for line in found[-6:]))
 
     def _update_buttons(self) -> None:
         counts = self.model.counts()
@@ -246,7 +267,10 @@ class ResultsScreen(Screen):
             self.landed_label.hide()
             return
         self.landed_report = report
-        self._show_landed(report.summary(), report.to_dict())
+        sample_text = getattr(self.sender(), "sample_text", "")
+        summary = report.summary()
+        self._show_landed(f"Looked up {sample_text}: {summary}" if sample_text and report.checked else summary,
+                          report.to_dict())
         try:  # kept with the run, for the history (and `telecrm-import history`)
             pipeline_bridge.keep_landed(self._landed_run_id, report)
         except sqlite3.Error as exc:

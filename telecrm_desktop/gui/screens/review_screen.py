@@ -93,6 +93,11 @@ class ReviewScreen(Screen):
         for t in (self.ready_tile, self.invalid_tile, self.warning_tile, self.merged_tile, self.excluded_tile):
             tiles.addWidget(t)
         layout.addLayout(tiles)
+        self.every_lead_label = QLabel()  # the template's constants that the workspace would not keep as meant
+        self.every_lead_label.setWordWrap(True)
+        self.every_lead_label.setAccessibleName("Warnings for every lead")
+        self.every_lead_label.hide()
+        layout.addWidget(self.every_lead_label)
 
         bar = QHBoxLayout()
         self.filter_combo = QComboBox()
@@ -196,6 +201,14 @@ class ReviewScreen(Screen):
         self.revert_button.clicked.connect(self.revert_current_cell)
         self.revert_button.hide()
         box.addWidget(self.revert_button)
+        from telecrm_desktop.gui.replace_value import ReplaceValueBar
+
+        self.replace_bar = ReplaceValueBar(self)  # any of the workspace's values, not only the nearest
+        box.addWidget(self.replace_bar)
+        from telecrm_desktop.gui.send_without import SendWithoutBox
+
+        self.send_without_box = SendWithoutBox(self)  # off by default: the person chooses it per lead
+        box.addWidget(self.send_without_box)
         box.addWidget(QLabel("<b>Request telecrm will receive</b>"))
         self.json_view = QPlainTextEdit()
         self.json_view.setReadOnly(True)
@@ -325,12 +338,25 @@ class ReviewScreen(Screen):
                                          "left out: " + ", ".join(f"“{c}”" for c in missing[:6]) + ".")
         place = self._current_place()
         self.model.set_checks(self.result.checks, self.result.merged_into, self.result.status_counts)
+        self._show_every_lead_warnings()
         self._update_counts()
         self._restore_place(place)  # the reset forgot the current cell: fix -> F8 -> fix goes on from it
         self._current_changed(self.view.currentIndex())
         self.session.check_changed.emit()
         self.footer_changed.emit()
         dispose_later(*old)  # the previous check's 100,000 rows are freed in the background
+
+    def _show_every_lead_warnings(self) -> None:
+        import html
+
+        from telecrm_desktop.gui.widgets import style
+        from telecrm_desktop.gui.template_notes import every_lead_warnings
+
+        found = every_lead_warnings(self.session.mapping, self.session.schema)
+        colour = style.status_colour("warning").name()
+        self.every_lead_label.setText("".join(
+            f"<div style='color:{colour}'>⚠ On every lead: {html.escape(text)}</div>" for text in found))
+        self.every_lead_label.setVisible(bool(found))
 
     def _update_counts(self) -> None:
         counts = self.model.counts()
@@ -523,6 +549,8 @@ class ReviewScreen(Screen):
                 self.fix_button.setText(f"Use “{suggestion}” for “{problem.value}” in {n:,} row{'s' if n != 1 else ''}")
                 break
         self.fix_button.setVisible(self._fix is not None)
+        self.replace_bar.offer_for(check, current)
+        self.send_without_box.offer_for(row, check)
 
     def apply_suggested_fix(self) -> None:
         if not getattr(self, "_fix", None):

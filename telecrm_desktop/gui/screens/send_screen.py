@@ -230,8 +230,11 @@ class SendScreen(Screen):
         self._show_numbers(queued=counts.get("queued", 0), failed=counts.get("failed", 0),
                            uncertain=counts.get("uncertain", 0), to_send=p.total, done=p.done)
         left = p.total - p.done
+        waiting_for_telecrm = getattr(p, "retry_in", None) is not None
         if p.paused:
             self.rate_label.setText("Paused. Requests already on their way still get their answers.")
+        elif waiting_for_telecrm:
+            self.rate_label.setText(f"telecrm cannot be reached; trying again in {max(1, round(p.retry_in))} s")
         elif p.rate > 0:
             self.rate_label.setText(f"{p.rate:,.1f} leads a second · about {duration_text(left / p.rate)} left"
                                     f" · {p.in_flight} on their way")
@@ -243,7 +246,8 @@ class SendScreen(Screen):
             if label not in active:
                 state = "refused by telecrm"
             else:
-                state = "stopping" if cancelling else "paused" if p.paused else "sending"
+                state = ("stopping" if cancelling else "paused" if p.paused
+                         else "waiting for telecrm" if waiting_for_telecrm else "sending")
             item = self.token_list.item(i)
             if item is not None:
                 item.setText(f"{label}  {masked}  ·  {state}")
@@ -295,7 +299,11 @@ class SendScreen(Screen):
             text = (f"Cancelled after {duration_text(elapsed)}. {leads.get('pending', 0):,} leads were not "
                     "sent; press Send to continue where it stopped.")
         elif summary.stopped == "no_token":
-            text = "Stopped: telecrm refused every token. Check the tokens on the Workspace step."
+            text = ("Stopped: telecrm refused every token (401). A Sync token pasted as an Async one, a "
+                    "token deleted in telecrm, or a wrong enterprise ID all give this answer: check each "
+                    "token's type and that it is still listed on telecrm's Settings → Website and API → "
+                    "API token page, and compare the enterprise ID on the Workspace step with the one "
+                    "shown there. The log above names each refused token.")
             self.message.emit("error", text)
         elif summary.stopped is not None:  # e.g. telecrm could not be reached
             reason = worker.final_reason or summary.stopped

@@ -1,6 +1,12 @@
-"""Asks for a token's label and value; the value is typed hidden and never shown again."""
+"""Asks for a token's label and value; the value is typed hidden and never shown again.
+
+With a `store` callable the dialog saves the token itself when OK is pressed and stays open with
+the reason inside when it is refused, so a person corrects the paste instead of starting over.
+"""
 
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
@@ -8,9 +14,12 @@ from PySide6.QtWidgets import (
 
 
 class TokenDialog(QDialog):
-    def __init__(self, kind: str, default_label: str, parent=None):
+    def __init__(self, kind: str, default_label: str, parent=None,
+                 store: Callable[[str, str], str | None] | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Add {kind} token")
+        self._store = store
+        self.warning: str | None = None  # what `store` said about an accepted token
         layout = QVBoxLayout(self)
         hint = QLabel(
             f"Create an {kind} token in telecrm under Settings → Website and API → API token, "
@@ -26,6 +35,12 @@ class TokenDialog(QDialog):
         form.addRow("&Label", self.label_edit)
         form.addRow("&Token", self.value_edit)
         layout.addLayout(form)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialogError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -38,6 +53,20 @@ class TokenDialog(QDialog):
 
     def _validate(self) -> None:
         self.ok_button.setEnabled(bool(self.value_edit.text().strip() and self.label_edit.text().strip()))
+
+    def accept(self) -> None:
+        if self._store is not None:
+            from telecrm_desktop.gui.bridge.token_store import TokenStoreError
+
+            try:
+                self.warning = self._store(self.label(), self.value())
+            except TokenStoreError as exc:  # stay open: the paste is still there to correct
+                self.error_label.setText(str(exc))
+                self.error_label.show()
+                self.value_edit.setFocus()
+                self.value_edit.selectAll()
+                return
+        super().accept()
 
     def label(self) -> str:
         return self.label_edit.text().strip()

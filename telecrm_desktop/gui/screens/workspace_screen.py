@@ -11,11 +11,13 @@ import zoneinfo
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
+    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
     QWidget,
 )
 
 from telecrm_desktop.gui.bridge import token_store
+from telecrm_desktop.gui.addresses_card import AddressesCard
+from telecrm_desktop.gui.settings import app_settings
 from telecrm_desktop.gui.screens.token_dialog import TokenDialog
 from telecrm_desktop.gui.widgets.parts import Screen, page_header, titled_card
 from telecrm_desktop.gui.bridge.workers import SchemaWorker, start_worker
@@ -31,6 +33,27 @@ def _country_items() -> list[tuple[str, str]]:
         name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyTerritory else code
         items.append((f"{name} ({code})", code))
     return sorted(items)
+
+
+PREVIOUS_ID_KEY = "workspace/previous_enterprise_id"  # the ID before a correction: its tokens may follow
+
+
+def enterprise_id_problem(text: str) -> str | None:
+    """None for a valid enterprise ID, else a short sentence saying what to fix while it is typed."""
+    import re
+
+    from telecrm_desktop.core.addresses import ENTERPRISE_ID
+
+    text = (text or "").strip()
+    if ENTERPRISE_ID.fullmatch(text):
+        return None
+    if ":" in text or len(text) > 30:  # never echo what may be a pasted token
+        return "This looks like an API token, not the enterprise ID: the ID is 24 characters, 0-9 and a-f."
+    stray = sorted(set(re.sub(r"[0-9a-fA-F]", "", text)))
+    if stray:
+        shown = " ".join(f"'{c}'" if c != " " else "a space" for c in stray[:5])
+        return f"An enterprise ID holds only 0-9 and a-f, not {shown}."
+    return f"{len(text)} of 24 characters: the enterprise ID is 24 characters long."
 
 
 class WorkspaceScreen(Screen):
@@ -98,8 +121,23 @@ class WorkspaceScreen(Screen):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.enterprise_edit = QLineEdit()
         self.enterprise_edit.setPlaceholderText("24 characters, e.g. 66f6bc6faf29b5a6f29c9bbf")
-        self.enterprise_edit.editingFinished.connect(self._save)
+        self.enterprise_edit.textChanged.connect(self._enterprise_typed)  # accepted as it is typed
         form.addRow("&Enterprise ID", self.enterprise_edit)
+        self.enterprise_status = QLabel()
+        self.enterprise_status.setWordWrap(True)
+        self.enterprise_status.setAccessibleName("Enterprise ID check")
+        form.addRow("", self.enterprise_status)
+        self.move_tokens_box = QWidget()
+        move_row = QHBoxLayout(self.move_tokens_box)
+        move_row.setContentsMargins(0, 0, 0, 0)
+        self.move_tokens_label = QLabel()
+        self.move_tokens_label.setWordWrap(True)
+        move_row.addWidget(self.move_tokens_label, 1)
+        self.move_tokens_button = QPushButton("Move them to this ID")
+        self.move_tokens_button.clicked.connect(self.move_tokens_from_previous_id)
+        move_row.addWidget(self.move_tokens_button)
+        self.move_tokens_box.hide()
+        form.addRow("", self.move_tokens_box)
 
         self.country_combo = QComboBox()
         self.country_combo.setEditable(True)
@@ -132,6 +170,10 @@ class WorkspaceScreen(Screen):
         share_note.setEnabled(False)
         form.addRow("", share_note)
         box.addLayout(form)
+        self.addresses_card = AddressesCard(self.session)  # where requests go, and why
+        self.addresses_card.problem.connect(lambda text: self.message.emit("warning", text))
+        self.addresses_card.changed.connect(self.session.workspace_changed.emit)
+        box.addWidget(self.addresses_card)
         self.sandbox_note = QLabel(
             "The sandbox has its own enterprise ID and three tokens; you need to paste nothing."
         )
@@ -182,6 +224,11 @@ class WorkspaceScreen(Screen):
                                       "token, so mapping and checks match your workspace exactly.")
         self.schema_button.clicked.connect(self.pull_schema)
         schema_row.addWidget(self.schema_button)
+        self.show_schema_button = QPushButton("Show…")
+        self.show_schema_button.setToolTip("See the fields with their labels, the statuses and the team "
+                                           "the app learnt.")
+        self.show_schema_button.clicked.connect(self.show_schema)
+        schema_row.addWidget(self.show_schema_button)
         box.addLayout(schema_row)
         return card
 
@@ -190,6 +237,7 @@ class WorkspaceScreen(Screen):
         ws = self.session.workspace
         self._loading = True
         self.enterprise_edit.setText(ws.enterprise_id)
+        self._last_valid_id = ws.enterprise_id if enterprise_id_problem(ws.enterprise_id) is None else ""
         i = self.country_combo.findData(ws.country)
         self.country_combo.setCurrentIndex(max(i, 0))
         i = self.timezone_combo.findText(ws.timezone)
@@ -214,6 +262,7 @@ class WorkspaceScreen(Screen):
             self._loading = False
         elif not ws.use_sandbox:
             ws.enterprise_id = self.enterprise_edit.text().strip()
+            self._note_enterprise_change(ws.enterprise_id)
         ws.country = self.country_combo.currentData() or ws.country
         tz = self.timezone_combo.currentText().strip()
         if tz in zoneinfo.available_timezones():
@@ -239,13 +288,80 @@ class WorkspaceScreen(Screen):
                 self.pull_schema()  # the sandbox answers at once, on this computer
         self._show_schema()
         self.schema_button.setEnabled(ws.is_configured and not self.is_learning_schema())
+        self._show_enterprise_check()
         self.first_run_card.setVisible(not ws.is_configured)
         self.enterprise_edit.setEnabled(not sandbox)
         self.sandbox_note.setVisible(sandbox)
+        self.addresses_card.refresh()
         for w in (self.token_list, self.add_async_button, self.add_sync_button,
                   self.rename_button, self.remove_button):
             w.setEnabled(not sandbox and bool(ws.enterprise_id))
         self.reload_tokens()
+        self._show_move_offer()
+
+    # ----- the enterprise ID -----
+    def _enterprise_typed(self, _text: str) -> None:
+        self._save()
+
+    def _note_enterprise_change(self, enterprise_id: str) -> None:
+        """Remembers the last valid ID before this one: its tokens may need to follow a correction."""
+        if enterprise_id_problem(enterprise_id) is not None:
+            return
+        enterprise_id = enterprise_id.lower()
+        last = getattr(self, "_last_valid_id", "")
+        if last and last.lower() != enterprise_id:
+            app_settings().setValue(PREVIOUS_ID_KEY, last.lower())
+        self._last_valid_id = enterprise_id
+
+    def _show_enterprise_check(self) -> None:
+        ws = self.session.workspace
+        text = self.enterprise_edit.text().strip()
+        if ws.use_sandbox:
+            self.enterprise_status.setText("")
+        elif not text:
+            self.enterprise_status.setText("Paste the 24-character ID from telecrm's Settings → Website and API.")
+        else:
+            problem = enterprise_id_problem(text)
+            self.enterprise_status.setText("✓ A valid enterprise ID." if problem is None else problem)
+        self.enterprise_status.setStyleSheet(
+            "color: #b3261e;" if text and not ws.use_sandbox and enterprise_id_problem(text) else "")
+
+    def _previous_id_with_tokens(self) -> tuple[str, list]:
+        ws = self.session.workspace
+        previous = str(app_settings().value(PREVIOUS_ID_KEY, "") or "")
+        if (ws.use_sandbox or not previous or enterprise_id_problem(ws.enterprise_id) is not None
+                or previous == ws.enterprise_id.lower()):
+            return "", []
+        try:
+            return previous, token_store.list_tokens(previous)
+        except token_store.TokenStoreError:
+            return "", []
+
+    def _show_move_offer(self) -> None:
+        previous, entries = self._previous_id_with_tokens()
+        self.move_tokens_box.setVisible(bool(entries))
+        if entries:
+            n = len(entries)
+            self.move_tokens_label.setText(
+                f"{n} token{'s are' if n != 1 else ' is'} stored under the earlier ID {previous} "
+                f"({', '.join(e.label for e in entries)}). If that ID was mistyped, move "
+                f"{'them' if n != 1 else 'it'} here.")
+
+    def move_tokens_from_previous_id(self) -> None:
+        previous, entries = self._previous_id_with_tokens()
+        if not entries:
+            return
+        try:
+            moved = token_store.move_tokens(previous, self.session.workspace.enterprise_id)
+        except token_store.TokenStoreError as exc:
+            self.message.emit("error", str(exc))
+        else:
+            app_settings().remove(PREVIOUS_ID_KEY)
+            self.message.emit("info", f"Moved {len(moved)} token{'s' if len(moved) != 1 else ''} to "
+                                      f"{self.session.workspace.enterprise_id}.")
+        self.reload_tokens()
+        self._show_move_offer()
+        self.footer_changed.emit()
 
     # ----- schema -----
     def pull_schema(self) -> None:
@@ -272,8 +388,15 @@ class WorkspaceScreen(Screen):
     def is_learning_schema(self) -> bool:
         return getattr(self, "_schema_worker", None) is not None
 
+    def show_schema(self) -> None:
+        from telecrm_desktop.gui.schema_dialog import SchemaDialog
+
+        if self.session.schema is not None:
+            SchemaDialog(self.session.schema, self).exec()
+
     def _show_schema(self) -> None:
         schema = self.session.schema
+        self.show_schema_button.setEnabled(schema is not None)
         if schema is None:
             self.schema_label.setText("Not learnt yet: the standard fields are offered, and custom fields "
                                       "must be typed by their API name.")
@@ -285,6 +408,7 @@ class WorkspaceScreen(Screen):
 
     def reload_tokens(self) -> None:
         self.token_list.clear()
+        self._token_selection_changed()  # nothing is selected in a refilled list
         ws = self.session.workspace
         if ws.use_sandbox:
             try:
@@ -306,9 +430,9 @@ class WorkspaceScreen(Screen):
             return
         problem = token_store.check_enterprise_id(ws.enterprise_id)
         if problem:
-            self.tokens_status.setText(problem)
-            self.add_async_button.setEnabled(False)
-            self.add_sync_button.setEnabled(False)
+            self.tokens_status.setText("Enter a valid enterprise ID first: tokens are kept per workspace.")
+            for w in (self.token_list, self.add_async_button, self.add_sync_button):
+                w.setEnabled(False)
             return
         try:
             entries = token_store.list_tokens(ws.enterprise_id)
@@ -348,9 +472,13 @@ class WorkspaceScreen(Screen):
         except token_store.TokenStoreError as exc:
             self.message.emit("error", str(exc))
             return
-        dialog = TokenDialog("Async" if kind == "async" else "Sync", default_label, self)
+        enterprise = ws.enterprise_id
+        dialog = TokenDialog("Async" if kind == "async" else "Sync", default_label, self,
+                             store=lambda label, value: token_store.add_token(enterprise, label, value, kind))
         if dialog.exec():
-            self._guard(token_store.add_token, ws.enterprise_id, dialog.label(), dialog.value(), kind)
+            self.message.emit("warning" if dialog.warning else "", dialog.warning or "")
+        self.reload_tokens()
+        self.footer_changed.emit()
 
     def rename_selected_token(self) -> None:
         entry = self._selected_entry()
@@ -363,7 +491,16 @@ class WorkspaceScreen(Screen):
 
     def remove_selected_token(self) -> None:
         entry = self._selected_entry()
-        if entry:
+        if not entry:
+            return
+        kind = "Sync" if entry.kind == "sync" else "Async"
+        answer = QMessageBox.question(
+            self, "Remove token",
+            f"Remove the {kind} token \"{entry.label}\" ({entry.masked}) from this computer's keyring?\n\n"
+            "It stays valid in telecrm; delete it there too if nobody needs it any more. To use it "
+            "here again you must paste it again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
             self._guard(token_store.remove_token, self.session.workspace.enterprise_id, entry.label)
 
     def _guard(self, fn, *args) -> None:
