@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 
 from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
 from telecrm_desktop.core.check.merge import LeadMerger
-from telecrm_desktop.core.check.pipeline import RowPlan, RowResult, TemplateMismatch, build_leads, convert_row
+from telecrm_desktop.core.check.pipeline import RowPlan, RowResult, TemplateMismatch, convert_row
+from telecrm_desktop.core.check.merge import build_leads
 from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources.table import DataRow

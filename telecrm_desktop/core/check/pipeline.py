@@ -2,8 +2,8 @@
 
 A `RowPlan` is compiled once per sheet and template (column positions, encoders, schema checks,
 constants) so the per-row path is a tight loop. `check_rows` streams one RowResult per data row;
-`core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead; `build_leads`
-does both and keeps everything in memory (for the desktop app).
+`core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead;
+`merge.build_leads` does both and keeps everything in memory (for the desktop app).
 
 Choices where the spec is silent:
 - A column and a constant for the same target: the cell wins when it is not empty.
@@ -517,28 +517,3 @@ def check_rows(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float
                 return
     if on_progress is not None:
         on_progress(count, 1.0)
-
-
-def build_leads(table: Table, mapping: Mapping, schema: Schema | None = None, *,
-                on_progress: Callable[..., None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> CheckResult:
-    """Every row checked and the ready ones merged into leads, all kept in memory."""
-    from telecrm_desktop.core.check.merge import LeadMerger
-
-    plan = RowPlan(table.headers, mapping, None, schema)
-    rows: list[RowResult] = []
-    warnings_of: dict[int, tuple[Finding, ...]] = {}
-    with LeadMerger(mode="memory") as merger:
-        for result in check_rows(table, plan, on_progress=on_progress, should_stop=should_stop):
-            rows.append(result)
-            merger.add(result)
-            if result.warnings:
-                warnings_of[result.row] = result.warnings
-        stopped = bool(should_stop and should_stop())
-        leads = []
-        for lead in merger.leads():
-            if warnings_of:
-                lead.warnings = tuple(w for n in lead.rows for w in warnings_of.get(n, ()))
-            leads.append(lead)
-    return CheckResult(rows, leads, plan.missing_columns, stopped)
-

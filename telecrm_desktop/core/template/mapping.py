@@ -416,9 +416,3 @@ def save_mapping(m: Mapping, path: str | os.PathLike) -> None:
             pass
         raise
 
-
-def suggest_mapping(headers, samples=None, schema=None) -> Mapping:  # noqa: ANN001
-    """A first mapping for a sheet (see core/template/suggest.py); here because the GUI imports it from here."""
-    from telecrm_desktop.core.template.suggest import suggest_mapping as suggest
-
-    return suggest(headers, samples, schema)

@@ -12,6 +12,7 @@ from typing import Callable
 
 from telecrm_desktop.core import paths
 from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.gui.bridge.destination import Destination
 from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
@@ -109,13 +110,6 @@ def suggested_value(session, column: str, problem) -> str | None:
 
 
 # ----- workspace ----------------------------------------------------------------------------
-
-@dataclass
-class Destination:
-    enterprise_id: str
-    base_url: str
-    tokens: list  # core secrets.Token
-
 
 def destination(workspace) -> Destination:
     from telecrm_desktop.core import secrets

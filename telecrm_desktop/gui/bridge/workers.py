@@ -218,7 +218,7 @@ class SheetReadWorker(Worker):
 
 
 class CheckWorker(Worker):
-    """Validates every row and merges leads (core.check.pipeline.build_leads) for the review screen."""
+    """Validates every row and merges leads (core.check.merge.build_leads) for the review screen."""
 
     pauses_collector = True
 
@@ -227,7 +227,7 @@ class CheckWorker(Worker):
         self.table, self.mapping, self.schema = table, mapping, schema
 
     def work(self):
-        from telecrm_desktop.core.check.pipeline import build_leads
+        from telecrm_desktop.core.check.merge import build_leads
 
         throttle = Throttle()
 

@@ -225,7 +225,8 @@ class MapScreen(Screen):
         if sheet is None:
             return
         try:
-            from telecrm_desktop.core.template.mapping import mapping_to_dict, suggest_mapping
+            from telecrm_desktop.core.template.mapping import mapping_to_dict
+            from telecrm_desktop.core.template.suggest import suggest_mapping
 
             suggestion = suggest_mapping(sheet.table.headers, self._samples(), self.session.schema)
             template = mapping_to_dict(suggestion)
