@@ -52,7 +52,7 @@ def test_the_mark_runs_before_the_request_leaves_and_the_request_leaves_whole():
             await http.aclose()
 
     answer = asyncio.run(go())
-    assert answer.kind == api.QUEUED
+    assert answer.kind == api.AnswerKind.QUEUED
     assert seen_at_mark == [[]]  # nothing had arrived when the mark was committed
     assert server.chunks[0].endswith(b'{"fields":{"phone":"919800000001"}}')  # head and body in one piece
 
@@ -71,7 +71,7 @@ def test_a_failing_mark_keeps_the_request_home():
             await http.aclose()
 
     answer = asyncio.run(go())
-    assert answer.kind == api.NOT_SENT and "disk full" in answer.detail
+    assert answer.kind == api.AnswerKind.NOT_SENT and "disk full" in answer.detail
     assert server.chunks == []
 
 
@@ -88,7 +88,7 @@ def test_nothing_listening_is_not_sent():
         finally:
             await http.aclose()
 
-    assert asyncio.run(go()).kind == api.NOT_SENT
+    assert asyncio.run(go()).kind == api.AnswerKind.NOT_SENT
 
 
 @pytest.mark.parametrize("value, ok", [

@@ -14,6 +14,7 @@ import email.utils
 import json
 import ssl
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Callable
 
 import httpx
@@ -23,19 +24,23 @@ from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
 
-# answer kinds
-QUEUED = "queued"
-RATE_LIMITED = "rate_limited"
-UNAUTHORIZED = "unauthorized"
-REJECTED = "rejected"  # other 4xx: sending it again will not help
-SERVER_ERROR = "server_error"  # 5xx: retry later
-NOT_SENT = "not_sent"  # nothing reached the server: always safe to retry
-NO_ANSWER = "no_answer"  # the request may have reached telecrm, no answer came
+
+
+class AnswerKind(StrEnum):
+    """What telecrm's answer (or its absence) means; send/answers.py decides what follows."""
+
+    QUEUED = "queued"
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"
+    REJECTED = "rejected"  # other 4xx: sending it again will not help
+    SERVER_ERROR = "server_error"  # 5xx: retry later
+    NOT_SENT = "not_sent"  # nothing reached the server: always safe to retry
+    NO_ANSWER = "no_answer"  # the request may have reached telecrm, no answer came
 
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str
+    kind: AnswerKind
     detail: str  # a phrase for `reason`, e.g. 'telecrm answered 400: {"error": ...}'
     status_code: int | None = None
     retry_after: float | None = None  # seconds, from a Retry-After header
@@ -82,26 +87,26 @@ def classify_response(response: httpx.Response) -> Answer:
         except (ValueError, AttributeError):
             status = None
         detail = "telecrm answered QUEUED" if status == "QUEUED" else f"telecrm answered {code}: {text}"
-        return Answer(QUEUED, detail, code)
+        return Answer(AnswerKind.QUEUED, detail, code)
     if code == 429:
-        return Answer(RATE_LIMITED, f"telecrm answered 429 (too many requests): {text}", code,
+        return Answer(AnswerKind.RATE_LIMITED, f"telecrm answered 429 (too many requests): {text}", code,
                       parse_retry_after(response.headers.get("retry-after")))
     if code == 401:
-        return Answer(UNAUTHORIZED, f"telecrm refused the token (401): {text}", code)
+        return Answer(AnswerKind.UNAUTHORIZED, f"telecrm refused the token (401): {text}", code)
     if 500 <= code:
-        return Answer(SERVER_ERROR, f"telecrm answered {code}: {text}", code)
-    return Answer(REJECTED, f"telecrm answered {code}: {text}", code)
+        return Answer(AnswerKind.SERVER_ERROR, f"telecrm answered {code}: {text}", code)
+    return Answer(AnswerKind.REJECTED, f"telecrm answered {code}: {text}", code)
 
 
 def classify_error(exc: httpx.HTTPError) -> Answer:
     name = type(exc).__name__
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
-        return Answer(NOT_SENT, f"could not connect to telecrm ({name})")
+        return Answer(AnswerKind.NOT_SENT, f"could not connect to telecrm ({name})")
     if isinstance(exc, httpx.ReadTimeout):
-        return Answer(NO_ANSWER, "no answer from telecrm within the time limit (read timeout)")
+        return Answer(AnswerKind.NO_ANSWER, "no answer from telecrm within the time limit (read timeout)")
     # RemoteProtocolError, ReadError, WriteError, WriteTimeout, ...: the request may have been read.
     # A pooled keep-alive connection closed by the server before reading looks the same: stay careful.
-    return Answer(NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
+    return Answer(AnswerKind.NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
 
 
 class AsyncApiClient:
@@ -162,13 +167,13 @@ class AsyncApiClient:
             response = await lane.post(self._url, content=body, headers={"Authorization": authorization},
                                        extensions={"trace": trace})
         except wire.MarkFailed as exc:
-            return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc})")
+            return Answer(AnswerKind.NOT_SENT, f"not sent: the journal could not record it ({exc})")
         except wire.NothingSent as exc:
-            return Answer(NOT_SENT, f"the connection to telecrm was closed before the request left ({exc})")
+            return Answer(AnswerKind.NOT_SENT, f"the connection to telecrm was closed before the request left ({exc})")
         except httpx.HTTPError as exc:
             answer = classify_error(exc)
             if before_send is not None and not written:  # failed before the request left
-                return Answer(NOT_SENT, answer.detail)
+                return Answer(AnswerKind.NOT_SENT, answer.detail)
             return answer
         finally:
             wire.pending_mark.set(None)
