@@ -457,8 +457,8 @@ def test_memos_that_fill_up_are_given_up_and_answers_stay_the_same(monkeypatch):
     plan = RowPlan(["Mobile", "City", "Seen"], mapping)
     cells = [(f"98765{n:05d}", ["Pune", "Goa"][n % 2], f"{n % 28 + 1:02d}/03/2026 10:00") for n in range(2, 40)]
     rows = [plan.convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
-    memos = {column.column: column.memo for column in plan.simple}
+    memos = {column.column: column.memo for column in plan.simple_columns}
     assert memos["Mobile"] is pipeline._NO_MEMO and memos["City"] == {None: None, "": None, "Pune": "Pune", "Goa": "Goa"}
-    assert all(step.memo is pipeline._NO_MEMO for cell in plan.steps for step in cell.steps)  # nor timestamps
+    assert all(step.memo is pipeline._NO_MEMO for cell in plan.cell_steps for step in cell.steps)  # nor timestamps
     fresh = [RowPlan(["Mobile", "City", "Seen"], mapping).convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
     assert [(r.fields, r.actions, r.status) for r in rows] == [(r.fields, r.actions, r.status) for r in fresh]
