@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telecrm_desktop.core.convert import KNOWN_TYPES, TYPE_ALIASES, make_context
+from telecrm_desktop.core.convert import KNOWN_TYPES, make_context, normal_type
 from telecrm_desktop.core.workspace.schema import Schema
 
 FORMAT = "telecrm-mapping/1"
@@ -118,13 +118,6 @@ class Mapping:
 
 
 # --------------------------------------------------------------------------- types
-
-def normal_type(name: str | None) -> str | None:
-    """A type name as this project spells it (`lostReason` -> `lost_reason`); None stays None."""
-    if name is None:
-        return None
-    return TYPE_ALIASES.get(name, name)
-
 
 def target_type(target: Target, schema: Schema | None = None) -> str:
     """The type a target's values are encoded as.
