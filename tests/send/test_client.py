@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.send import client as api
 
 ENT = "66f6bc6faf29b5a6f29c9bbf"
@@ -106,10 +107,10 @@ def test_base_urls(value, ok):
 
 
 def test_enterprise_ids():
-    assert api.check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == ENT
+    assert check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == ENT
     for bad in ("", "66f6bc6faf29b5a6f29c9bb", "66f6bc6faf29b5a6f29c9bbg", "x" * 24):
         with pytest.raises(ValueError, match="not a telecrm enterprise ID"):
-            api.check_enterprise_id(bad)
+            check_enterprise_id(bad)
 
 
 def test_retry_after_forms():

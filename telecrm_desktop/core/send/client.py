@@ -19,7 +19,8 @@ from typing import Callable
 
 import httpx
 
-from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id  # noqa: F401 (re-exported)
+from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
+from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
@@ -73,14 +74,9 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def classify_response(response: httpx.Response) -> Answer:
     code = response.status_code
-    text = _short(response.text)
+    text = shortened(response.text)
     if 200 <= code < 300:
         try:
             status = response.json().get("status")

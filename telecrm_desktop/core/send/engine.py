@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.answers import TROUBLE_STREAK, AnswerHandling
@@ -152,7 +153,7 @@ class SendEngine:
     ):
         self.journal_path = Path(journal_path)
         self.run_id = run_id
-        self.enterprise_id = api.check_enterprise_id(enterprise_id)
+        self.enterprise_id = check_enterprise_id(enterprise_id)
         self.base_url = api.check_base_url(base_url)
         self.settings = settings or SendSettings()
         self.control = control or SendControl()

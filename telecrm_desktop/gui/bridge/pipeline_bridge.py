@@ -113,12 +113,13 @@ def suggested_value(session, column: str, problem) -> str | None:
 
 def destination(workspace) -> Destination:
     from telecrm_desktop.core import secrets
+    from telecrm_desktop.core.addresses import check_enterprise_id
 
     if workspace.use_sandbox:
         from telecrm_desktop.gui.bridge.sandbox_link import sandbox_destination
 
         return sandbox_destination()
-    enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
+    enterprise = check_enterprise_id(workspace.enterprise_id)
     tokens = secrets.load_async_tokens(enterprise)
     if not tokens:
         raise secrets.SecretsError(

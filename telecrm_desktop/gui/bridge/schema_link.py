@@ -7,6 +7,7 @@ from __future__ import annotations
 def sync_access(workspace):
     """(sync url, enterprise id, core Token) for the workspace; SecretsError when no Sync token."""
     from telecrm_desktop.core import secrets
+    from telecrm_desktop.core.addresses import check_enterprise_id
     from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL
 
     if workspace.use_sandbox:
@@ -15,7 +16,7 @@ def sync_access(workspace):
         server = sandbox_server()
         token = server.sync_token
         return server.sync_url, server.enterprise_id, secrets.Token(token.label, secrets.SYNC, token.value)
-    enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
+    enterprise = check_enterprise_id(workspace.enterprise_id)
     token = secrets.load_sync_token(enterprise)
     if token is None:
         raise secrets.SecretsError("add a Sync token on this step first")

@@ -28,10 +28,11 @@ PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview 
 
 def _expected(exc: Exception) -> bool:
     from telecrm_desktop.core.template.mapping import MappingError
+    from telecrm_desktop.core.addresses import EnterpriseIdError
     from telecrm_desktop.core.secrets import SecretsError
     from telecrm_desktop.core.sources.table import SourceError
 
-    return isinstance(exc, (SourceError, SecretsError, MappingError))
+    return isinstance(exc, (SourceError, SecretsError, EnterpriseIdError, MappingError))
 
 
 _collector_lock = threading.Lock()

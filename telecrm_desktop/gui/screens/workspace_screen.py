@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 from telecrm_desktop.gui.bridge import token_store
 from telecrm_desktop.gui.screens.token_dialog import TokenDialog
 from telecrm_desktop.gui.widgets.parts import Screen, page_header, titled_card
@@ -301,9 +302,10 @@ class WorkspaceScreen(Screen):
         if not ws.enterprise_id:
             self.tokens_status.setText("Enter the enterprise ID first.")
             return
-        problem = token_store.check_enterprise_id(ws.enterprise_id)
-        if problem:
-            self.tokens_status.setText(problem)
+        try:
+            check_enterprise_id(ws.enterprise_id)
+        except EnterpriseIdError as exc:
+            self.tokens_status.setText(token_store.sentence(str(exc)))
             self.add_async_button.setEnabled(False)
             self.add_sync_button.setEnabled(False)
             return
