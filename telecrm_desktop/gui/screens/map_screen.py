@@ -63,10 +63,10 @@ class MapScreen(Screen):
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
         self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
         self.load_button = QPushButton("Load template…")
-        self.load_button.clicked.connect(self.load_template)
+        self.load_button.clicked.connect(lambda: self.load_template())  # clicked(bool) is not a path
         self.save_button = QPushButton("Save template…")
         self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
-        self.save_button.clicked.connect(self.save_template)
+        self.save_button.clicked.connect(lambda: self.save_template())
         for b in (self.suggest_button, self.load_button, self.save_button):
             bar.addWidget(b)
         layout.addLayout(bar)
@@ -301,7 +301,7 @@ class MapScreen(Screen):
         self._origin = origin
         self._error = ""
         try:
-            from telecrm_desktop.core.template.mapping import parse_mapping
+            from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
         except ImportError:
             self._error = "The mapping module is not available in this build."
             self.session.set_mapping(None, origin)
@@ -309,7 +309,7 @@ class MapScreen(Screen):
             template = self.full_template()
             try:
                 mapping = parse_mapping(template, "the mapping on screen")
-            except Exception as exc:  # MappingError: one sentence naming the key
+            except MappingError as exc:  # one sentence naming the key
                 self._error = _sentence(str(exc))
                 self.session.set_mapping(None, origin)
             else:
@@ -326,11 +326,11 @@ class MapScreen(Screen):
         if self.session.schema is None:
             return None
         try:
-            from telecrm_desktop.core.template.mapping import parse_mapping
+            from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
             from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
 
             problems = check_mapping_against_schema(parse_mapping(template, "the template"), self.session.schema)
-        except Exception as exc:  # noqa: BLE001 - a broken template does not fit either
+        except MappingError as exc:  # a broken template does not fit either
             return str(exc)
         errors = [p for p in problems if p.is_error]
         return errors[0].message if errors else None
@@ -413,7 +413,7 @@ class MapScreen(Screen):
     # ----- files -----
     def save_template(self, path: str | Path | None = None) -> Path | None:
         try:
-            from telecrm_desktop.core.template.mapping import parse_mapping, save_mapping
+            from telecrm_desktop.core.template.mapping import MappingError, parse_mapping, save_mapping
         except ImportError:
             self.message.emit("error", "Templates cannot be saved in this build.")
             return None
@@ -431,7 +431,7 @@ class MapScreen(Screen):
             library = library_path(path.stem)
             if library != path:
                 save_mapping(mapping, library)  # so a file with these headers gets it offered
-        except Exception as exc:  # MappingError or OSError: one sentence
+        except (MappingError, OSError) as exc:  # one sentence
             self.message.emit("error", f"The template could not be saved: {exc}")
             return None
         self.message.emit("info", f"Template saved to {path}.")
@@ -439,7 +439,7 @@ class MapScreen(Screen):
 
     def load_template(self, path: str | Path | None = None) -> None:
         try:
-            from telecrm_desktop.core.template.mapping import load_mapping, mapping_to_dict
+            from telecrm_desktop.core.template.mapping import MappingError, load_mapping, mapping_to_dict
         except ImportError:
             self.message.emit("error", "Templates cannot be loaded in this build.")
             return
@@ -449,7 +449,7 @@ class MapScreen(Screen):
                 return
         try:
             template = mapping_to_dict(load_mapping(Path(path)))
-        except Exception as exc:  # MappingError naming the key
+        except MappingError as exc:  # one sentence naming the file and the key
             self.message.emit("error", str(exc))
             return
         missing = [c for c in (template.get("columns") or {}) if c not in self.model.headers]
