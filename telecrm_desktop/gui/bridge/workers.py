@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, QThread, Signal
 # The app imports these core modules at start (app.CORE_MODULES) and the screens import this
 # module at start: importing them here costs no start-up time and no first-click stall.
 from telecrm_desktop.core.addresses import EnterpriseIdError
-from telecrm_desktop.core.check.merge import build_leads
 from telecrm_desktop.core.secrets import SecretsError, redact
 from telecrm_desktop.core.send.engine import SendControl
 from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
@@ -218,6 +217,10 @@ class CheckWorker(Worker):
         self.table, self.mapping, self.schema = table, mapping, schema
 
     def work(self):
+        # imported here, in the worker's thread on the first check: the merger's JSON writer
+        # (orjson, 8 ms) is not needed before the window shows
+        from telecrm_desktop.core.check.merge import build_leads
+
         throttle = Throttle()
 
         def on_progress(*args):
