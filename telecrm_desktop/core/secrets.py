@@ -10,6 +10,9 @@ TELECRM_SYNC_TOKEN instead, which take precedence over the keyring.
 Everything else sees a `Token`, whose repr shows the label and the last 4 characters only; the
 value itself comes out through `Token.reveal()` or `Token.auth_header()`, for the request only.
 `redact()` and the `RedactTokens` logging filter scrub every token this process knows of.
+
+Over 400 lines: every path a token value takes (keyring, environment, checks, redaction) stays in
+this one module, so that no other module ever needs to hold a value.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ Choices where the spec is silent:
 - A body's `"actions"` key is left out when the lead has no action; a custom action always has
   `"fields"` (maybe `{}`) and `"created_on"` when one was mapped.
 - A cell that is only spaces counts as empty (it is never sent, and makes no action).
+
+Over 400 lines: RowPlan's compile step and its per-row loops stay together, because the loops unpack
+the tuples the compile step lays out; one read shows both sides of that contract.
 """
 
 from __future__ import annotations

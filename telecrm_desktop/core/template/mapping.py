@@ -1,4 +1,4 @@
-"""The `telecrm-mapping/1` template (shared/spec/mapping-format.md): load, check, save.
+"""The `telecrm-mapping/1` template (the mapping-format contract): load, check, save.
 
 A template that cannot be honoured is refused with a MappingError naming the key. Keys this
 version does not know are kept in `Mapping.extra` and written back on save, so a template made
@@ -9,6 +9,9 @@ Choice where the spec is silent: a target path that is malformed (`fields.` with
 whose type is neither `ACTION_<digits>` nor `PAYMENT` (`actions.1001.note`, `actions.action_7.x`)
 loads, because the spec lists it among the reasons a *row* is invalid: every row that would emit
 that action is held back with a reason naming the column (see core/check/pipeline.py).
+
+Over 400 lines: the template's model, its parsing (one sentence per mistake) and its writing are
+one file format and change together.
 """
 
 from __future__ import annotations

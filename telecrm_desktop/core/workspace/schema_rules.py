@@ -11,6 +11,9 @@ Two levels:
 
 telecrm compares labels exactly, so a label that differs only in case is a problem too, and its
 fix is the exact label.
+
+Over 400 lines: the template-level and the value-level checks share the workspace's look-ups
+(nearest names, labels, archived statuses, team members).
 """
 
 from __future__ import annotations

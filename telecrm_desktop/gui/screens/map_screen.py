@@ -1,5 +1,9 @@
 """Step 3: say where each column goes. Suggested on open (or a saved template that fits), editable
-with a searchable target list, saved and loaded as `telecrm-mapping/1` templates."""
+with a searchable target list, saved and loaded as `telecrm-mapping/1` templates.
+
+Over 400 lines: the screen's widgets, its template files and its live check against the workspace
+share the screen's state; its table models and editors already live apart (models/, widgets/).
+"""
 
 from __future__ import annotations
 
