@@ -1,4 +1,5 @@
-"""The package's import graph: no cycle between telecrm_desktop's modules, and core/ imports no Qt.
+"""Rules of the package's shape: no import cycle between telecrm_desktop's modules, core/ imports
+no Qt, every module opens with what it owns, and a file over 400 lines says why.
 
 Read from the source (ast), not by importing, so a lazy import inside a function counts too: a
 cycle through one still ties the two modules together. Imports under `if TYPE_CHECKING:` do not
@@ -113,3 +114,14 @@ def test_core_imports_no_qt():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in ("PySide6", "PyQt6", "shiboken6")]
     assert offenders == []
+
+
+def test_every_module_opens_with_what_it_owns():
+    assert [str(p.relative_to(ROOT)) for p in sorted(PACKAGE.rglob("*.py"))
+            if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))] == []
+
+
+def test_a_file_over_400_lines_says_why():
+    long = [p for p in sorted(PACKAGE.rglob("*.py")) if p.read_text(encoding="utf-8").count("\n") > 400]
+    assert [str(p.relative_to(ROOT)) for p in long
+            if "Over 400 lines:" not in (ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) or "")] == []
