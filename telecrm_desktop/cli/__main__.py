@@ -1,3 +1,5 @@
+"""`python -m telecrm_desktop.cli`: the same as the `telecrm-import` command."""
+
 import sys
 
 from telecrm_desktop.cli import main

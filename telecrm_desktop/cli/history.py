@@ -8,7 +8,7 @@ from telecrm_desktop.cli import UsageError
 from telecrm_desktop.core import paths
 from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.send import outcomes
-from telecrm_desktop.core.send.client import check_enterprise_id
+from telecrm_desktop.core.addresses import check_enterprise_id
 
 
 def add_parser(subparsers):

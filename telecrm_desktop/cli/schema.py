@@ -15,6 +15,7 @@ import sys
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
 from telecrm_desktop.core import secrets
+from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 from telecrm_desktop.core.workspace.schema import Schema
 from telecrm_desktop.core.workspace.schema_io import (
     SchemaFileError,
@@ -52,7 +53,7 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     try:
-        enterprise = secrets.check_enterprise_id(args.enterprise)
+        enterprise = check_enterprise_id(args.enterprise)
         url = check_sync_url(args.sync_url or os.environ.get(SYNC_URL_ENV) or DEFAULT_SYNC_URL)
         token = secrets.load_sync_token(enterprise)
     except (secrets.SecretsError, ValueError) as exc:
@@ -95,11 +96,11 @@ def schema_for_command(enterprise: str | None, schema_file: str | None, *, strea
         if schema_file:
             schema, where = load_schema(schema_file), schema_file
         elif enterprise:
-            enterprise = secrets.check_enterprise_id(enterprise)
+            enterprise = check_enterprise_id(enterprise)
             schema, where = newest_schema(enterprise), schema_path(enterprise)
         else:
             return None
-    except (SchemaFileError, secrets.SecretsError) as exc:
+    except (SchemaFileError, secrets.SecretsError, EnterpriseIdError) as exc:
         raise UsageError(str(exc)) from None
     if schema is None:
         print(f"No workspace schema pulled for {enterprise}: checking without it "

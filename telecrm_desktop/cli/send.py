@@ -23,7 +23,8 @@ from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.core.send.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
-from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url, check_enterprise_id
+from telecrm_desktop.core.addresses import check_enterprise_id
+from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url
 from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )

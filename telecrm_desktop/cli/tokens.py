@@ -13,6 +13,7 @@ import sys
 
 from telecrm_desktop.cli import UsageError
 from telecrm_desktop.core import secrets
+from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 
 
 def add_parser(subparsers):
@@ -46,7 +47,7 @@ def run(args) -> int:
         )
     try:
         return {"add": _add, "list": _list, "remove": _remove}[args.action](args)
-    except secrets.SecretsError as exc:
+    except (secrets.SecretsError, EnterpriseIdError) as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -60,7 +61,7 @@ def _read_value(kind_name: str, enterprise: str) -> str:
 
 def _add(args) -> int:
     kind = secrets.SYNC if args.sync else secrets.ASYNC
-    enterprise = secrets.check_enterprise_id(args.enterprise)
+    enterprise = check_enterprise_id(args.enterprise)
     label = secrets.check_label(args.label) if args.label else secrets.next_label(enterprise, kind)
     value = secrets.check_token_value(_read_value(secrets.KIND_NAMES[kind], enterprise))
     warning = secrets.token_shape_warning(value)
@@ -75,7 +76,7 @@ def _add(args) -> int:
 
 
 def _list(args) -> int:
-    enterprise = secrets.check_enterprise_id(args.enterprise)
+    enterprise = check_enterprise_id(args.enterprise)
     tokens = secrets.list_tokens(enterprise)
     if not tokens:
         print(
@@ -95,7 +96,7 @@ def _list(args) -> int:
 def _remove(args) -> int:
     if not args.label:
         raise UsageError("say which token to remove with --label NAME (see `tokens list`)")
-    enterprise = secrets.check_enterprise_id(args.enterprise)
+    enterprise = check_enterprise_id(args.enterprise)
     secrets.remove_token(enterprise, args.label)
     print(f"Removed token '{args.label.strip()}' of enterprise {enterprise} from the keyring.")
     return 0

@@ -9,8 +9,13 @@ from urllib.parse import urlsplit
 ENTERPRISE_ID = re.compile(r"[0-9a-fA-F]{24}")
 
 
+class EnterpriseIdError(ValueError):
+    """Not a telecrm enterprise ID: one sentence, which never repeats a pasted token."""
+
+
 def check_enterprise_id(value: str) -> str:
-    """The enterprise ID as used in URLs and keys (lower case). ValueError with one sentence."""
+    """The enterprise ID as used in URLs and keyring keys (lower case); EnterpriseIdError when it
+    is not one. The one check: the keyring, both API clients, the command line and the app use it."""
     candidate = (value or "").strip()
     if ENTERPRISE_ID.fullmatch(candidate):
         return candidate.lower()
@@ -18,7 +23,7 @@ def check_enterprise_id(value: str) -> str:
         shown = "The value given (not shown: it looks like an API token)"
     else:
         shown = f'"{candidate}"' if candidate else "An empty value"
-    raise ValueError(
+    raise EnterpriseIdError(
         f"{shown} is not a telecrm enterprise ID: the enterprise ID must be the 24-character hex code "
         "shown in telecrm under Settings -> Website and API (e.g. 66f6bc6faf29b5a6f29c9bbf)"
     )

@@ -10,6 +10,9 @@ TELECRM_SYNC_TOKEN instead, which take precedence over the keyring.
 Everything else sees a `Token`, whose repr shows the label and the last 4 characters only; the
 value itself comes out through `Token.reveal()` or `Token.auth_header()`, for the request only.
 `redact()` and the `RedactTokens` logging filter scrub every token this process knows of.
+
+Over 400 lines: every path a token value takes (keyring, environment, checks, redaction) stays in
+this one module, so that no other module ever needs to hold a value.
 """
 
 from __future__ import annotations
@@ -166,14 +169,6 @@ class RedactTokens(logging.Filter):
 
 
 # --- validation -----------------------------------------------------------------------------
-
-
-def check_enterprise_id(enterprise_id: str) -> str:
-    """The enterprise ID in the form used as key (lowercase); SecretsError when it is not one."""
-    try:
-        return addresses.check_enterprise_id(enterprise_id)
-    except ValueError as exc:
-        raise SecretsError(str(exc)) from None
 
 
 def check_label(label: str) -> str:
@@ -370,21 +365,21 @@ def _stored(enterprise: str, kinds=KINDS) -> list[Token]:
 
 def list_tokens(enterprise_id: str) -> list[Token]:
     """The enterprise's stored tokens, Async first, each in the order added."""
-    enterprise = check_enterprise_id(enterprise_id)
+    enterprise = addresses.check_enterprise_id(enterprise_id)
     tokens = _stored(enterprise)
     return sorted(tokens, key=lambda t: KINDS.index(t.kind))
 
 
 def next_label(enterprise_id: str, kind: str = ASYNC) -> str:
     """The first free default label: token-1, token-2... (sync-1... for Sync tokens)."""
-    used = {e.label for e in _read_index(check_enterprise_id(enterprise_id))}
+    used = {e.label for e in _read_index(addresses.check_enterprise_id(enterprise_id))}
     stem = "token" if kind == ASYNC else "sync"
     return next(f"{stem}-{n}" for n in range(1, 100) if f"{stem}-{n}" not in used)
 
 
 def store_token(enterprise_id: str, label: str, value: str, kind: str = ASYNC) -> Token:
     """Stores (or replaces, when the label exists with the same kind) a token in the keyring."""
-    enterprise = check_enterprise_id(enterprise_id)
+    enterprise = addresses.check_enterprise_id(enterprise_id)
     label = check_label(label)
     value = check_token_value(value)
     if kind not in KINDS:
@@ -429,7 +424,7 @@ def _find(enterprise: str, label: str) -> tuple[list[_Entry], _Entry]:
 
 def remove_token(enterprise_id: str, label: str) -> None:
     """Deletes the token with that label (of either kind) from the keyring."""
-    enterprise = check_enterprise_id(enterprise_id)
+    enterprise = addresses.check_enterprise_id(enterprise_id)
     entries, found = _find(enterprise, label)
     _write_index(enterprise, [e for e in entries if e != found])
     _delete(_token_name(enterprise, found))
@@ -437,7 +432,7 @@ def remove_token(enterprise_id: str, label: str) -> None:
 
 def rename_token(enterprise_id: str, old_label: str, new_label: str) -> Token:
     """Gives a stored token a new label; its value and kind stay."""
-    enterprise = check_enterprise_id(enterprise_id)
+    enterprise = addresses.check_enterprise_id(enterprise_id)
     new_label = check_label(new_label)
     entries, found = _find(enterprise, old_label)
     if new_label == found.label:
@@ -462,8 +457,8 @@ def move_tokens(from_enterprise_id: str, to_enterprise_id: str) -> list[str]:
     Each token is stored under the new ID before it leaves the old one, so a failure half-way
     leaves it in both places, never in neither. Returns the labels moved.
     """
-    source = check_enterprise_id(from_enterprise_id)
-    target = check_enterprise_id(to_enterprise_id)
+    source = addresses.check_enterprise_id(from_enterprise_id)
+    target = addresses.check_enterprise_id(to_enterprise_id)
     if source == target:
         return []
     taken = {e.label for e in _read_index(target)}
@@ -509,7 +504,7 @@ def load_async_tokens(enterprise_id: str) -> list[Token]:
     from_env = _tokens_from_env(ASYNC_TOKENS_ENV, ASYNC, "env")
     if from_env:
         return from_env
-    return _stored(check_enterprise_id(enterprise_id), kinds=(ASYNC,))
+    return _stored(addresses.check_enterprise_id(enterprise_id), kinds=(ASYNC,))
 
 
 def load_sync_token(enterprise_id: str) -> Token | None:
@@ -517,5 +512,5 @@ def load_sync_token(enterprise_id: str) -> Token | None:
     from_env = _tokens_from_env(SYNC_TOKEN_ENV, SYNC, "env-sync")
     if from_env:
         return from_env[0]
-    stored = _stored(check_enterprise_id(enterprise_id), kinds=(SYNC,))
+    stored = _stored(addresses.check_enterprise_id(enterprise_id), kinds=(SYNC,))
     return stored[0] if stored else None

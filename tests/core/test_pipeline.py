@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 
 from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
 from telecrm_desktop.core.check.merge import LeadMerger
-from telecrm_desktop.core.check.pipeline import RowPlan, RowResult, TemplateMismatch, build_leads, convert_row
+from telecrm_desktop.core.check.pipeline import RowPlan, RowResult, TemplateMismatch, convert_row
+from telecrm_desktop.core.check.merge import build_leads
 from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources.table import DataRow
@@ -456,8 +457,8 @@ def test_memos_that_fill_up_are_given_up_and_answers_stay_the_same(monkeypatch):
     plan = RowPlan(["Mobile", "City", "Seen"], mapping)
     cells = [(f"98765{n:05d}", ["Pune", "Goa"][n % 2], f"{n % 28 + 1:02d}/03/2026 10:00") for n in range(2, 40)]
     rows = [plan.convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
-    memos = {entry[1]: entry[4] for entry in plan.simple}
+    memos = {column.column: column.memo for column in plan.simple_columns}
     assert memos["Mobile"] is pipeline._NO_MEMO and memos["City"] == {None: None, "": None, "Pune": "Pune", "Goa": "Goa"}
-    assert all(step[5] is pipeline._NO_MEMO for _, _, steps in plan.steps for step in steps)  # nor timestamps
+    assert all(step.memo is pipeline._NO_MEMO for cell in plan.cell_steps for step in cell.steps)  # nor timestamps
     fresh = [RowPlan(["Mobile", "City", "Seen"], mapping).convert(DataRow(n, values)) for n, values in enumerate(cells, 2)]
     assert [(r.fields, r.actions, r.status) for r in rows] == [(r.fields, r.actions, r.status) for r in fresh]

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from keyring.backends import SecretService, fail, null
 
 from telecrm_desktop.core import secrets
+from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 from telecrm_desktop.core.secrets import KeyringUnavailable, SecretsError, Token
 from tests.keyring_session import start_keyring_session, stop_keyring_session
 
@@ -82,17 +83,22 @@ def test_token_cannot_be_pickled_but_can_be_copied():
 
 
 def test_enterprise_id_is_24_hex_and_normalised():
-    assert secrets.check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == "66f6bc6faf29b5a6f29c9bbf"
-    with pytest.raises(SecretsError, match='"acme" is not a telecrm enterprise ID.*24-character hex code'):
-        secrets.check_enterprise_id("acme")
-    with pytest.raises(SecretsError, match="An empty value is not a telecrm enterprise ID"):
-        secrets.check_enterprise_id("")
+    assert check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == "66f6bc6faf29b5a6f29c9bbf"
+    with pytest.raises(EnterpriseIdError, match='"acme" is not a telecrm enterprise ID.*24-character hex code'):
+        check_enterprise_id("acme")
+    with pytest.raises(EnterpriseIdError, match="An empty value is not a telecrm enterprise ID"):
+        check_enterprise_id("")
+
+
+def test_the_keyring_refuses_a_bad_enterprise_id_with_the_same_sentence():
+    with pytest.raises(EnterpriseIdError, match='"acme" is not a telecrm enterprise ID'):
+        secrets.load_async_tokens("acme")
 
 
 def test_token_pasted_as_enterprise_id_is_not_echoed():
     value = make_token()
-    with pytest.raises(SecretsError) as caught:
-        secrets.check_enterprise_id(value)
+    with pytest.raises(EnterpriseIdError) as caught:
+        check_enterprise_id(value)
     assert value not in str(caught.value) and "looks like an API token" in str(caught.value)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from telecrm_desktop.core.template.mapping import Combined, mapping_to_dict, parse_mapping, suggest_mapping
+from telecrm_desktop.core.template.mapping import Combined, mapping_to_dict, parse_mapping
+from telecrm_desktop.core.template.suggest import suggest_mapping
 from telecrm_desktop.core.workspace.schema import FieldDef, Schema
 
 

@@ -94,3 +94,35 @@ def test_save_and_offer_template(window, qtbot, tmp_path):
     screen.load_template(bad)
     assert messages and messages[-1][0] == "error" and "columns" in messages[-1][1]
     assert screen.session.mapping is not None
+
+
+def test_the_template_buttons_load_and_save_and_a_bug_is_not_shown_as_a_template_error(
+        window, qtbot, tmp_path, monkeypatch):
+    """Only MappingError (or a file that cannot be written) is the template's fault; anything else
+    is a bug and reaches the crash report instead of a message that blames the file."""
+    from PySide6.QtWidgets import QFileDialog
+
+    import telecrm_desktop.core.template.mapping as mapping_module
+
+    screen = open_and_map(window, write_leads(tmp_path / "a.csv", 5))
+    messages = []
+    screen.message.connect(lambda kind, text: messages.append((kind, text)))
+    saved = tmp_path / "saved.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert json.loads(saved.read_text())["format"] == "telecrm-mapping/1"
+    template = tmp_path / "fine.json"
+    template.write_text(json.dumps({"format": "telecrm-mapping/1", "columns": {"Mobile No.": {"to": "fields.phone"}}}))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(template), ""))
+    qtbot.mouseClick(screen.load_button, Qt.MouseButton.LeftButton)
+    assert not [m for m in messages if m[0] == "error"]
+    assert "fine.json" in screen.origin_label.text()
+
+    def broken(path):
+        raise KeyError("a bug, not the template")
+
+    monkeypatch.setattr(mapping_module, "load_mapping", broken)
+    with qtbot.captureExceptions() as caught:
+        qtbot.mouseClick(screen.load_button, Qt.MouseButton.LeftButton)
+    assert [exc_type for exc_type, *_ in caught] == [KeyError]
+    assert not [m for m in messages if m[0] == "error"]

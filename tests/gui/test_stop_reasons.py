@@ -7,7 +7,8 @@ from telecrm_desktop.core.send.journal import Journal, RowRecord
 from telecrm_desktop.core.send.engine import STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendSettings, SendSummary
 from telecrm_desktop.core.send.runs import new_lead
 from telecrm_desktop.gui.models.results_model import run_state_text
-from telecrm_desktop.gui.bridge.pipeline_bridge import Destination, SendJob
+from telecrm_desktop.gui.bridge.destination import Destination
+from telecrm_desktop.gui.bridge.pipeline_bridge import SendJob
 from telecrm_desktop.gui.screens.send_screen import SendScreen
 from telecrm_desktop.gui.session import ImportSession as Session
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.cli import main
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send.engine import SendEngine
@@ -108,7 +109,7 @@ def test_refused_base_urls(url):
                                    "9d2f64c4d3f07515bed076dg", "../../../etc/passwd00000", "9d2f64c4d3f07515bed076d/"])
 def test_refused_enterprise_ids(value):
     with pytest.raises(ValueError):
-        api.check_enterprise_id(value)
+        check_enterprise_id(value)
 
 
 def test_the_engine_refuses_a_plain_http_url_to_another_computer(tmp_path):

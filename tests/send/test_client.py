@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.send import client as api
 
 ENT = "66f6bc6faf29b5a6f29c9bbf"
@@ -52,7 +53,7 @@ def test_the_mark_runs_before_the_request_leaves_and_the_request_leaves_whole():
             await http.aclose()
 
     answer = asyncio.run(go())
-    assert answer.kind == api.QUEUED
+    assert answer.kind == api.AnswerKind.QUEUED
     assert seen_at_mark == [[]]  # nothing had arrived when the mark was committed
     assert server.chunks[0].endswith(b'{"fields":{"phone":"919800000001"}}')  # head and body in one piece
 
@@ -71,7 +72,7 @@ def test_a_failing_mark_keeps_the_request_home():
             await http.aclose()
 
     answer = asyncio.run(go())
-    assert answer.kind == api.NOT_SENT and "disk full" in answer.detail
+    assert answer.kind == api.AnswerKind.NOT_SENT and "disk full" in answer.detail
     assert server.chunks == []
 
 
@@ -88,7 +89,7 @@ def test_nothing_listening_is_not_sent():
         finally:
             await http.aclose()
 
-    assert asyncio.run(go()).kind == api.NOT_SENT
+    assert asyncio.run(go()).kind == api.AnswerKind.NOT_SENT
 
 
 @pytest.mark.parametrize("value, ok", [
@@ -106,10 +107,10 @@ def test_base_urls(value, ok):
 
 
 def test_enterprise_ids():
-    assert api.check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == ENT
+    assert check_enterprise_id(" 66F6BC6FAF29B5A6F29C9BBF ") == ENT
     for bad in ("", "66f6bc6faf29b5a6f29c9bb", "66f6bc6faf29b5a6f29c9bbg", "x" * 24):
         with pytest.raises(ValueError, match="not a telecrm enterprise ID"):
-            api.check_enterprise_id(bad)
+            check_enterprise_id(bad)
 
 
 def test_retry_after_forms():

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from telecrm_desktop.core.template.mapping import parse_mapping
-from telecrm_desktop.core.check.pipeline import build_leads
+from telecrm_desktop.core.check.merge import build_leads
 from telecrm_desktop.core.workspace.schema_io import pull_schema
 from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
 from telecrm_desktop.core.secrets import SYNC, Token

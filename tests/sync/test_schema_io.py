@@ -12,13 +12,13 @@ from telecrm_desktop.core.workspace.schema_io import (
     SchemaFileError,
     build_schema,
     load_schema,
-    mapping_type,
     newest_schema,
     pull_schema,
     save_schema,
     schema_age_text,
     schema_path,
 )
+from telecrm_desktop.core.type_names import mapping_type
 from telecrm_desktop.core.secrets import SYNC, Token
 from telecrm_desktop.core.workspace.sync_client import SyncClient
 from telecrm_desktop.sandbox import DEFAULT_WORKSPACE_FILE, SandboxServer, load_workspace

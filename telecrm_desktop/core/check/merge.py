@@ -16,10 +16,14 @@ import json
 import os
 import sqlite3
 import tempfile
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from telecrm_desktop.core.check.json_text import dumps as _dumps
-from telecrm_desktop.core.check.pipeline import Lead, RowResult
+from telecrm_desktop.core.check.pipeline import CheckResult, Lead, RowPlan, RowResult, check_rows
+from telecrm_desktop.core.findings import Finding
+from telecrm_desktop.core.sources.table import Table
+from telecrm_desktop.core.template.mapping import Mapping
+from telecrm_desktop.core.workspace.schema import Schema
 
 _loads = json.loads
 SPOOL_AFTER = 200_000
@@ -222,3 +226,26 @@ def _merged_text(lead, row: int, identifier: str, body: str) -> tuple:  # noqa: 
     if later.get("actions"):
         merged["actions"] = merged.get("actions", []) + later["actions"]
     return (_rows_list(lead[0]) + [row], identifier, _dumps(merged))
+
+
+def build_leads(table: Table, mapping: Mapping, schema: Schema | None = None, *,
+                on_progress: Callable[..., None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> CheckResult:
+    """Every row checked and the ready ones merged into leads, all kept in memory."""
+    plan = RowPlan(table.headers, mapping, None, schema)
+    rows: list[RowResult] = []
+    warnings_of: dict[int, tuple[Finding, ...]] = {}
+    with LeadMerger(mode="memory") as merger:
+        for result in check_rows(table, plan, on_progress=on_progress, should_stop=should_stop):
+            rows.append(result)
+            merger.add(result)
+            if result.warnings:
+                warnings_of[result.row] = result.warnings
+        stopped = bool(should_stop and should_stop())
+        leads = []
+        for lead in merger.leads():
+            if warnings_of:
+                lead.warnings = tuple(w for n in lead.rows for w in warnings_of.get(n, ()))
+            leads.append(lead)
+    return CheckResult(rows, leads, plan.missing_columns, stopped)
+

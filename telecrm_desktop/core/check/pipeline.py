@@ -2,8 +2,8 @@
 
 A `RowPlan` is compiled once per sheet and template (column positions, encoders, schema checks,
 constants) so the per-row path is a tight loop. `check_rows` streams one RowResult per data row;
-`core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead; `build_leads`
-does both and keeps everything in memory (for the desktop app).
+`core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead;
+`merge.build_leads` does both and keeps everything in memory (for the desktop app).
 
 Choices where the spec is silent:
 - A column and a constant for the same target: the cell wins when it is not empty.
@@ -14,12 +14,15 @@ Choices where the spec is silent:
 - A body's `"actions"` key is left out when the lead has no action; a custom action always has
   `"fields"` (maybe `{}`) and `"created_on"` when one was mapped.
 - A cell that is only spaces counts as empty (it is never sent, and makes no action).
+
+Over 400 lines: RowPlan's compile step and its per-row loops stay together, because the loops unpack
+the tuples the compile step lays out; one read shows both sides of that contract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from telecrm_desktop.core import convert as cv
 from telecrm_desktop.core.convert import ConvertContext, ValueRejected, make_context
@@ -36,7 +39,7 @@ from telecrm_desktop.core.check.wording import row_finding, value_finding
 READY, INVALID = "ready", "invalid"
 PROGRESS_EVERY = 2048  # rows between progress callbacks and stop checks
 
-# what a step writes
+# what a step writes (0 is false: `if kind:` means "an action's value")
 _FIELD, _ACTION_FIELD, _CREATED_ON, _PAYMENT = 0, 1, 2, 3
 
 
@@ -111,39 +114,89 @@ _EMPTY_CELLS = {None: None, "": None}
 _NO_MEMO = dict(_EMPTY_CELLS)
 
 
-def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
-    """(kind, name, key, encode, check, memo): `memo` remembers the answers for text cells (sheets
-    repeat cities, sources, statuses). Only `str` values are remembered (1, 1.0 and True are
-    equal keys but different cells); a value that is rejected is not, so its error is raised
-    afresh each time. See RowPlan._remember for when a memo is given up."""
-    return (*_plain_step(target, ctx, rules), dict(_EMPTY_CELLS))
+# A plan is compiled with these named tuples and keeps them as plain tuples in the same field
+# order (`_plain`): the per-cell loops unpack them (`for kind, name, ... in steps`), and CPython
+# unpacks an exact tuple faster than a NamedTuple (a tuple subclass misses its fast path; the
+# check was measurably slower with NamedTuples in the loops). `simple_columns` and
+# `cell_steps` give them back by name.
+
+class Step(NamedTuple):
+    """What one target of a column does with a cell's value."""
+
+    kind: int  # _FIELD, _ACTION_FIELD, _CREATED_ON or _PAYMENT
+    name: str  # the field's name, or the action type
+    key: str | None  # the action's key (None for a field)
+    encode: Callable[[Any], Any]  # cell -> JSON value, None when empty; raises ValueRejected
+    check: Callable[[Any], Any] | None  # encoded -> the workspace's ValueProblem or None
+    # remembers the answers for text cells (sheets repeat cities, sources, statuses). Only `str`
+    # values are remembered (1, 1.0 and True are equal keys but different cells); a value that is
+    # rejected is not, so its error is raised afresh each time. See RowPlan._remember.
+    memo: dict
 
 
-def _plain_step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None") -> tuple:
-    """(kind, name, key, encode, check) for one target.
+class CellSteps(NamedTuple):
+    """A column (or a `combined` target) whose cells take the general path."""
 
-    `check(encoded)` is the workspace's judgement (a ValueProblem: rule, reason, severity) or None.
-    """
+    source: int | Callable[[Sequence[Any]], str]  # the column's index, or how the combined text is made
+    column: str  # named in findings: the header, or "First + Last" for a combined target
+    steps: tuple[Step, ...]
+    one_finding: bool  # a rejected cell is reported once, however many of its steps reject it
+
+
+class SimpleColumn(NamedTuple):
+    """The common case: a column that feeds one field with nothing to ask the workspace."""
+
+    index: int
+    column: str
+    name: str
+    encode: Callable[[Any], Any]
+    memo: dict
+
+
+def _plain(cells: Sequence[CellSteps]) -> list[tuple]:
+    return [(cell.source, cell.column, tuple(map(tuple, cell.steps)), cell.one_finding) for cell in cells]
+
+
+def _step(target: Target, ctx: ConvertContext, rules: "SchemaRules | None", memo: dict | None = None) -> Step:
+    """One target's step; `check(encoded)` is the workspace's judgement (a ValueProblem) or None."""
+    memo = dict(_EMPTY_CELLS) if memo is None else memo
     if target.is_field:
         type_name = target_type(target, rules.schema if rules else None)
         name = target.field_name
         check = None
         if rules is not None and rules.field_type(name) in _JUDGED:
             check = lambda v, _name=name: rules.value_problem(_name, v)  # noqa: E731
-        return (_FIELD, name, None, _encoder(type_name, ctx, target.separator), check)
+        return Step(_FIELD, name, None, _encoder(type_name, ctx, target.separator), check, memo)
     action, key = target.action_type, target.action_key
     if action == PAYMENT:
-        return (_PAYMENT, action, key, _payment_encoder(key, ctx), None)
+        return Step(_PAYMENT, action, key, _payment_encoder(key, ctx), None, memo)
     if key == CREATED_ON:
         check = None
         if rules is not None and action in rules.schema.actions:
             check = lambda v, _code=action: rules.backdated_problem(_code, v, timezone=ctx.timezone)  # noqa: E731
-        return (_CREATED_ON, action, key, created_on_encoder(ctx), check)
+        return Step(_CREATED_ON, action, key, created_on_encoder(ctx), check, memo)
     type_name = target_type(target, rules.schema if rules else None)
     check = None
     if rules is not None:
         check = lambda v, _code=action, _key=key: rules.action_value_problem(_code, _key, v)  # noqa: E731
-    return (_ACTION_FIELD, action, key, _encoder(type_name, ctx, target.separator), check)
+    return Step(_ACTION_FIELD, action, key, _encoder(type_name, ctx, target.separator), check, memo)
+
+
+def _combined_text(columns: Sequence[tuple[int, str]], separator: str, labels: bool) -> Callable[[Sequence[Any]], str]:
+    """How a `combined` target's text is made from a row: its non-empty cells, trimmed, joined
+    ("" when all are empty)."""
+    def combined_text(values: Sequence[Any]) -> str:
+        parts = []
+        for index, name in columns:
+            value = values[index]
+            if value is None or value == "":
+                continue
+            text = cv.trim(value if type(value) is str else cv.cell_text(value))
+            if text:
+                parts.append(f"{name}: {text}" if labels else text)
+        return separator.join(parts)
+
+    return combined_text
 
 
 _JUDGED = frozenset({"status", "lost_reason", "user", "dropdown"})
@@ -189,7 +242,7 @@ class RowPlan:
                     action_order.append(action)
 
         # columns -> steps
-        self.steps: list[tuple[int, str, tuple]] = []
+        steps: list[CellSteps] = []
         identifier_type: str | None = None
         self.identifier_columns: list[int] = []
         for column, targets in mapping.columns.items():
@@ -202,26 +255,26 @@ class RowPlan:
                 self.missing_columns.append(column)
                 continue
             header = self.headers[index]
-            self.steps.append((index, header, tuple(_step(t, ctx, rules) for t in targets)))
+            steps.append(CellSteps(index, header, tuple(_step(t, ctx, rules) for t in targets), True))
             for target in targets:
                 if target.is_field and target.field_name == self.identifier:
                     self.identifier_columns.append(index)
                     identifier_type = identifier_type or target_type(target, schema)
         # The common case, a column feeding one field with nothing to ask the workspace, takes a
         # lean path; it keeps template order unless two columns feed the same field.
-        fed = [step[1] for _, _, steps in self.steps for step in steps if step[0] == _FIELD]
-        self.simple: list[tuple[int, str, str, Callable[[Any], Any], dict | None]] = []
+        fed = [step.name for cell in steps for step in cell.steps if step.kind == _FIELD]
+        simple: list[SimpleColumn] = []
         self._converted = 0  # rows converted so far (a memo that fills up early is given up)
         if len(fed) == len(set(fed)):
             general = []
-            for index, header, steps in self.steps:
-                if len(steps) == 1 and steps[0][0] == _FIELD and steps[0][4] is None:
-                    self.simple.append((index, header, steps[0][1], steps[0][3], steps[0][5]))
+            for cell in steps:
+                only = cell.steps[0]
+                if len(cell.steps) == 1 and only.kind == _FIELD and only.check is None:
+                    simple.append(SimpleColumn(cell.source, cell.column, only.name, only.encode, only.memo))
                 else:
-                    general.append((index, header, steps))
-            self.steps = general
-        # combined -> (indices, names, separator, labels, step, label)
-        self.combined: list[tuple[tuple[int, ...], tuple[str, ...], str, bool, tuple, str]] = []
+                    general.append(cell)
+            steps = general
+        # combined targets take the general path after the columns; their text is not remembered
         for path, spec in mapping.combined.items():
             note_action(path)
             found = [(find(c), c) for c in spec.columns]
@@ -231,11 +284,13 @@ class RowPlan:
                 continue
             target = Target(path, spec.type)
             label = " + ".join(name for _, name in present)
-            self.combined.append((tuple(i for i, _ in present), tuple(n for _, n in present),
-                                  spec.separator, spec.labels, _step(target, ctx, rules), label))
+            text = _combined_text(tuple(present), spec.separator, spec.labels)
+            steps.append(CellSteps(text, label, (_step(target, ctx, rules, _NO_MEMO),), False))
             if target.is_field and target.field_name == self.identifier:
                 self.identifier_columns.append(present[0][0])
                 identifier_type = identifier_type or target_type(target, schema)
+        self.simple: list[tuple] = [tuple(column) for column in simple]  # SimpleColumn fields
+        self.steps: list[tuple] = _plain(steps)  # CellSteps fields, with Step fields inside
         # constants, encoded once
         self.field_constants: dict[str, Any] = {}
         self.action_constants: dict[str, dict[str, Any]] = {}
@@ -261,14 +316,14 @@ class RowPlan:
             return None
         if isinstance(value, list) and target.is_field and target_type(target, self.schema) == "text":
             target = Target(target.path, "tags")  # a list says what the (schema-less) type does not
-        kind, _, _, encode, check = _plain_step(target, ctx, rules)
+        step = _step(target, ctx, rules, _NO_MEMO)
         try:
-            encoded = encode(value)
+            encoded = step.encode(value)
         except ValueRejected as exc:
             raise MappingError(f'the template\'s constant "{target.path}": "{value}" {exc.reason}') from None
-        problem = check(encoded) if (check and encoded is not None) else None
-        if problem and problem[2] == "error":
-            raise MappingError(f'the template\'s constant "{target.path}": "{value}" {problem[1]}')
+        problem = step.check(encoded) if (step.check and encoded is not None) else None
+        if problem and problem.severity == "error":
+            raise MappingError(f'the template\'s constant "{target.path}": "{value}" {problem.reason}')
         return encoded
 
     def _check_identifier_fed(self) -> None:
@@ -290,9 +345,20 @@ class RowPlan:
         elif self._converted < 2 * MEMO_LIMIT:
             # full within the first rows: this column's values seldom repeat (phones, e-mails,
             # timestamps), so the memo costs more than it saves and its cells are encoded directly
-            self.simple = [(i, c, n, e, _NO_MEMO if m is memo else m) for i, c, n, e, m in self.simple]
-            self.steps = [(i, h, tuple(st[:5] + (_NO_MEMO,) if st[5] is memo else st for st in steps))
-                          for i, h, steps in self.steps]
+            self.simple = [tuple(column._replace(memo=_NO_MEMO)) if column.memo is memo else tuple(column)
+                           for column in self.simple_columns]
+            self.steps = _plain([cell._replace(steps=tuple(step._replace(memo=_NO_MEMO) if step.memo is memo else step
+                                                           for step in cell.steps))
+                                 for cell in self.cell_steps])
+
+    @property
+    def simple_columns(self) -> list[SimpleColumn]:
+        return [SimpleColumn._make(column) for column in self.simple]
+
+    @property
+    def cell_steps(self) -> list[CellSteps]:
+        return [CellSteps(source, column, tuple(map(Step._make, steps)), one_finding)
+                for source, column, steps, one_finding in self.steps]
 
     def convert(self, row: DataRow) -> RowResult:
         values = row.values
@@ -325,8 +391,10 @@ class RowPlan:
             if out is not None:
                 fields[name] = out
 
-        for index, column, steps in self.steps:
-            value = values[index]
+        # the general path: columns with several targets, actions or workspace checks, then the
+        # combined targets (their text made from several cells)
+        for source, column, steps, one_finding in self.steps:
+            value = values[source] if type(source) is int else source(values)
             if value is None or value == "":
                 continue
             for kind, name, key, encode, check, memo in steps:
@@ -335,7 +403,7 @@ class RowPlan:
                     try:
                         out = encode(value)
                     except ValueRejected as exc:
-                        if not errors or errors[-1].column != column or errors[-1].rule != exc.rule:
+                        if not (one_finding and errors and errors[-1].column == column and errors[-1].rule == exc.rule):
                             errors.append(value_finding(number, column, value, exc.rule, exc.reason))
                         if kind:
                             touched = touched or {}
@@ -352,8 +420,9 @@ class RowPlan:
                 if check is not None:
                     problem = check(out)
                     if problem is not None:
-                        finding = value_finding(number, column, value, *problem)
-                        if problem[2] == "error":
+                        finding = value_finding(number, column, value, problem.rule, problem.reason,
+                                                problem.severity, problem.suggestion)
+                        if problem.severity == "error":
                             errors.append(finding)
                             continue
                         warnings.append(finding)
@@ -364,47 +433,6 @@ class RowPlan:
                     touched.setdefault(name, column)
                     action_values = action_values or {}
                     action_values.setdefault(name, {})[key] = out
-
-        for indices, names, separator, labels, step, label in self.combined:
-            parts = []
-            for index, name in zip(indices, names):
-                value = values[index]
-                if value is None or value == "":
-                    continue
-                text = cv.trim(value if type(value) is str else cv.cell_text(value))
-                if text:
-                    parts.append(f"{name}: {text}" if labels else text)
-            if not parts:
-                continue
-            joined = separator.join(parts)
-            kind, name, key, encode, check, _ = step
-            try:
-                out = encode(joined)
-            except ValueRejected as exc:
-                errors.append(value_finding(number, label, joined, exc.rule, exc.reason))
-                out = None
-                if kind:
-                    touched = touched or {}
-                    touched.setdefault(name, label)
-                    failed = failed or set()
-                    failed.add((name, key))
-            if out is None:
-                continue
-            if check is not None:
-                problem = check(out)
-                if problem is not None:
-                    finding = value_finding(number, label, joined, *problem)
-                    if problem[2] == "error":
-                        errors.append(finding)
-                        continue
-                    warnings.append(finding)
-            if kind == _FIELD:
-                fields[name] = out
-            else:
-                touched = touched or {}
-                touched.setdefault(name, label)
-                action_values = action_values or {}
-                action_values.setdefault(name, {})[key] = out
 
         for name, value in self.field_constants.items():
             fields.setdefault(name, value)
@@ -510,28 +538,3 @@ def check_rows(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float
                 return
     if on_progress is not None:
         on_progress(count, 1.0)
-
-
-def build_leads(table: Table, mapping: Mapping, schema: Schema | None = None, *,
-                on_progress: Callable[..., None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> CheckResult:
-    """Every row checked and the ready ones merged into leads, all kept in memory."""
-    from telecrm_desktop.core.check.merge import LeadMerger
-
-    plan = RowPlan(table.headers, mapping, None, schema)
-    rows: list[RowResult] = []
-    warnings_of: dict[int, tuple[Finding, ...]] = {}
-    with LeadMerger(mode="memory") as merger:
-        for result in check_rows(table, plan, on_progress=on_progress, should_stop=should_stop):
-            rows.append(result)
-            merger.add(result)
-            if result.warnings:
-                warnings_of[result.row] = result.warnings
-        stopped = bool(should_stop and should_stop())
-        leads = []
-        for lead in merger.leads():
-            if warnings_of:
-                lead.warnings = tuple(w for n in lead.rows for w in warnings_of.get(n, ()))
-            leads.append(lead)
-    return CheckResult(rows, leads, plan.missing_columns, stopped)
-

@@ -6,7 +6,7 @@ numbers (number, money, rating), dates, tags, payment. `encode_value` dispatches
 
 from .context import DATE_ORDERS, ConvertContext, ValueRejected, make_context
 from .dates import encode_created_on, encode_date, epoch_ms, parse_moment
-from .encode import KNOWN_TYPES, TYPE_ALIASES, JsonValue, encode_value, encoder_for, identifier_key
+from .encode import JsonValue, encode_value, encoder_for, identifier_key
 from .numbers import encode_money, encode_number, encode_rating, parse_decimal, writes_decimal_comma
 from .payment import (
     CURRENCIES,
@@ -18,6 +18,7 @@ from .payment import (
 from .phones import normalise_phone
 from .tags import encode_tags
 from .text import cell_text, encode_email, encode_label, encode_text, encode_url, encode_user, trim
+from telecrm_desktop.core.type_names import KNOWN_TYPES, TYPE_ALIASES, normal_type
 
 __all__ = [
     "CURRENCIES",
@@ -48,6 +49,7 @@ __all__ = [
     "epoch_ms",
     "identifier_key",
     "make_context",
+    "normal_type",
     "normalise_phone",
     "parse_decimal",
     "parse_moment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
@@ -86,8 +86,3 @@ def make_context(
     if country == "UK":  # ISO says GB; people say UK
         country = "GB"
     return ConvertContext(country, timezone, date_order)
-
-
-def known_timezones() -> set[str]:
-    """Every IANA zone name (for pickers)."""
-    return available_timezones()

@@ -11,16 +11,10 @@ from .phones import normalise_phone
 from .quick_dates import date_encoder
 from .tags import encode_tags
 from .text import encode_email, encode_label, encode_text, encode_url, encode_user
+from telecrm_desktop.core.type_names import TYPE_ALIASES
 
 JsonValue = Union[str, int, float, list, None]
 
-# The type names a mapping template may use (mapping-format.md).
-KNOWN_TYPES = frozenset(
-    {"text", "email", "phone", "number", "money", "date", "dropdown", "tags", "rating",
-     "status", "lost_reason", "user", "website", "medialink"}
-)
-# Names telecrm's own documentation and schema use for the same types.
-TYPE_ALIASES = {"lostReason": "lost_reason", "activeUsers": "user", "assignee": "user"}
 
 _Encoder = Callable[[object, ConvertContext, str], JsonValue]
 _ENCODERS: dict[str, _Encoder] = {

@@ -14,31 +14,37 @@ import email.utils
 import json
 import ssl
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Callable
 
 import httpx
 
-from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id  # noqa: F401 (re-exported)
+from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings, proxy_for, tls_context
+from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
 # the sandbox on this computer: an office proxy from the environment cannot reach it
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-# answer kinds
-QUEUED = "queued"
-RATE_LIMITED = "rate_limited"
-UNAUTHORIZED = "unauthorized"
-REJECTED = "rejected"  # other 4xx: sending it again will not help
-SERVER_ERROR = "server_error"  # 5xx: retry later
-NOT_SENT = "not_sent"  # nothing reached the server: always safe to retry
-NO_ANSWER = "no_answer"  # the request may have reached telecrm, no answer came
+
+
+class AnswerKind(StrEnum):
+    """What telecrm's answer (or its absence) means; send/answers.py decides what follows."""
+
+    QUEUED = "queued"
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"
+    REJECTED = "rejected"  # other 4xx: sending it again will not help
+    SERVER_ERROR = "server_error"  # 5xx: retry later
+    NOT_SENT = "not_sent"  # nothing reached the server: always safe to retry
+    NO_ANSWER = "no_answer"  # the request may have reached telecrm, no answer came
 
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str
+    kind: AnswerKind
     detail: str  # a phrase for `reason`, e.g. 'telecrm answered 400: {"error": ...}'
     status_code: int | None = None
     retry_after: float | None = None  # seconds, from a Retry-After header
@@ -71,29 +77,24 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def classify_response(response: httpx.Response) -> Answer:
     code = response.status_code
-    text = _short(response.text)
+    text = shortened(response.text)
     if 200 <= code < 300:
         try:
             status = response.json().get("status")
         except (ValueError, AttributeError):
             status = None
         detail = "telecrm answered QUEUED" if status == "QUEUED" else f"telecrm answered {code}: {text}"
-        return Answer(QUEUED, detail, code)
+        return Answer(AnswerKind.QUEUED, detail, code)
     if code == 429:
-        return Answer(RATE_LIMITED, f"telecrm answered 429 (too many requests): {text}", code,
+        return Answer(AnswerKind.RATE_LIMITED, f"telecrm answered 429 (too many requests): {text}", code,
                       parse_retry_after(response.headers.get("retry-after")))
     if code == 401:
-        return Answer(UNAUTHORIZED, f"telecrm refused the token (401): {text}", code)
+        return Answer(AnswerKind.UNAUTHORIZED, f"telecrm refused the token (401): {text}", code)
     if 500 <= code:
-        return Answer(SERVER_ERROR, f"telecrm answered {code}: {text}", code)
-    return Answer(REJECTED, f"telecrm answered {code}: {text}", code)
+        return Answer(AnswerKind.SERVER_ERROR, f"telecrm answered {code}: {text}", code)
+    return Answer(AnswerKind.REJECTED, f"telecrm answered {code}: {text}", code)
 
 
 def _untrusted_certificate(exc: BaseException) -> ssl.SSLCertVerificationError | None:
@@ -109,16 +110,16 @@ def classify_error(exc: httpx.HTTPError) -> Answer:
     name = type(exc).__name__
     untrusted = _untrusted_certificate(exc)
     if untrusted is not None:  # nothing left; verification is never switched off, so say what to do
-        return Answer(NOT_SENT, f"telecrm's certificate is not trusted by this computer ({untrusted.verify_message}); "
+        return Answer(AnswerKind.NOT_SENT, f"telecrm's certificate is not trusted by this computer ({untrusted.verify_message}); "
                                 "behind a company proxy that inspects HTTPS, add the company's root certificate "
                                 "to the network settings")
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
-        return Answer(NOT_SENT, f"could not connect to telecrm ({name})")
+        return Answer(AnswerKind.NOT_SENT, f"could not connect to telecrm ({name})")
     if isinstance(exc, httpx.ReadTimeout):
-        return Answer(NO_ANSWER, "no answer from telecrm within the time limit (read timeout)")
+        return Answer(AnswerKind.NO_ANSWER, "no answer from telecrm within the time limit (read timeout)")
     # RemoteProtocolError, ReadError, WriteError, WriteTimeout, ...: the request may have been read.
     # A pooled keep-alive connection closed by the server before reading looks the same: stay careful.
-    return Answer(NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
+    return Answer(AnswerKind.NO_ANSWER, f"the connection to telecrm broke before an answer came ({name})")
 
 
 class AsyncApiClient:
@@ -182,13 +183,13 @@ class AsyncApiClient:
             response = await lane.post(self._url, content=body, headers={"Authorization": authorization},
                                        extensions={"trace": trace})
         except wire.MarkFailed as exc:
-            return Answer(NOT_SENT, f"not sent: the journal could not record it ({exc})")
+            return Answer(AnswerKind.NOT_SENT, f"not sent: the journal could not record it ({exc})")
         except wire.NothingSent as exc:
-            return Answer(NOT_SENT, f"the connection to telecrm was closed before the request left ({exc})")
+            return Answer(AnswerKind.NOT_SENT, f"the connection to telecrm was closed before the request left ({exc})")
         except httpx.HTTPError as exc:
             answer = classify_error(exc)
             if before_send is not None and not written:  # failed before the request left
-                return Answer(NOT_SENT, answer.detail)
+                return Answer(AnswerKind.NOT_SENT, answer.detail)
             return answer
         finally:
             wire.pending_mark.set(None)

@@ -4,36 +4,37 @@ retried when that is safe, and given an outcome the journal keeps.
 `SendEngine.run()` is synchronous and owns its asyncio loop, so the command line calls it from the
 main thread and the app from a QThread; `SendControl` pauses, resumes or cancels it from any thread.
 Several requests are in flight per token so that latency does not cap the rate; the pacer of each
-token decides when the next one may leave.
+token decides when the next one may leave. What each answer means for the lead and the token is
+decided in answers.py; the run's counters and queues are one RunState (run_state.py).
+
+Over 400 lines: the settings, control and progress shapes the callers use sit with the loop that
+reads them, so one file tells how a send runs from start to stop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
 import itertools
-import random
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
 from telecrm_desktop.core import run_claim
-from telecrm_desktop.core.send.journal import Journal, LeadToSend
+from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings
-from telecrm_desktop.core import refusals
 from telecrm_desktop.core.send import client as api
 from telecrm_desktop.core.send import outcomes
+from telecrm_desktop.core.send.answers import OUTAGE_ENDED, OUTAGE_STARTED, TROUBLE_STREAK, AnswerHandling  # noqa: F401
+from telecrm_desktop.core.send.journal import Journal, LeadToSend
 from telecrm_desktop.core.send.pacing import RollingWindowPacer, run_limit
+from telecrm_desktop.core.send.run_state import RunState, TokenLane
 
 STOP_CANCELLED = "cancelled"
 STOP_NO_TOKEN = "no_token"
 STOP_UNREACHABLE = "unreachable"
-# the first words of the events that open and close a stretch without any connection to telecrm
-OUTAGE_STARTED = "telecrm cannot be reached"
-OUTAGE_ENDED = "telecrm can be reached again"
 
 
 class TokenLike(Protocol):
@@ -140,23 +141,6 @@ def token_key(token: TokenLike) -> str:
     return token.fingerprint
 
 
-@dataclass
-class _Token:
-    label: str
-    key: str
-    authorization: str = field(repr=False)
-    pacer: RollingWindowPacer
-    in_flight: int = 0
-    out: bool = False
-    hold_until: float = 0.0  # after a 429
-    strikes: int = 0  # 429s in a row
-
-
-def _backoff(base: float, attempt: int, cap: float) -> float:
-    """Exponential back-off with jitter: base, 2*base, 4*base ... up to cap, each +-25%."""
-    return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
-
-
 class SendEngine:
     def __init__(
         self,
@@ -173,7 +157,7 @@ class SendEngine:
     ):
         self.journal_path = Path(journal_path)
         self.run_id = run_id
-        self.enterprise_id = api.check_enterprise_id(enterprise_id)
+        self.enterprise_id = check_enterprise_id(enterprise_id)
         self.base_url = api.check_base_url(base_url)
         self.settings = settings or SendSettings()
         self.control = control or SendControl()
@@ -196,13 +180,13 @@ class SendEngine:
             finally:
                 journal.close()
 
-    # -- the loop -------------------------------------------------------------------------------
+    # -- the run --------------------------------------------------------------------------------
 
     def _event(self, message: str) -> None:
         if self.on_event:
             self.on_event(message)
 
-    def _make_tokens(self, journal: Journal) -> list[_Token]:
+    def _make_tokens(self, journal: Journal) -> list[TokenLane]:
         s = self.settings
         tokens = self._given_tokens[: s.max_tokens]
         if len(self._given_tokens) > s.max_tokens:
@@ -216,7 +200,7 @@ class SendEngine:
             # ages, not wall-clock times: a clock set back or forward cannot free a token's window
             ages = journal.dispatch_ages(token_key(token), pacer.span)
             pacer.restore((mono - age for age in ages), now=mono)
-            result.append(_Token(token.label, token_key(token), token.auth_header()["Authorization"], pacer))
+            result.append(TokenLane(token.label, token_key(token), token.auth_header()["Authorization"], pacer))
         journal.forget_dispatches_older_than(2 * max(s.window, 3600.0))
         return result
 
@@ -228,234 +212,10 @@ class SendEngine:
             self._event(f"{recovered} lead(s) with actions were on their way when the program stopped; "
                         "they are uncertain and sent again only when uncertain leads are re-sent on purpose.")
         tokens = self._make_tokens(journal)
-        total = journal.count_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
-        source: Iterator[LeadToSend] = journal.leads_to_send(self.run_id, resend_uncertain=s.resend_uncertain)
-        fresh: deque[LeadToSend] = deque()
-        source_done = False
-        retries: list[tuple[float, int, LeadToSend]] = []  # (ready at, tie-breaker, lead)
-        tie = itertools.count()
-        attempts: dict[int, int] = {}
-        finished: list[tuple[int, str, str, str | None]] = []
-        counts: dict[str, int] = {}
-        recent: deque[float] = deque()
-        state = {"streak": 0, "hold_until": 0.0, "requests": 0, "rate_limited": 0, "in_flight": 0,
-                 "unreachable_since": None}
-        wake = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        self.control._attach(lambda: loop.call_soon_threadsafe(wake.set))
-        http = api.AsyncApiClient(
-            self.base_url, self.enterprise_id,
-            max_connections=max(1, len(tokens)) * s.in_flight_per_token,
-            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout, network=s.network,
-        )
-        tasks: set[asyncio.Task] = set()
-
-        def finish(lead: LeadToSend, status: str, reason: str) -> None:
-            finished.append((lead.seq, status, reason, lead.body_hash))
-            counts[status] = counts.get(status, 0) + 1
-
-        def retry_later(lead: LeadToSend, delay: float, reason: str) -> None:
-            finished.append((lead.seq, outcomes.PENDING, reason, lead.body_hash))
-            heapq.heappush(retries, (time.monotonic() + delay, next(tie), lead))
-
-        def trouble(lead: LeadToSend, answer: api.Answer) -> None:
-            """5xx, no connection, or no answer for a lead that may be sent again."""
-            state["streak"] += 1
-            if state["streak"] >= 3:  # the server is in trouble: everyone waits, one request probes
-                state["hold_until"] = time.monotonic() + _backoff(s.retry_base, state["streak"] - 2, s.retry_cap)
-            if answer.kind == api.NOT_SENT:
-                # nothing left: not the lead's fault, so no attempt is spent; a server down for
-                # longer than unreachable_limit stops the run instead (leads stay pending)
-                delay = _backoff(s.retry_base, 1, s.retry_cap)
-                if state["unreachable_since"] is None:
-                    state["unreachable_since"] = time.monotonic()
-                    self._event(f"{OUTAGE_STARTED}: {answer.detail}; trying again in "
-                                f"{max(1, round(max(delay, state['hold_until'] - time.monotonic())))} s.")
-                retry_later(lead, delay, answer.detail)
-                return
-            n = attempts.get(lead.seq, 0) + 1
-            attempts[lead.seq] = n
-            if n >= s.max_attempts:
-                finish(lead, outcomes.FAILED, f"{answer.detail}; gave up after {n} attempts")
-            else:
-                retry_later(lead, _backoff(s.retry_base, n, s.retry_cap), answer.detail)
-
-        def on_answer(token: _Token, lead: LeadToSend, answer: api.Answer) -> None:
-            kind = answer.kind
-            if answer.status_code is not None:
-                if state["unreachable_since"] is not None:
-                    self._event(f"{OUTAGE_ENDED} after {time.monotonic() - state['unreachable_since']:.0f} s "
-                                "without a connection; sending goes on.")
-                state["unreachable_since"] = None
-            if kind == api.QUEUED:
-                state["streak"] = 0
-                token.strikes = 0
-                finish(lead, outcomes.QUEUED, "" if answer.detail == "telecrm answered QUEUED" else answer.detail)
-            elif kind == api.RATE_LIMITED:
-                state["rate_limited"] += 1
-                token.strikes += 1
-                wait = answer.retry_after if answer.retry_after is not None else _backoff(
-                    s.rate_limited_base, token.strikes, max(s.rate_limited_base, min(60.0, s.window / 2)))
-                token.hold_until = max(token.hold_until, time.monotonic() + min(wait, s.window))
-                retry_later(lead, 0.0, answer.detail)
-            elif kind == api.UNAUTHORIZED:
-                if not token.out:
-                    token.out = True
-                    self._event(refusals.async_token_refused(token.label, self.enterprise_id)
-                                + " It is not used for the rest of this run.")
-                retry_later(lead, 0.0, f'the token "{token.label}" was refused')
-            elif kind == api.REJECTED:
-                state["streak"] = 0
-                finish(lead, outcomes.FAILED, answer.detail)
-            elif kind == api.NO_ANSWER and lead.has_actions:
-                finish(lead, outcomes.UNCERTAIN, f"{answer.detail}; the lead carries actions, so it is not "
-                                                 "sent again unless uncertain leads are re-sent on purpose")
-            else:  # SERVER_ERROR, NOT_SENT, NO_ANSWER without actions: safe to send again
-                trouble(lead, answer)
-
-        timing = {"journal": 0.0}
-
-        def flush(sending: list) -> None:
-            """Commit the answers so far, and `sending` marks; before any of those requests leaves."""
-            done = list(finished)
-            finished.clear()
-            started_at = time.perf_counter()
-            try:
-                journal.write_batch(self.run_id, self.enterprise_id, sending=sending, finished=done)
-            except BaseException:
-                finished[:0] = done
-                raise
-            finally:
-                timing["journal"] += time.perf_counter() - started_at
-
-        async def send(token: _Token, lead: LeadToSend, planned: float) -> None:
-            # the "sending" mark is committed right before the first byte is written (see client)
-            left_at = planned
-
-            def mark() -> None:
-                nonlocal left_at
-                flush([(lead.seq, token.label, token.key, time.time())])
-                left_at = time.monotonic()
-                token.pacer.move(planned, left_at)
-
-            try:
-                answer = await http.post_lead(token.authorization, lead.body, before_send=mark)
-            except Exception as exc:  # a bug must not lose the lead: treat it as "no answer"
-                answer = api.Answer(api.NO_ANSWER, f"unexpected error while sending ({type(exc).__name__})")
-            if answer.status_code is not None and s.margin is None:
-                # the server counts a request when it arrives: cover the answer time's spread
-                token.pacer.widen(time.monotonic() - left_at)
-            token.in_flight -= 1
-            state["in_flight"] -= 1
-            on_answer(token, lead, answer)
-            wake.set()
-
-        def refill() -> None:
-            nonlocal source_done
-            if not fresh and not source_done:
-                fresh.extend(itertools.islice(source, 500))
-                source_done = not fresh
-
-        def has_lead(now: float) -> bool:
-            refill()
-            return bool(fresh) or bool(retries and retries[0][0] <= now)
-
-        def next_lead(now: float) -> LeadToSend:
-            if retries and retries[0][0] <= now:  # retries first: they have waited longest
-                return heapq.heappop(retries)[2]
-            return fresh.popleft()
-
-        def can_send(token: _Token, now: float) -> bool:
-            if token.out or token.in_flight >= s.in_flight_per_token or token.hold_until > now:
-                return False
-            if state["hold_until"] > now or (state["streak"] >= 3 and state["in_flight"] > 0):
-                return False
-            return token.pacer.ready(now)
-
-        last_progress = 0.0
-
-        def report(force: bool = False) -> None:
-            nonlocal last_progress
-            now = time.monotonic()
-            if not self.on_progress or (not force and now - last_progress < s.progress_interval):
-                return
-            last_progress = now
-            while recent and recent[0] < now - 5.0:
-                recent.popleft()
-            span = min(5.0, max(now - started, 1e-6))
-            self.on_progress(SendProgress(
-                total=total, done=sum(counts.get(k, 0) for k in (outcomes.QUEUED, outcomes.FAILED, outcomes.UNCERTAIN)),
-                counts=dict(counts), in_flight=state["in_flight"],
-                active_tokens=[t.label for t in tokens if not t.out], paused=self.control.paused,
-                rate=len(recent) / span, retry_in=retry_in(now),
-            ))
-
-        def retry_in(now: float) -> float | None:
-            if state["unreachable_since"] is None:
-                return None
-            return max(0.0, state["hold_until"] - now, (retries[0][0] - now) if retries else 0.0)
-
-        stopped: str | None = None
-        try:
-            while True:
-                now = time.monotonic()
-                if self.control.cancelled or journal.storage_failure is not None:  # disk full: stop as a cancel
-                    stopped = STOP_CANCELLED
-                    break
-                active = [t for t in tokens if not t.out]
-                if not active:
-                    stopped = STOP_NO_TOKEN
-                    break
-                if state["unreachable_since"] is not None and now - state["unreachable_since"] > s.unreachable_limit:
-                    stopped = STOP_UNREACHABLE
-                    self._event(f"telecrm could not be reached for {s.unreachable_limit:.0f} seconds: stopping; "
-                                "start the same send again later to send the rest.")
-                    break
-                batch: list[tuple[_Token, LeadToSend]] = []
-                if not self.control.paused:
-                    progress = True
-                    while progress:
-                        progress = False
-                        for token in active:
-                            if can_send(token, now) and has_lead(now):
-                                lead = next_lead(now)
-                                token.pacer.record(now)
-                                token.in_flight += 1
-                                state["in_flight"] += 1
-                                batch.append((token, lead))
-                                progress = True
-                if finished and not batch:  # with a batch, the first request's mark commits them
-                    flush([])
-                for token, lead in batch:
-                    state["requests"] += 1
-                    recent.append(now)
-                    task = asyncio.create_task(send(token, lead, now))
-                    tasks.add(task)
-                    task.add_done_callback(tasks.discard)
-                report()
-                if not batch and state["in_flight"] == 0 and not retries and not has_lead(now):
-                    break
-                wait = self._next_wake(tokens, retries, state, now, has_lead(now)) - now
-                if batch and wait <= 0:
-                    continue
-                wake.clear()
-                timer = loop.call_later(min(max(wait, 0.001), s.progress_interval), wake.set)
-                await wake.wait()  # an answer, a control change, or the timer (cheaper than wait_for)
-                timer.cancel()
-                if state["in_flight"] >= 4:
-                    # busy: let a few more answers arrive so one pass (and one commit) covers them
-                    await asyncio.sleep(s.commit_gather)
-            # stopping: answers of requests already on their way still count
-            while tasks:
-                await asyncio.wait(set(tasks))
-            flush([])
-        finally:
-            self.control._attach(None)
-            for task in tasks:
-                task.cancel()
-            await http.aclose()
-            if finished:  # an exception above: keep what we know
-                journal.write_batch(self.run_id, self.enterprise_id, finished=finished)
+        state = RunState(total=journal.count_to_send(self.run_id, resend_uncertain=s.resend_uncertain),
+                         started=started)
+        loop = _SendLoop(self, journal, tokens, state)
+        stopped = await loop.run()
         if journal.storage_failure is not None:  # answers are in; the rest stays pending for the next run
             raise journal.storage_failure
         if stopped == STOP_NO_TOKEN:
@@ -464,20 +224,214 @@ class SendEngine:
             journal.set_pending(self.run_id, "not sent: the run was cancelled")
         elif stopped == STOP_UNREACHABLE:
             journal.set_pending(self.run_id, "not sent: telecrm could not be reached")
-        report(force=True)
+        loop.report(force=True)
         return SendSummary(
-            stopped=stopped, counts=counts, tokens_out=[t.label for t in tokens if t.out],
-            requests=state["requests"], rate_limited=state["rate_limited"],
-            elapsed=time.monotonic() - started, uncertain_recovered=recovered, journal_seconds=timing["journal"],
+            stopped=stopped, counts=state.counts, tokens_out=[t.label for t in tokens if t.out],
+            requests=state.requests, rate_limited=state.rate_limited,
+            elapsed=time.monotonic() - started, uncertain_recovered=recovered, journal_seconds=state.journal_seconds,
         )
 
-    def _next_wake(self, tokens: list[_Token], retries: list, state: dict, now: float, have_lead: bool) -> float:
+
+class _SendLoop:
+    """One run's loop: hand leads to tokens as their pacers allow, commit answers, stop when done.
+
+    Several requests are in flight at once; each answer goes through `AnswerHandling` (answers.py),
+    which decides the lead's outcome and what happens to its token.
+    """
+
+    def __init__(self, engine: SendEngine, journal: Journal, tokens: list[TokenLane], state: RunState) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.control = engine.control
+        self.journal = journal
+        self.tokens = tokens
+        self.state = state
+        self.answers = AnswerHandling(state, self.settings, engine._event, enterprise_id=engine.enterprise_id)
+        resend = self.settings.resend_uncertain
+        self.source: Iterator[LeadToSend] = journal.leads_to_send(engine.run_id, resend_uncertain=resend)
+        self.fresh: deque[LeadToSend] = deque()  # read from the journal, not yet sent
+        self.source_done = False
+        self.tasks: set[asyncio.Task] = set()
+        self.wake = asyncio.Event()
+        self.last_progress = 0.0
+        self.http: api.AsyncApiClient | None = None
+
+    # -- the journal ----------------------------------------------------------------------------
+
+    def flush(self, sending: list) -> None:
+        """Commit the answers so far, and `sending` marks; before any of those requests leaves."""
+        state = self.state
+        done = list(state.finished)
+        state.finished.clear()
+        started_at = time.perf_counter()
+        try:
+            self.journal.write_batch(self.engine.run_id, self.engine.enterprise_id, sending=sending, finished=done)
+        except BaseException:
+            state.finished[:0] = done
+            raise
+        finally:
+            state.journal_seconds += time.perf_counter() - started_at
+
+    # -- one request ----------------------------------------------------------------------------
+
+    async def send(self, token: TokenLane, lead: LeadToSend, planned: float) -> None:
+        # the "sending" mark is committed right before the first byte is written (see client)
+        left_at = planned
+
+        def mark() -> None:
+            nonlocal left_at
+            self.flush([(lead.seq, token.label, token.key, time.time())])
+            left_at = time.monotonic()
+            token.pacer.move(planned, left_at)
+
+        try:
+            answer = await self.http.post_lead(token.authorization, lead.body, before_send=mark)
+        except Exception as exc:  # a bug must not lose the lead: treat it as "no answer"
+            answer = api.Answer(api.AnswerKind.NO_ANSWER, f"unexpected error while sending ({type(exc).__name__})")
+        if answer.status_code is not None and self.settings.margin is None:
+            # the server counts a request when it arrives: cover the answer time's spread
+            token.pacer.widen(time.monotonic() - left_at)
+        token.in_flight -= 1
+        self.state.in_flight -= 1
+        self.answers.handle(token, lead, answer)
+        self.wake.set()
+
+    # -- which lead, which token ----------------------------------------------------------------
+
+    def has_lead(self, now: float) -> bool:
+        if not self.fresh and not self.source_done:
+            self.fresh.extend(itertools.islice(self.source, 500))
+            self.source_done = not self.fresh
+        return bool(self.fresh) or self.state.retry_due(now)
+
+    def next_lead(self, now: float) -> LeadToSend:
+        if self.state.retry_due(now):  # retries first: they have waited longest
+            return self.state.next_retry()
+        return self.fresh.popleft()
+
+    def can_send(self, token: TokenLane, now: float) -> bool:
+        s, state = self.settings, self.state
+        if token.out or token.in_flight >= s.in_flight_per_token or token.hold_until > now:
+            return False
+        if state.hold_until > now or (state.streak >= TROUBLE_STREAK and state.in_flight > 0):
+            return False
+        return token.pacer.ready(now)
+
+    def next_wake(self, now: float, have_lead: bool) -> float:
         """When something may change without an answer arriving: a pacing slot, a back-off ending."""
+        state = self.state
         times = []
-        if retries:
-            times.append(retries[0][0])
-        if have_lead or retries:
-            for t in tokens:
+        if state.retries:
+            times.append(state.retries[0][0])
+        if have_lead or state.retries:
+            for t in self.tokens:
                 if not t.out and t.in_flight < self.settings.in_flight_per_token:
-                    times.append(max(t.pacer.next_send_at(now), t.hold_until, state["hold_until"]))
+                    times.append(max(t.pacer.next_send_at(now), t.hold_until, state.hold_until))
         return min(times) if times else now + self.settings.progress_interval
+
+    def report(self, force: bool = False) -> None:
+        on_progress, state, recent = self.engine.on_progress, self.state, self.state.recent
+        now = time.monotonic()
+        if not on_progress or (not force and now - self.last_progress < self.settings.progress_interval):
+            return
+        self.last_progress = now
+        while recent and recent[0] < now - 5.0:
+            recent.popleft()
+        span = min(5.0, max(now - state.started, 1e-6))
+        on_progress(SendProgress(
+            total=state.total,
+            done=sum(state.counts.get(k, 0) for k in (outcomes.QUEUED, outcomes.FAILED, outcomes.UNCERTAIN)),
+            counts=dict(state.counts), in_flight=state.in_flight,
+            active_tokens=[t.label for t in self.tokens if not t.out], paused=self.control.paused,
+            rate=len(recent) / span, retry_in=self.retry_in(now),
+        ))
+
+    def retry_in(self, now: float) -> float | None:
+        """While telecrm cannot be reached: seconds until the next try (None while it can)."""
+        state = self.state
+        if state.unreachable_since is None:
+            return None
+        return max(0.0, state.hold_until - now, (state.retries[0][0] - now) if state.retries else 0.0)
+
+    def stop_reason(self, now: float, active: list[TokenLane]) -> str | None:
+        s, state = self.settings, self.state
+        if self.control.cancelled or self.journal.storage_failure is not None:  # disk full: stop as a cancel
+            return STOP_CANCELLED
+        if not active:
+            return STOP_NO_TOKEN
+        if state.unreachable_since is not None and now - state.unreachable_since > s.unreachable_limit:
+            self.engine._event(f"telecrm could not be reached for {s.unreachable_limit:.0f} seconds: stopping; "
+                               "start the same send again later to send the rest.")
+            return STOP_UNREACHABLE
+        return None
+
+    def dispatch(self, active: list[TokenLane], now: float) -> list[tuple[TokenLane, LeadToSend]]:
+        """Every lead the tokens may send now, round-robin over the tokens."""
+        batch: list[tuple[TokenLane, LeadToSend]] = []
+        progress = True
+        while progress:
+            progress = False
+            for token in active:
+                if self.can_send(token, now) and self.has_lead(now):
+                    lead = self.next_lead(now)
+                    token.pacer.record(now)
+                    token.in_flight += 1
+                    self.state.in_flight += 1
+                    batch.append((token, lead))
+                    progress = True
+        return batch
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    async def run(self) -> str | None:
+        """Send until done or stopped; the stop reason (None when every lead has an outcome)."""
+        s, state, wake = self.settings, self.state, self.wake
+        loop = asyncio.get_running_loop()
+        self.control._attach(lambda: loop.call_soon_threadsafe(wake.set))
+        self.http = api.AsyncApiClient(
+            self.engine.base_url, self.engine.enterprise_id,
+            max_connections=max(1, len(self.tokens)) * s.in_flight_per_token,
+            connect_timeout=s.connect_timeout, read_timeout=s.read_timeout, network=s.network,
+        )
+        stopped: str | None = None
+        try:
+            while True:
+                now = time.monotonic()
+                active = [t for t in self.tokens if not t.out]
+                stopped = self.stop_reason(now, active)
+                if stopped:
+                    break
+                batch = [] if self.control.paused else self.dispatch(active, now)
+                if state.finished and not batch:  # with a batch, the first request's mark commits them
+                    self.flush([])
+                for token, lead in batch:
+                    state.requests += 1
+                    state.recent.append(now)
+                    task = asyncio.create_task(self.send(token, lead, now))
+                    self.tasks.add(task)
+                    task.add_done_callback(self.tasks.discard)
+                self.report()
+                if not batch and state.in_flight == 0 and not state.retries and not self.has_lead(now):
+                    break
+                wait = self.next_wake(now, self.has_lead(now)) - now
+                if batch and wait <= 0:
+                    continue
+                wake.clear()
+                timer = loop.call_later(min(max(wait, 0.001), s.progress_interval), wake.set)
+                await wake.wait()  # an answer, a control change, or the timer (cheaper than wait_for)
+                timer.cancel()
+                if state.in_flight >= 4:
+                    # busy: let a few more answers arrive so one pass (and one commit) covers them
+                    await asyncio.sleep(s.commit_gather)
+            # stopping: answers of requests already on their way still count
+            while self.tasks:
+                await asyncio.wait(set(self.tasks))
+            self.flush([])
+        finally:
+            self.control._attach(None)
+            for task in self.tasks:
+                task.cancel()
+            await self.http.aclose()
+            if state.finished:  # an exception above: keep what we know
+                self.journal.write_batch(self.engine.run_id, self.engine.enterprise_id, finished=state.finished)
+        return stopped

@@ -6,6 +6,9 @@ Order of writes that makes a kill -9 at any instant safe:
   when it carries actions, otherwise sent again: the upsert is idempotent);
 - every dispatch is stored with its token's key and wall-clock time, so a restart paces on.
 No token value is ever stored: a token is known here by its label and a short one-way fingerprint.
+
+Over 400 lines: the tables and every query on them are kept together, so a change to a table is
+made next to all of its readers and writers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The `telecrm-mapping/1` template (shared/spec/mapping-format.md): load, check, save.
+"""The `telecrm-mapping/1` template (the mapping-format contract): load, check, save.
 
 A template that cannot be honoured is refused with a MappingError naming the key. Keys this
 version does not know are kept in `Mapping.extra` and written back on save, so a template made
@@ -9,6 +9,9 @@ Choice where the spec is silent: a target path that is malformed (`fields.` with
 whose type is neither `ACTION_<digits>` nor `PAYMENT` (`actions.1001.note`, `actions.action_7.x`)
 loads, because the spec lists it among the reasons a *row* is invalid: every row that would emit
 that action is held back with a reason naming the column (see core/check/pipeline.py).
+
+Over 400 lines: the template's model, its parsing (one sentence per mistake) and its writing are
+one file format and change together.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telecrm_desktop.core.convert import KNOWN_TYPES, TYPE_ALIASES, make_context
+from telecrm_desktop.core.convert import KNOWN_TYPES, make_context, normal_type
 from telecrm_desktop.core.workspace.schema import Schema
 
 FORMAT = "telecrm-mapping/1"
@@ -118,13 +121,6 @@ class Mapping:
 
 
 # --------------------------------------------------------------------------- types
-
-def normal_type(name: str | None) -> str | None:
-    """A type name as this project spells it (`lostReason` -> `lost_reason`); None stays None."""
-    if name is None:
-        return None
-    return TYPE_ALIASES.get(name, name)
-
 
 def target_type(target: Target, schema: Schema | None = None) -> str:
     """The type a target's values are encoded as.
@@ -416,9 +412,3 @@ def save_mapping(m: Mapping, path: str | os.PathLike) -> None:
             pass
         raise
 
-
-def suggest_mapping(headers, samples=None, schema=None) -> Mapping:  # noqa: ANN001
-    """A first mapping for a sheet (see core/template/suggest.py); here because the GUI imports it from here."""
-    from telecrm_desktop.core.template.suggest import suggest_mapping as suggest
-
-    return suggest(headers, samples, schema)

@@ -14,29 +14,12 @@ import os
 import re
 from pathlib import Path
 
+from telecrm_desktop.core.type_names import mapping_type
 from telecrm_desktop.core.paths import data_home, private_dir, private_file
 from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 
 FORMAT = "telecrm-schema/1"
 
-# telecrm's type names, upper case with separators removed -> mapping type names.
-_TYPE_NAMES = {
-    "TEXT": "text", "TEXTAREA": "text", "STRING": "text", "LONGTEXT": "text", "PARAGRAPH": "text",
-    "NUMBER": "number", "INTEGER": "number", "DECIMAL": "number",
-    "EMAIL": "email",
-    "PHONE": "phone", "PHONENUMBER": "phone", "MOBILE": "phone",
-    "DATE": "date", "DATETIME": "date", "TIMESTAMP": "date",
-    "DROPDOWN": "dropdown", "SELECT": "dropdown", "SINGLESELECT": "dropdown",
-    "TAGS": "tags", "TAG": "tags", "MULTISELECT": "tags",
-    "MONEY": "money", "CURRENCY": "money", "AMOUNT": "money",
-    "RATING": "rating",
-    "STATUS": "status", "LEADSTATUS": "status",
-    "LOSTREASON": "lost_reason", "LEADLOSTREASON": "lost_reason",
-    "ACTIVEUSERS": "user", "ACTIVEUSER": "user", "USER": "user", "USERS": "user", "ASSIGNEE": "user",
-    "WEBSITE": "website", "URL": "website", "LINK": "website",
-    "MEDIALINK": "medialink", "MEDIA": "medialink", "FILE": "medialink",
-}
-_MAPPING_TYPES = frozenset(_TYPE_NAMES.values())
 # Standard lead fields (telecrm-api.md section 4), added when custom-fields does not list them.
 STANDARD_FIELDS = {"name": "text", "phone": "phone", "email": "email", "status": "status",
                    "rating": "rating", "assignee": "user"}
@@ -45,15 +28,6 @@ _FIELD_ID = re.compile(r"[0-9a-fA-F]{24}")
 
 class SchemaFileError(Exception):
     """A schema file that cannot be read or written: one sentence naming the file."""
-
-
-def mapping_type(telecrm_type: object) -> str | None:
-    """The mapping type name for one of telecrm's type names; None when it is not known."""
-    if not isinstance(telecrm_type, str):
-        return None
-    if telecrm_type in _MAPPING_TYPES:  # already ours (a hand-written schema file)
-        return telecrm_type
-    return _TYPE_NAMES.get(re.sub(r"[^A-Z]", "", telecrm_type.upper()))
 
 
 def _labels(options: object) -> tuple[str, ...]:

@@ -11,6 +11,9 @@ Two levels:
 
 telecrm compares labels exactly, so a label that differs only in case is a problem too, and its
 fix is the exact label.
+
+Over 400 lines: the template-level and the value-level checks share the workspace's look-ups
+(nearest names, labels, archived statuses, team members).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 from zoneinfo import ZoneInfo
 
+from telecrm_desktop.core.type_names import normal_type
 from telecrm_desktop.core.findings import Severity
 from telecrm_desktop.core.workspace.schema import Schema
 
@@ -194,7 +198,7 @@ def _field_target_problems(rules: SchemaRules, path, name, source, type_name, co
             f"fields.{found}" if found else None,
         )
         return
-    declared = _normal_type(type_name)
+    declared = normal_type(type_name)
     if declared and field.type != "text" and declared != field.type:
         yield SchemaProblem(
             path, source, "schema.type_mismatch",
@@ -255,13 +259,6 @@ def _first_upper(text: str) -> str:
 
 def _display(display_name: str | None, name: str) -> str:
     return f" ({display_name})" if display_name and display_name != name else ""
-
-
-_TYPE_SPELLINGS = {"lostReason": "lost_reason", "activeUsers": "user", "assignee": "user"}
-
-
-def _normal_type(name: str | None) -> str | None:
-    return _TYPE_SPELLINGS.get(name, name) if name else None
 
 
 # -- value level ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import httpx
 
 from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings, proxy_for, tls_context
+from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.secrets import Token, redact
 
 DEFAULT_SYNC_URL = "https://next.telecrm.in/autoupdate/v2"
@@ -43,11 +44,6 @@ def check_sync_url(value: str) -> str:
     return check_api_root(value, example=DEFAULT_SYNC_URL, name="Sync API root")
 
 
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _envelope(response: httpx.Response) -> tuple[str | None, str]:
     """(code, message) from `{"error": {"code", "message"}}`, else (None, the body shortened)."""
     try:
@@ -57,8 +53,8 @@ def _envelope(response: httpx.Response) -> tuple[str | None, str]:
     if isinstance(error, dict):
         code = error.get("code")
         message = error.get("message")
-        return (str(code) if code else None), (_short(str(message)) if message else "")
-    return None, _short(response.text)
+        return (str(code) if code else None), (shortened(str(message)) if message else "")
+    return None, shortened(response.text)
 
 
 class SyncClient:
@@ -173,7 +169,7 @@ class SyncClient:
         if not isinstance(answer, dict):
             raise SyncError(
                 f"telecrm's Sync API answered {path} with something that is not a JSON object "
-                f"({_short(response.text, 80)!r}); check that {self.base_url} is telecrm's Sync API address",
+                f"({shortened(response.text, 80)!r}); check that {self.base_url} is telecrm's Sync API address",
                 status_code=response.status_code,
             )
         return answer

@@ -12,6 +12,7 @@ from typing import Callable
 
 from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.gui.bridge.destination import Destination
 from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.network_settings import network_settings
@@ -108,21 +109,15 @@ def suggested_value(session, column: str, problem) -> str | None:
 
 # ----- workspace ----------------------------------------------------------------------------
 
-@dataclass
-class Destination:
-    enterprise_id: str
-    base_url: str
-    tokens: list  # core secrets.Token
-
-
 def destination(workspace) -> Destination:
     from telecrm_desktop.core import secrets
+    from telecrm_desktop.core.addresses import check_enterprise_id
 
     if workspace.use_sandbox:
         from telecrm_desktop.gui.bridge.sandbox_link import sandbox_destination
 
         return sandbox_destination()
-    enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
+    enterprise = check_enterprise_id(workspace.enterprise_id)
     tokens = secrets.load_async_tokens(enterprise)
     if not tokens:
         raise secrets.SecretsError(

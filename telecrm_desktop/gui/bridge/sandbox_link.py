@@ -33,7 +33,7 @@ def sandbox_server():
 
 def sandbox_destination():
     from telecrm_desktop.core.secrets import ASYNC, Token
-    from telecrm_desktop.gui.bridge.pipeline_bridge import Destination
+    from telecrm_desktop.gui.bridge.destination import Destination
 
     server = sandbox_server()
     tokens = [Token(t.label, ASYNC, t.value) for t in server.async_tokens]

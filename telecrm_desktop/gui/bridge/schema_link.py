@@ -7,6 +7,7 @@ from __future__ import annotations
 def sync_access(workspace):
     """(sync url, enterprise id, core Token) for the workspace; SecretsError when no Sync token."""
     from telecrm_desktop.core import secrets
+    from telecrm_desktop.core.addresses import check_enterprise_id
 
     if workspace.use_sandbox:
         from telecrm_desktop.gui.bridge.sandbox_link import sandbox_server
@@ -17,7 +18,7 @@ def sync_access(workspace):
     address = workspace.sync_address()
     if address.problem():  # a sentence, as on the Workspace step, not a traceback
         raise secrets.SecretsError(address.problem())
-    enterprise = secrets.check_enterprise_id(workspace.enterprise_id)
+    enterprise = check_enterprise_id(workspace.enterprise_id)
     token = secrets.load_sync_token(enterprise)
     if token is None:
         raise secrets.SecretsError("add a Sync token on this step first")

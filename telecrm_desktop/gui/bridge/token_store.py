@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telecrm_desktop.core import secrets
+from telecrm_desktop.core.addresses import EnterpriseIdError
 
 MAX_ASYNC_TOKENS = secrets.MAX_PER_KIND
 
@@ -31,7 +32,7 @@ def sentence(text: str) -> str:
 def _call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
-    except secrets.SecretsError as exc:
+    except (secrets.SecretsError, EnterpriseIdError) as exc:
         raise TokenStoreError(sentence(secrets.redact(str(exc)))) from None
     except Exception as exc:  # keyring backends raise many kinds
         raise TokenStoreError(sentence(f"the system keyring failed: {secrets.redact(str(exc))}")) from None
@@ -62,12 +63,3 @@ def rename_token(enterprise_id: str, old: str, new: str) -> None:
 
 def move_tokens(old_enterprise_id: str, new_enterprise_id: str) -> list[str]:
     return _call(secrets.move_tokens, old_enterprise_id, new_enterprise_id)
-
-
-def check_enterprise_id(enterprise_id: str) -> str | None:
-    """None when fine, else the sentence saying what is wrong."""
-    try:
-        secrets.check_enterprise_id(enterprise_id)
-    except secrets.SecretsError as exc:
-        return sentence(str(exc))
-    return None

@@ -16,7 +16,27 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+# The app imports these core modules at start (app.CORE_MODULES) and the screens import this
+# module at start: importing them here costs no start-up time and no first-click stall.
+from telecrm_desktop.core.addresses import EnterpriseIdError
+from telecrm_desktop.core.run_claim import RunBusy
+from telecrm_desktop.core.secrets import SecretsError, redact
+from telecrm_desktop.core.send.engine import SendControl
+from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+from telecrm_desktop.core.sources.table import SourceError
+from telecrm_desktop.core.storage import StorageProblem
+from telecrm_desktop.core.template.mapping import MappingError
+from telecrm_desktop.core.workspace import schema_io
+from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
+from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError
+from telecrm_desktop.gui.bridge import pipeline_bridge
+from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
 from telecrm_desktop.gui.bridge.gil import give_way, taking_turns
+from telecrm_desktop.gui.bridge.jobs import Jobs
+from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere, check_view
+from telecrm_desktop.gui.bridge.schema_link import sync_access
+from telecrm_desktop.gui.bridge.token_store import sentence
+from telecrm_desktop.gui.network_settings import network_settings
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +52,9 @@ def _lower_first(text: str) -> str:
 
 
 def _expected(exc: Exception) -> bool:
-    from telecrm_desktop.core.template.mapping import MappingError
-    from telecrm_desktop.core.run_claim import RunBusy
-    from telecrm_desktop.core.secrets import SecretsError
-    from telecrm_desktop.core.storage import StorageProblem
-    from telecrm_desktop.core.workspace.sync_client import SyncError
-    from telecrm_desktop.core.sources.table import SourceError
-
     # a Sync API refusal or outage is telecrm's answer, said in full: no traceback in the log
-    return isinstance(exc, (SourceError, SecretsError, MappingError, RunBusy, StorageProblem, SyncError))
+    return isinstance(exc, (SourceError, SecretsError, EnterpriseIdError, MappingError, RunBusy, StorageProblem,
+                            SyncError))
 
 
 _collector_lock = threading.Lock()
@@ -123,40 +137,19 @@ class Worker(QObject):
         raise NotImplementedError
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.sources.table import SourceError
-
         if isinstance(exc, SourceError):
             return str(exc)
         return f"The job stopped because of an unexpected problem ({type(exc).__name__}: {exc})."
 
 
 def start_worker(owner: QObject, worker: Worker) -> QThread:
-    """Run `worker.run` in a new QThread owned by `owner`; the thread ends when the worker does.
-
-    Connect the worker's signals to *methods* of GUI objects (queued into the GUI thread, and
-    `sender()` names the worker); a lambda would run in the worker's thread.
-    """
-    running = owner.__dict__.setdefault("_running_workers", [])
-    for pair in [p for p in running if p[0].isFinished()]:  # finished earlier: let them go
-        running.remove(pair)
-        pair[0].deleteLater()
-        pair[1].deleteLater()
-    thread = QThread(owner)
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    running.append((thread, worker))  # Python references live until the next start
-    thread.start()
-    return thread
+    """Run `worker` as one of `owner`'s jobs (jobs.Jobs: a QThread per worker, ended with it)."""
+    return Jobs.of(owner).start(worker)
 
 
 def stop_workers(owner: QObject, wait_ms: int = 15000) -> None:
-    """Cancel `owner`'s running workers and wait for their threads (the window is closing)."""
-    for thread, worker in owner.__dict__.get("_running_workers", []):
-        if thread.isRunning():
-            worker.cancel()
-            thread.quit()
-            thread.wait(wait_ms)
+    """Cancel `owner`'s running jobs and wait for their threads (the window is closing)."""
+    Jobs.of(owner).stop_all(wait_ms)
 
 
 class SheetReadWorker(Worker):
@@ -185,9 +178,6 @@ class SheetReadWorker(Worker):
         self._preview_painted.set()
 
     def work(self):
-        from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
-        from telecrm_desktop.core.sources.table import SourceError
-
         source = None
         if self.sheet is None and self.template_sheet:
             try:  # a template's sheet wins over the one that looks like the data
@@ -238,7 +228,7 @@ class SheetReadWorker(Worker):
 
 
 class CheckWorker(Worker):
-    """Validates every row and merges leads (core.check.pipeline.build_leads) for the review screen."""
+    """Validates every row and merges leads (core.check.merge.build_leads) for the review screen."""
 
     pauses_collector = True
 
@@ -247,7 +237,9 @@ class CheckWorker(Worker):
         self.table, self.mapping, self.schema = table, mapping, schema
 
     def work(self):
-        from telecrm_desktop.core.check.pipeline import build_leads
+        # imported here, in the worker's thread on the first check: the merger's JSON writer
+        # (orjson, 8 ms) is not needed before the window shows
+        from telecrm_desktop.core.check.merge import build_leads
 
         throttle = Throttle()
 
@@ -255,8 +247,6 @@ class CheckWorker(Worker):
             give_way()
             if throttle.ready():
                 self.progress.emit(args)
-
-        from telecrm_desktop.gui.bridge.pipeline_bridge import check_view
 
         result = build_leads(
             self.table, self.mapping, self.schema,
@@ -269,8 +259,6 @@ class CheckWorker(Worker):
         return result, view
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.template.mapping import MappingError
-
         if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
             text = str(exc).strip()
             return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
@@ -289,8 +277,6 @@ class SendWorker(Worker):
 
     def __init__(self, session, *, resend_uncertain=False, send_all=False, run_id=None):
         super().__init__()
-        from telecrm_desktop.core.send.engine import SendControl
-
         self.session = session
         self.resend_uncertain, self.send_all, self.run_id = resend_uncertain, send_all, run_id
         self.control = SendControl()
@@ -304,8 +290,6 @@ class SendWorker(Worker):
         self.control.cancel()
 
     def work(self):
-        from telecrm_desktop.gui.bridge import pipeline_bridge
-
         job = pipeline_bridge.SendJob.prepare(
             self.session, run_id=self.run_id, send_all=self.send_all,
             resend_uncertain=self.resend_uncertain, on_event=self.event.emit,
@@ -330,20 +314,12 @@ class SendWorker(Worker):
             job.close()
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.secrets import SecretsError, redact
-        from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
-        from telecrm_desktop.core.run_claim import RunBusy
-        from telecrm_desktop.core.storage import StorageProblem
-        from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
-
         if isinstance(exc, (RunElsewhere, EngineProcessError)):
             return redact(str(exc))
         if isinstance(exc, (RunBusy, StorageProblem)):  # another window sends this sheet; the data folder
             text = str(exc)
             return text[:1].upper() + text[1:] + "."
         if isinstance(exc, SecretsError):
-            from telecrm_desktop.gui.bridge.token_store import sentence
-
             return redact(sentence(str(exc)))
         return redact(super().describe_failure(exc))
 
@@ -357,11 +333,6 @@ class SchemaWorker(Worker):
         self.workspace = workspace
 
     def work(self):
-        from telecrm_desktop.core.workspace import schema_io
-        from telecrm_desktop.core.workspace.sync_client import SyncClient
-        from telecrm_desktop.gui.network_settings import network_settings
-        from telecrm_desktop.gui.bridge.schema_link import sync_access
-
         url, enterprise, token = sync_access(self.workspace)
         with SyncClient(url, enterprise, token, network=network_settings()) as client:
             schema = schema_io.pull_schema(client)
@@ -369,8 +340,6 @@ class SchemaWorker(Worker):
         return schema
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.secrets import redact
-
         text = str(exc) or type(exc).__name__
         return redact(f"The workspace's fields could not be learnt: {_lower_first(text)}")
 
@@ -384,8 +353,6 @@ class HistoryWorker(Worker):
         self.enterprise_id = enterprise_id  # only this workspace's runs (all when None)
 
     def work(self):
-        from telecrm_desktop.gui.bridge import pipeline_bridge
-
         runs = pipeline_bridge.past_runs(self.enterprise_id)
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
@@ -409,12 +376,6 @@ class LandedWorker(Worker):
         self.sample_text = ""  # which leads were looked up, in words
 
     def work(self):
-        from telecrm_desktop.core.workspace.sync_client import SyncClient
-        from telecrm_desktop.gui.network_settings import network_settings
-        from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
-        from telecrm_desktop.gui.bridge import pipeline_bridge
-        from telecrm_desktop.gui.bridge.schema_link import sync_access
-
         leads = self.leads
         if self.run_id is not None:  # a failed or pending lead was never meant to be there
             queued = pipeline_bridge.queued_identifiers(self.run_id)
@@ -427,7 +388,5 @@ class LandedWorker(Worker):
             return verify_landed(client, sample, self.identifier_field, recheck_after=5.0)
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.core.secrets import redact
-
         text = str(exc) or type(exc).__name__
         return redact(f"The leads could not be looked up in telecrm: {_lower_first(text)}")

@@ -1,5 +1,9 @@
 """Step 3: say where each column goes. Suggested on open (or a saved template that fits), editable
-with a searchable target list, saved and loaded as `telecrm-mapping/1` templates."""
+with a searchable target list, saved and loaded as `telecrm-mapping/1` templates.
+
+Over 400 lines: the screen's widgets, its template files and its live check against the workspace
+share the screen's state; its table models and editors already live apart (models/, widgets/).
+"""
 
 from __future__ import annotations
 
@@ -69,7 +73,7 @@ class MapScreen(Screen):
         self.suggest_button.setToolTip("Replace the mapping with one suggested from the column names.")
         self.suggest_button.clicked.connect(lambda: self.apply_suggestion(force=True))
         self.load_button = QPushButton("Load template…")
-        self.load_button.clicked.connect(lambda: self.load_template())  # clicked(bool) is no path
+        self.load_button.clicked.connect(lambda: self.load_template())  # clicked(bool) is not a path
         self.save_button = QPushButton("Save template…")
         self.save_button.setToolTip("Save this mapping as a telecrm-mapping/1 file (Ctrl+S).")
         self.save_button.clicked.connect(lambda: self.save_template())
@@ -234,7 +238,8 @@ class MapScreen(Screen):
         if sheet is None:
             return
         try:
-            from telecrm_desktop.core.template.mapping import mapping_to_dict, suggest_mapping
+            from telecrm_desktop.core.template.mapping import mapping_to_dict
+            from telecrm_desktop.core.template.suggest import suggest_mapping
 
             suggestion = suggest_mapping(sheet.table.headers, self._samples(), self.session.schema)
             template = mapping_to_dict(suggestion)
@@ -338,7 +343,7 @@ class MapScreen(Screen):
         self._origin = origin
         self._error = ""
         try:
-            from telecrm_desktop.core.template.mapping import parse_mapping
+            from telecrm_desktop.core.template.mapping import MappingError, parse_mapping
         except ImportError:
             self._error = "The mapping module is not available in this build."
             self.session.set_mapping(None, origin)
@@ -346,7 +351,7 @@ class MapScreen(Screen):
             template = self.full_template()
             try:
                 mapping = parse_mapping(template, "the mapping on screen")
-            except Exception as exc:  # MappingError: one sentence naming the key
+            except MappingError as exc:  # one sentence naming the key
                 self._error = _sentence(str(exc))
                 self.session.set_mapping(None, origin)
             else:
@@ -486,7 +491,7 @@ class MapScreen(Screen):
     # ----- files -----
     def save_template(self, path: str | Path | None = None) -> Path | None:
         try:
-            from telecrm_desktop.core.template.mapping import parse_mapping, save_mapping
+            from telecrm_desktop.core.template.mapping import MappingError, parse_mapping, save_mapping
         except ImportError:
             self.message.emit("error", "Templates cannot be saved in this build.")
             return None
@@ -504,7 +509,7 @@ class MapScreen(Screen):
             library = library_path(path.stem)
             if library != path:
                 save_mapping(mapping, library)  # so a file with these headers gets it offered
-        except Exception as exc:  # MappingError or OSError: one sentence
+        except (MappingError, OSError) as exc:  # one sentence
             self.message.emit("error", f"The template could not be saved: {exc}")
             return None
         self.message.emit("info", f"Template saved to {path}.")
@@ -512,7 +517,7 @@ class MapScreen(Screen):
 
     def load_template(self, path: str | Path | None = None) -> None:
         try:
-            from telecrm_desktop.core.template.mapping import load_mapping, mapping_to_dict
+            from telecrm_desktop.core.template.mapping import MappingError, load_mapping, mapping_to_dict
         except ImportError:
             self.message.emit("error", "Templates cannot be loaded in this build.")
             return
@@ -522,7 +527,7 @@ class MapScreen(Screen):
                 return
         try:
             template = mapping_to_dict(load_mapping(Path(path)))
-        except Exception as exc:  # MappingError naming the key
+        except MappingError as exc:  # one sentence naming the file and the key
             self.message.emit("error", str(exc))
             return
         missing = [c for c in (template.get("columns") or {}) if c not in self.model.headers]

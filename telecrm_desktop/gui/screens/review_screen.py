@@ -1,7 +1,11 @@
 """Step 4: every row as telecrm would receive it. Bad cells are washed red (amber for warnings)
 with the reason as tooltip and in the side panel; a cell is corrected in place (the file is never
 changed) and its row checked again by the core; rows can be left out; the side panel shows the
-exact JSON request of the selected lead."""
+exact JSON request of the selected lead.
+
+Over 400 lines: filters, corrections, leaving rows out and the re-check share the screen's state;
+its table model already lives apart (models/review_model.py).
+"""
 
 from __future__ import annotations
 

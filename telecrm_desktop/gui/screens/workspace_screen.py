@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 from telecrm_desktop.gui.bridge import token_store
 from telecrm_desktop.gui.addresses_card import AddressesCard
 from telecrm_desktop.gui.settings import app_settings
@@ -428,8 +429,9 @@ class WorkspaceScreen(Screen):
         if not ws.enterprise_id:
             self.tokens_status.setText("Enter the enterprise ID first.")
             return
-        problem = token_store.check_enterprise_id(ws.enterprise_id)
-        if problem:
+        try:
+            check_enterprise_id(ws.enterprise_id)
+        except EnterpriseIdError:
             self.tokens_status.setText("Enter a valid enterprise ID first: tokens are kept per workspace.")
             for w in (self.token_list, self.add_async_button, self.add_sync_button):
                 w.setEnabled(False)
