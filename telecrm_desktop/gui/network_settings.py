@@ -8,7 +8,9 @@ address is said here rather than when sending.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
 
 from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.gui.settings import app_settings
@@ -24,12 +26,18 @@ def network_settings() -> NetworkSettings:
                            str(s.value(CA_FILE_KEY, "") or "") or env.ca_file)
 
 
-class NetworkGroup(QGroupBox):
+class NetworkGroup(QFrame):
+    """A card like the Workspace step's others: titled, framed, both fields optional."""
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Network", parent)
-        form = QFormLayout(self)
-        form.setContentsMargins(12, 6, 12, 6)  # compact: the Workspace step must fit a small window
+        super().__init__(parent)
+        self.setObjectName("card")  # the framed look of the step's other cards (widgets/style.py)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 12, 16, 12)
+        box.addWidget(QLabel("<b>Network</b> (optional: most computers need neither)"))
+        form = QFormLayout()
         form.setVerticalSpacing(4)
+        box.addLayout(form)
         self.proxy_edit = QLineEdit()
         self.proxy_edit.setPlaceholderText("from the system settings (e.g. http://proxy.company.com:8080)")
         self.proxy_edit.setAccessibleName("Proxy")

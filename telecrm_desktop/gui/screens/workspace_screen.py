@@ -11,7 +11,7 @@ import zoneinfo
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
+    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSpinBox, QVBoxLayout,
     QWidget,
 )
 
@@ -71,8 +71,21 @@ class WorkspaceScreen(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(page_header(self))
 
+        # the cards scroll under the header: a short window (1024x700 at 150%) keeps every control reachable
+        body = QWidget()
+        cards = QVBoxLayout(body)
+        cards.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        body.setAutoFillBackground(False)
+        layout.addWidget(scroll, 1)
+
         self.first_run_card = self._build_first_run_card()
-        layout.addWidget(self.first_run_card)
+        cards.addWidget(self.first_run_card)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -80,10 +93,10 @@ class WorkspaceScreen(Screen):
         grid.addWidget(self._build_tokens_card(), 0, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
+        cards.addLayout(grid)
         self.network_group = NetworkGroup()  # proxy and company certificate (gui/network_settings.py)
-        layout.addWidget(self.network_group)
-        layout.addStretch(1)
+        cards.addWidget(self.network_group)
+        cards.addStretch(1)
         self._load()
 
     # ----- building -----
