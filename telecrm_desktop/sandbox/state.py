@@ -54,6 +54,7 @@ class SandboxState:
     def __init__(self, workspace: Workspace, *, existing_leads: bool = False):
         self.workspace = workspace
         self.existing_leads = existing_leads
+        self.keep_requests = False  # tests turn it on to see each request body as sent
         self.lock = threading.Lock()
         self._changed = threading.Condition(self.lock)
         self.reset()
@@ -65,6 +66,7 @@ class SandboxState:
             if self.existing_leads:
                 seed_existing_leads(self.workspace, self.store)
             self.searches: list[tuple[list, object]] = []  # (identifiers asked, answer status) per lead/search
+            self.requests: list = []  # every queued request body, in order, when keep_requests is set
             self.accepted: dict[str, list[float]] = defaultdict(list)
             self.answers: Counter = Counter()  # (label or "-", status code or "closed") -> count
             self.received = 0
@@ -93,6 +95,11 @@ class SandboxState:
         with self.lock:
             self.searches.append((asked, status))
 
+    def request_log(self) -> list:
+        """Every queued request body, in processing order (kept only when `keep_requests` is set)."""
+        with self.lock:
+            return copy.deepcopy(self.requests)
+
     def search_log(self) -> list[tuple[list, object]]:
         """Every lead/search request: (the values it asked for, the answer's status), in order."""
         with self.lock:
@@ -104,6 +111,8 @@ class SandboxState:
 
     def process(self, body, label: str) -> None:
         with self._changed:
+            if self.keep_requests:
+                self.requests.append(copy.deepcopy(body))
             try:
                 apply_request(self.workspace, self.store, body, label)
             except Exception as exc:  # a sandbox bug must not stop the queue; tests see it here
