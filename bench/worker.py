@@ -118,6 +118,13 @@ def naive_ceiling(count: str) -> dict:
         return naive_send(server.base_url, int(count))
 
 
+def lookup_rate(count: str, limit: str) -> dict:
+    """N leads looked up under a Sync limit of L requests a second (bench/lookup.py)."""
+    from bench.lookup import look_up
+
+    return look_up(int(count), int(limit))
+
+
 def _fresh_journal(directory: str):
     import tempfile
     from pathlib import Path

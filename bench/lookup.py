@@ -1,0 +1,71 @@
+"""Lookup benchmark: N leads looked up in a sandbox workspace holding half of them, under a Sync
+limit of L requests a second (the sandbox answers 429 with Retry-After past it).
+
+Goals (issue 13): requests <= ceil(N / 100) + retries; time within 10% of the N / 100 / L seconds
+that the limit allows. The sandbox runs in its own process (as telecrm is elsewhere); the lookup
+records into a real journal file, as `send` does. `python -m bench.lookup N L` runs it directly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SERVER = """
+import sys
+from telecrm_desktop.sandbox import SandboxServer
+from telecrm_desktop.sandbox.workspace import Workspace, load_workspace
+count, limit = int(sys.argv[1]), int(sys.argv[2])
+definition = load_workspace().definition
+definition["existingLeads"] = [{"fields": {"phone": f"9196{i:08d}", "name": f"Lead {i}", "city": "Pune"}}
+                               for i in range(0, count, 2)]
+with SandboxServer(Workspace(definition), existing_leads=True, sync_rate_limit=limit) as server:
+    print(server.port, flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin
+    log = server.state.search_log()
+    print(sum(1 for _, status in log if status == 429), len(log), flush=True)
+"""
+
+
+def phone(i: int) -> str:
+    return f"9196{i:08d}"
+
+
+def look_up(count: int, limit: int) -> dict:
+    from telecrm_desktop.core.journal import Journal
+    from telecrm_desktop.core.secrets import SYNC, Token
+    from telecrm_desktop.core.sync.lookup import LeadLookup, LookupSettings
+    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+    from telecrm_desktop.sandbox import load_workspace
+
+    workspace = load_workspace()
+    token = next(Token(t.label, SYNC, t.value) for t in workspace.tokens if t.type == "SYNC")
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(count), str(limit)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{int(server.stdout.readline())}/autoupdate/v2"
+        identifiers = [phone(i) for i in range(count)]
+        with tempfile.TemporaryDirectory() as folder, Journal(Path(folder) / "journal.db") as journal:
+            run = journal.start_run(workspace.enterprise_id, "bench.csv", f"bench-{time.time()}", "t")
+            lookup = LeadLookup(url, workspace.enterprise_id, token, "phone",
+                                settings=LookupSettings(rate_per_second=limit))
+            summary = lookup.run(identifiers, LookupRecord(journal.db), run.id)
+        server.stdin.close()
+        server_429s, server_requests = map(int, server.stdout.read().split()[-2:])
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+    allowed = math.ceil(count / 100) / limit
+    return {"seconds": summary.elapsed, "requests": summary.requests, "retries": summary.retries,
+            "found": summary.found, "allowed_seconds": allowed, "least_requests": math.ceil(count / 100),
+            "server_429s": server_429s, "server_requests": server_requests}
+
+
+if __name__ == "__main__":
+    print(json.dumps(look_up(int(sys.argv[1]), int(sys.argv[2]))))
