@@ -14,9 +14,9 @@ from typing import Iterable, Iterator
 from telecrm_desktop.cli import UsageError
 from telecrm_desktop.cli.output import Progress, note, plural
 from telecrm_desktop.core.import_modes import (
-    MODES, DecisionCounts, ImportRules, LeadDecision, decide_leads, lookup_needed, request_field_types,
+    MODES, DecisionCounts, ImportRules, LeadDecision, decide_leads, identifier_type, lookup_needed,
 )
-from telecrm_desktop.core.mapping import STANDARD_TYPES, Mapping
+from telecrm_desktop.core.mapping import Mapping
 from telecrm_desktop.core.schema import Schema
 
 SYNC_URL_ENV = "TELECRM_SYNC_URL"
@@ -94,11 +94,6 @@ def lookup_settings():
         if settings.rate_per_second <= 0:
             raise UsageError(f"{SYNC_RATE_ENV} must be above 0")
     return settings
-
-
-def identifier_type(mapping: Mapping, schema: Schema | None) -> str:
-    name = mapping.identifier_field(schema)
-    return request_field_types(mapping, schema).get(name, STANDARD_TYPES.get(name, "text"))
 
 
 def look_up(access: SyncAccess, identifiers: list[str], record, run_id: int, mapping: Mapping,

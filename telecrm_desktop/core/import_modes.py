@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from telecrm_desktop.core.mapping import ALWAYS, IF_EMPTY, NEVER, Mapping, Target, target_type
+from telecrm_desktop.core.mapping import ALWAYS, IF_EMPTY, NEVER, STANDARD_TYPES, Mapping, Target, target_type
 from telecrm_desktop.core.schema import Schema
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.stored_values import is_empty, same_value, shown_value
@@ -88,6 +88,12 @@ def request_field_types(mapping: Mapping, schema: Schema | None = None) -> dict[
             spec = mapping.combined.get(path)
             types.setdefault(path[len("fields."):], target_type(Target(path, getattr(spec, "type", None)), schema))
     return types
+
+
+def identifier_type(mapping: Mapping, schema: Schema | None = None) -> str:
+    """The type of the workspace's identifier field (phone, email, text...): how identifiers match."""
+    name = mapping.identifier_field(schema)
+    return request_field_types(mapping, schema).get(name, STANDARD_TYPES.get(name, "text"))
 
 
 @dataclass
