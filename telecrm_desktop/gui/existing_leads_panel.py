@@ -26,7 +26,8 @@ class ExistingLeadsPanel(QFrame):
         self.worker = None
         self.setObjectName("card")
         box = QVBoxLayout(self)
-        box.setContentsMargins(12, 8, 12, 8)
+        box.setContentsMargins(12, 4, 12, 4)
+        box.setSpacing(2)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Already in telecrm?</b>"))
@@ -48,10 +49,14 @@ class ExistingLeadsPanel(QFrame):
         self.progress.setMaximumWidth(200)
         self.progress.hide()
         top.addWidget(self.progress)
-        top.addStretch(1)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        top.addWidget(self.status_label, 1)
         box.addLayout(top)
 
-        counts = QHBoxLayout()
+        self.counts_row = QWidget()  # shown once there are counts: the step stays compact until then
+        counts = QHBoxLayout(self.counts_row)
+        counts.setContentsMargins(0, 0, 0, 0)
         self.count_buttons: dict[str, QPushButton] = {}
         for name in el.CATEGORIES:
             button = QPushButton()
@@ -62,10 +67,8 @@ class ExistingLeadsPanel(QFrame):
             self.count_buttons[name] = button
             counts.addWidget(button)
         counts.addStretch(1)
-        box.addLayout(counts)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        box.addWidget(self.status_label)
+        self.counts_row.hide()
+        box.addWidget(self.counts_row)
 
         self.details = QSplitter(Qt.Orientation.Horizontal)
         self.leads_model = ExistingLeadsModel(self)
@@ -110,6 +113,7 @@ class ExistingLeadsPanel(QFrame):
         self.lookup_button.setEnabled(self.session.check is not None and not running)
         self.cancel_button.setVisible(running)
         self.progress.setVisible(running)
+        self.counts_row.setVisible(existing is not None)
         for name, button in self.count_buttons.items():
             n = existing.counts.get(name, 0) if existing else None
             button.setText(f"{n:,} {el.CATEGORY_WORDS[name]}" if n is not None else el.CATEGORY_WORDS[name])
