@@ -203,3 +203,25 @@ def run_existing_map(journal, run_id: int) -> dict | None:
 
     record = LookupRecord(journal.db)
     return record.existing_of(run_id) if record.count(run_id) else None
+
+
+def with_created_or_updated(journal, run_id: int, outcomes: list) -> list:
+    """A looked-up run's row outcomes, each queued one saying whether telecrm created or updated the lead."""
+    from dataclasses import dataclass as _dataclass
+
+    from telecrm_desktop.core.journal import RowOutcome
+
+    existing = run_existing_map(journal, run_id)
+    if not existing:
+        return outcomes
+
+    @_dataclass(frozen=True)
+    class ShownOutcome(RowOutcome):
+        made: str = ""  # "created" or "updated" (queued leads of a looked-up run)
+
+    shown = []
+    for o in outcomes:
+        found = existing.get(o.identifier) if o.status == "queued" else None
+        made = ("updated" if found[0] else "created") if found else ""
+        shown.append(ShownOutcome(o.row, o.identifier, o.status, o.reason, o.warnings, o.problems, made))
+    return shown

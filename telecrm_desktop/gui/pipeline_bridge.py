@@ -291,8 +291,10 @@ def past_runs() -> list:
 
 
 def run_outcomes(run_id: int) -> list:
+    from telecrm_desktop.gui.existing_leads import with_created_or_updated
+
     with Journal(paths.journal_path()) as journal:
-        return list(journal.row_outcomes(run_id))
+        return with_created_or_updated(journal, run_id, list(journal.row_outcomes(run_id)))
 
 
 def result_files(run) -> list[Path]:

@@ -101,6 +101,11 @@ def test_overwrite_rule_mode_lookup_counts_and_requests(window, qtbot, tmp_path)
     assert set(sent) == {NEW_1, NEW_2}
     assert sent[NEW_1]["fields"]["city"] == "Pune"  # a new lead gets every value, whatever the rule
 
+    driver.results()
+    results = window.results_screen.model
+    shown = {results.data(results.index(r, 1)): results.data(results.index(r, 2)) for r in range(results.rowCount())}
+    assert shown == {AARAV: "skipped", DIYA: "skipped", NEW_1: "queued (created)", NEW_2: "queued (created)"}
+
 
 def test_a_lookup_is_needed_before_sending_with_a_mode(window, qtbot, tmp_path):
     driver = FlowDriver(window, timeout=30)
