@@ -32,6 +32,11 @@ with SandboxServer(Workspace(definition), existing_leads=True, sync_rate_limit=l
 """
 
 
+def _own_peak_mb() -> float:
+    """This process's own high-water RSS (not the sandbox child's)."""
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
+
+
 def phone(i: int) -> str:
     return f"9196{i:08d}"
 
@@ -50,6 +55,7 @@ def look_up(count: int, limit: int) -> dict:
     try:
         url = f"http://127.0.0.1:{int(server.stdout.readline())}/autoupdate/v2"
         identifiers = [phone(i) for i in range(count)]
+        before_mb = _own_peak_mb()  # the leads' identifiers held, nothing looked up yet
         with tempfile.TemporaryDirectory() as folder, Journal(Path(folder) / "journal.db") as journal:
             run = journal.start_run(workspace.enterprise_id, "bench.csv", f"bench-{time.time()}", "t")
             lookup = LeadLookup(url, workspace.enterprise_id, token, "phone",
@@ -64,7 +70,8 @@ def look_up(count: int, limit: int) -> dict:
     allowed = math.ceil(count / 100) / limit
     return {"seconds": summary.elapsed, "requests": summary.requests, "retries": summary.retries,
             "found": summary.found, "allowed_seconds": allowed, "least_requests": math.ceil(count / 100),
-            "server_429s": server_429s, "server_requests": server_requests}
+            "server_429s": server_429s, "server_requests": server_requests,
+            "client_peak_mb": _own_peak_mb(), "client_before_mb": before_mb}
 
 
 if __name__ == "__main__":

@@ -192,7 +192,8 @@ def lookup(s: Sizes) -> list[Row]:
     return [
         Row(f"{name}, time", run.seconds, "s", "what the limit allows", x["allowed_seconds"],
             f"{share:.3f}x allowed", "within 10% of allowed", abs(share - 1) <= 0.10,
-            {"server_429s": x["server_429s"], "found": x["found"], "peak_rss_mb": run.peak_rss_mb}),
+            {"server_429s": x["server_429s"], "found": x["found"], "client_peak_mb": x["client_peak_mb"],
+             "client_before_mb": x["client_before_mb"]}),
         Row(f"{name}, requests", x["requests"], "", "ceil(N / 100) + retries", x["least_requests"] + x["retries"],
             f"{x['retries']} retries", "<= ceil(N/100) + retries",
             x["requests"] <= x["least_requests"] + x["retries"]),
