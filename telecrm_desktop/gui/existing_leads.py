@@ -122,8 +122,9 @@ class LookupWorker(Worker):
         from telecrm_desktop.core.secrets import SecretsError, redact
 
         if isinstance(exc, SecretsError):
+            why = "" if "add a Sync token" in str(exc) else f" ({redact(str(exc))})"
             return ("The existing leads cannot be looked up without a Sync token: add one on the Workspace "
-                    f"step ({exc}). Nothing was sent.")
+                    f"step{why}. Nothing was sent.")
         text = str(exc) or type(exc).__name__
         return redact(f"The existing leads could not be looked up: {text[0].lower() + text[1:]}")
 

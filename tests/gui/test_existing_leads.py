@@ -150,3 +150,20 @@ def test_the_lookup_runs_off_the_gui_thread_and_can_be_cancelled(window, qtbot, 
         assert len(server.state.search_log()) < 5
     finally:
         server.set_sync_limit(None)
+
+
+def test_without_a_sync_token_the_lookup_says_so_and_nothing_is_guessed(window, qtbot, tmp_path, monkeypatch):
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_sheet(tmp_path / "expo.csv"))
+    driver.accept_mapping()
+    driver.review()
+    # a real workspace whose keyring holds no Sync token
+    window.session.workspace.use_sandbox = False
+    window.session.workspace.enterprise_id = "66f6bc6faf29b5a6f29c9bbf"
+    monkeypatch.setattr("telecrm_desktop.core.secrets.load_sync_token", lambda enterprise: None)
+    panel = window.review_screen.existing_panel
+    qtbot.mouseClick(panel.lookup_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: panel.worker is None, 30, "the lookup to give up")
+    assert "without a Sync token: add one on the Workspace step. Nothing was sent." in window.message_bar.label.text()
+    assert el.current(window.session) is None and not panel.counts_row.isVisible()

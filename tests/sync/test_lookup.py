@@ -118,3 +118,27 @@ def test_cancel_stops_between_requests(sandbox):
 def test_no_sync_token_is_a_sentence(sandbox):
     with pytest.raises(LookupStopped, match="there is no Sync token"):
         LeadLookup(sandbox.sync_url, sandbox.enterprise_id, None, "phone")
+
+
+def test_5xx_that_go_on_stop_the_lookup_with_a_sentence(sandbox):
+    sandbox.script_sync(["500"] * 8)
+    record = LookupRecord.in_memory()
+    with pytest.raises(LookupStopped, match="kept failing while looking leads up") as stopped:
+        lookup(sandbox).run([phone(i) for i in range(50)], record, 1)
+    assert stopped.value.kind == "failed" and record.count(1) == 0
+    assert len(sandbox.state.search_log()) == 8  # LookupSettings.max_attempts
+
+
+def test_an_email_identifier_matches_whatever_its_case():
+    from telecrm_desktop.sandbox.workspace import Workspace
+
+    definition = load_workspace().definition
+    definition["enterprise"]["leadIdentifierFieldId"] = "email"
+    definition["existingLeads"] = [{"fields": {"email": "Asha.Rao@Example.com", "name": "Asha"}}]
+    with SandboxServer(Workspace(definition), existing_leads=True) as server:
+        record = LookupRecord.in_memory()
+        token = Token("sync-1", SYNC, server.sync_token.value)
+        LeadLookup(server.sync_url, server.enterprise_id, token, "email", identifier_type="email",
+                   settings=fast()).run(["asha.rao@example.com", "nobody@example.com"], record, 1)
+        stored = record.stored_of(1)(["asha.rao@example.com", "nobody@example.com"])
+    assert stored["asha.rao@example.com"]["name"] == "Asha" and stored["nobody@example.com"] is None
