@@ -259,6 +259,8 @@ def _look_up_and_decide(access, journal: Journal, run_id: int, enterprise: str, 
                          checked.schema)
     except LookupStopped as exc:
         _event(f"stopped before sending: {exc}")
+        if args.report:
+            _write_unsent_report(args.report, checked, f"not sent: {exc}")
         print(f"send: nothing sent; {exc}")
         return EXIT_NO_TOKEN_LEFT if exc.kind == STOP_REFUSED else EXIT_ROWS_NEED_ATTENTION
     rules = ImportRules.for_mapping(checked.mapping, checked.schema, mode=args.mode, send_all=args.send_all)
@@ -276,6 +278,21 @@ def _look_up_and_decide(access, journal: Journal, run_id: int, enterprise: str, 
     record.set_changes(run_id, changes)
     _event(f"existing leads: {counts.sentence()}")
     return None
+
+
+def _write_unsent_report(path: str, checked, reason: str) -> None:
+    """The report of a run that stopped before sending: valid rows `pending` with the reason."""
+    from telecrm_desktop.core.report import findings_text
+    from telecrm_desktop.core.results import ResultRow
+
+    rows = (ResultRow(row, identifier or "", outcomes.PENDING if key is not None else outcomes.INVALID,
+                      reason if key is not None else findings_text(errors),
+                      findings_text(warnings) if warnings else "")
+            for row, identifier, key, errors, warnings in checked.rows)
+    try:
+        write_report_csv(path, rows, existing_columns=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report {path}: {exc.strerror}") from None
 
 
 # -- the post-import check (--verify-landed) ------------------------------------------------------

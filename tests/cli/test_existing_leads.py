@@ -246,6 +246,9 @@ def test_a_sync_token_revoked_half_way_stops_before_sending_anything(world, caps
     out = capsys.readouterr()
     assert "refused the Sync token" in out.err + out.out and "not sent" in out.err + out.out
     assert world.sandbox.state.queued == 0
+    rows = world.report_rows()
+    assert len(rows) == 250 and {r["status"] for r in rows.values()} == {"pending"}
+    assert "refused the Sync token" in next(iter(rows.values()))["reason"]
     world.sandbox.restore(world.sandbox.sync_token.label)
     asked_before = len(world.sandbox.state.search_log())
     assert world.send("--mode", "new") == 0
