@@ -76,3 +76,49 @@ def look_up(count: int, limit: int) -> dict:
 
 if __name__ == "__main__":
     print(json.dumps(look_up(int(sys.argv[1]), int(sys.argv[2]))))
+
+
+def gui_lookup(path: str, limit: int = 10) -> dict:
+    """The app's lookup of a checked sheet's leads (half of them in the embedded sandbox, whose Sync
+    limit is `limit` a second), pressed on the Review step: the GUI thread's longest gap between
+    5 ms ticks while it runs, its time, and the app's peak memory before and after it."""
+    from bench.gui import StallProbe, _spin, _start_app, percentile
+    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.gui.flow_driver import FlowDriver
+    from telecrm_desktop.sandbox.leads import apply_request
+
+    app, window = _start_app()
+    driver = FlowDriver(window, timeout=900)
+    driver.use_sandbox()
+    driver.open_file(Path(path))
+    driver.accept_mapping()
+    driver.review()
+    server = sandbox_link.sandbox_server()
+    leads = list(window.session.check.leads)
+    with server.state.lock:  # every second lead is already in telecrm, as an earlier import left it
+        for lead in leads[::2]:
+            apply_request(server.workspace, server.state.store, {"fields": dict(lead.body["fields"])}, "earlier")
+    server.set_sync_limit(limit, 1.0)
+    before_mb = _own_peak_mb()
+    probe = StallProbe()
+    _spin(app, lambda: time.perf_counter() - probe._last < 0.01, 5)
+    probe.gaps.clear()
+    idle_until = time.perf_counter() + 3.0  # the baseline: the same window, idle, on the same machine
+    _spin(app, lambda: time.perf_counter() >= idle_until, 60)
+    probe.enter("lookup")
+    panel = window.review_screen.existing_panel
+    started = time.perf_counter()
+    panel.lookup_button.click()
+    _spin(app, lambda: panel.worker is None, 3600)
+    seconds = time.perf_counter() - started
+    probe.stop()
+    existing = window.session.existing_leads
+    gaps = probe.gaps.get("lookup", [0.0])
+    searches = server.state.search_log()
+    sandbox_link.stop_sandbox()
+    return {"seconds": seconds, "leads": len(leads), "counts": existing.counts if existing else None,
+            "allowed_seconds": math.ceil(len(leads) / 100) / limit,
+            "requests": len(searches), "server_429s": sum(1 for _, s in searches if s == 429),
+            "max_ms": max(gaps) * 1000, "p99_ms": percentile(gaps, 0.99) * 1000,
+            "idle_max_ms": max(probe.gaps["idle"]) * 1000, "idle_p99_ms": percentile(probe.gaps["idle"], 0.99) * 1000,
+            "culprits": probe.top_culprits(), "peak_before_mb": before_mb, "peak_after_mb": _own_peak_mb()}

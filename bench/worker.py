@@ -125,6 +125,13 @@ def lookup_rate(count: str, limit: str) -> dict:
     return look_up(int(count), int(limit))
 
 
+def lookup_gui(path: str, limit: str = "10") -> dict:
+    """The app's lookup on the Review step: GUI stall, time and memory (bench/lookup.py)."""
+    from bench.lookup import gui_lookup
+
+    return gui_lookup(path, int(limit))
+
+
 def _fresh_journal(directory: str):
     import tempfile
     from pathlib import Path

@@ -43,9 +43,10 @@ class ExistingLeads:
     enterprise_id: str = ""  # the workspace looked in: another workspace's lookup is never reused
     decisions: list = field(default_factory=list)  # (lead, core LeadDecision), in lead order
     counts: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, list] = field(default_factory=dict)  # made in the worker: a filter costs nothing
 
     def of_category(self, name: str | None) -> list:
-        return [(lead, d) for lead, d in self.decisions if name is None or category(d) == name]
+        return self.decisions if name is None else self.by_category.get(name, [])
 
     def sentence(self) -> str:
         return ", ".join(f"{self.counts.get(c, 0):,} {CATEGORY_WORDS[c]}" for c in CATEGORIES)
@@ -76,18 +77,24 @@ def decide(session, existing: ExistingLeads, should_stop=lambda: False) -> Exist
 
     rules = ImportRules.for_mapping(session.mapping, session.schema, mode=import_mode(session))
     decided = ExistingLeads(existing.check, existing.record, rules.mode, existing.enterprise_id, [],
-                            dict.fromkeys(CATEGORIES, 0))
-    for lead, decision in decide_leads(existing.check.leads, existing.record.stored_of(CHECK_RUN), rules):
+                            dict.fromkeys(CATEGORIES, 0), {c: [] for c in CATEGORIES})
+    from telecrm_desktop.gui.gil import taking_turns
+
+    for lead, decision in taking_turns(decide_leads(existing.check.leads, existing.record.stored_of(CHECK_RUN),
+                                                    rules)):  # in a worker thread beside the GUI's
         if should_stop():
             return None
+        kind = category(decision)
         decided.decisions.append((lead, decision))
-        decided.counts[category(decision)] += 1
+        decided.by_category[kind].append((lead, decision))
+        decided.counts[kind] += 1
     return decided
 
 
 class LookupWorker(Worker):
     """Looks the check's leads up (those not looked up yet), then decides each under the mode."""
 
+    pauses_collector = True  # a decision per lead, kept until the next check
     def __init__(self, session, previous: ExistingLeads | None = None):
         super().__init__()
         self.session = session
@@ -132,6 +139,7 @@ class LookupWorker(Worker):
 class DecideWorker(Worker):
     """The mode changed: every lead decided again from the lookup already made (no request)."""
 
+    pauses_collector = True
     def __init__(self, session, existing: ExistingLeads):
         super().__init__()
         self.session, self.existing = session, existing
