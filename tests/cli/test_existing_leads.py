@@ -231,6 +231,11 @@ def test_no_sync_token_is_exit_2_with_a_sentence_and_nothing_sent(world, monkeyp
     assert world.send() == 2
 
 
+def test_check_with_a_lookup_needs_the_workspace(world, capsys):
+    assert main(["check", str(world.sheet), "--mapping", str(world.template), "--existing"]) == 2
+    assert "give the workspace with --enterprise ID" in capsys.readouterr().err
+
+
 def test_sync_429_and_5xx_are_retried(world):
     world.sandbox.script_sync(["429", "503", "500"])
     assert world.send("--mode", "existing") == 0
