@@ -63,7 +63,6 @@ class LeadDecision:
     reason: str = ""
     existing: bool = False
     changes: tuple[Change, ...] = ()
-    stored: dict | None = None  # telecrm's fields now (existing leads)
 
     @property
     def identical(self) -> bool:
@@ -118,7 +117,7 @@ class ImportRules:
                 return LeadDecision(identifier, outcomes.SKIPPED, None, NOT_THERE)
             return LeadDecision(identifier, SEND, body)
         if self.mode == MODE_NEW:
-            return LeadDecision(identifier, outcomes.SKIPPED, None, ALREADY_THERE, existing=True, stored=stored)
+            return LeadDecision(identifier, outcomes.SKIPPED, None, ALREADY_THERE, existing=True)
         kept: dict = {}
         changes: list[Change] = []
         for name, value in body.get("fields", {}).items():
@@ -134,8 +133,8 @@ class ImportRules:
                                       shown_value(type_name, value, timezone=self.timezone)))
         request = {**body, "fields": kept}
         if not changes and not body.get("actions") and not self.send_all:
-            return LeadDecision(identifier, outcomes.UNCHANGED, None, SAME_VALUES, existing=True, stored=stored)
-        return LeadDecision(identifier, SEND, request, existing=True, changes=tuple(changes), stored=stored)
+            return LeadDecision(identifier, outcomes.UNCHANGED, None, SAME_VALUES, existing=True)
+        return LeadDecision(identifier, SEND, request, existing=True, changes=tuple(changes))
 
 
 def decide_leads(leads: Iterable, stored_of: Callable[[list[str]], dict[str, dict | None]], rules: ImportRules,

@@ -33,6 +33,27 @@ def category(decision) -> str:
     return IDENTICAL if decision.identical else CHANGING
 
 
+@dataclass(frozen=True, slots=True)
+class ShownDecision:
+    """What the Review step shows of a core LeadDecision: no request body (the send run decides
+    again from the same lookup), so 100,000 of them stay small."""
+
+    identifier: str
+    status: str
+    reason: str
+    existing: bool
+    changes: tuple
+    identical: bool
+
+    @property
+    def changes_text(self) -> str:
+        return "; ".join(c.describe() for c in self.changes)
+
+    @classmethod
+    def of(cls, d) -> "ShownDecision":
+        return cls(d.identifier, d.status, d.reason, d.existing, d.changes, d.identical)
+
+
 @dataclass
 class ExistingLeads:
     """The lookup of one check and what each of its leads becomes under the chosen mode."""
@@ -84,9 +105,10 @@ def decide(session, existing: ExistingLeads, should_stop=lambda: False) -> Exist
                                                     rules)):  # in a worker thread beside the GUI's
         if should_stop():
             return None
-        kind = category(decision)
-        decided.decisions.append((lead, decision))
-        decided.by_category[kind].append((lead, decision))
+        shown = ShownDecision.of(decision)
+        kind = category(shown)
+        decided.decisions.append((lead, shown))
+        decided.by_category[kind].append((lead, shown))
         decided.counts[kind] += 1
     return decided
 

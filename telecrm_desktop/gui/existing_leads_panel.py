@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui import existing_leads as el
+from telecrm_desktop.gui.disposal import dispose_later
 from telecrm_desktop.gui.models.existing_leads_model import ComparisonModel, ExistingLeadsModel
 from telecrm_desktop.gui.widgets import QuietProgressBar, compact_table
 from telecrm_desktop.gui.workers import start_worker
@@ -183,6 +184,7 @@ class ExistingLeadsPanel(QFrame):
         cancelled = self.worker.cancelled
         self.worker = None
         if result is not None and not cancelled and result.check is self.session.check:
+            dispose_later(self.session.existing_leads)  # 100,000 old decisions freed off the GUI thread
             self.session.existing_leads = result
         elif cancelled:
             self.message.emit("info", "The lookup was cancelled; the leads looked up so far are remembered.")
