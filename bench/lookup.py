@@ -37,6 +37,16 @@ def _own_peak_mb() -> float:
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
 
 
+def _long_gaps(gaps: list[float], over: float = 0.05) -> list[tuple[float, float]]:
+    """(seconds after the phase began, gap in ms) of each gap over `over` seconds."""
+    out, at = [], 0.0
+    for gap in gaps:
+        at += gap
+        if gap > over:
+            out.append((round(at, 2), round(gap * 1000, 1)))
+    return out
+
+
 def phone(i: int) -> str:
     return f"9196{i:08d}"
 
@@ -109,16 +119,25 @@ def gui_lookup(path: str, limit: int = 10) -> dict:
     panel = window.review_screen.existing_panel
     started = time.perf_counter()
     panel.lookup_button.click()
-    _spin(app, lambda: panel.worker is None, 3600)
+
+    def done() -> bool:  # the requests are answered: the worker decides every lead (no network)
+        if probe.phase == "lookup" and panel.progress.maximum() > 0 and panel.progress.value() >= panel.progress.maximum():
+            probe.enter("decide")
+        return panel.worker is None
+
+    _spin(app, done, 3600)
     seconds = time.perf_counter() - started
     probe.stop()
     existing = window.session.existing_leads
-    gaps = probe.gaps.get("lookup", [0.0])
+    gaps = probe.gaps.get("lookup", [0.0]) + probe.gaps.get("decide", [0.0])
+    decide = probe.gaps.get("decide", [0.0])
     searches = server.state.search_log()
     sandbox_link.stop_sandbox()
     return {"seconds": seconds, "leads": len(leads), "counts": existing.counts if existing else None,
             "allowed_seconds": math.ceil(len(leads) / 100) / limit,
             "requests": len(searches), "server_429s": sum(1 for _, s in searches if s == 429),
             "max_ms": max(gaps) * 1000, "p99_ms": percentile(gaps, 0.99) * 1000,
-            "idle_max_ms": max(probe.gaps["idle"]) * 1000, "idle_p99_ms": percentile(probe.gaps["idle"], 0.99) * 1000,
+            "requests_max_ms": max(probe.gaps.get("lookup", [0.0])) * 1000,
+            "long_gaps_at_s": _long_gaps(probe.gaps.get("lookup", [])), "decide_max_ms": max(decide) * 1000,
+            "decide_seconds": sum(decide), "idle_max_ms": max(probe.gaps["idle"]) * 1000, "idle_p99_ms": percentile(probe.gaps["idle"], 0.99) * 1000,
             "culprits": probe.top_culprits(), "peak_before_mb": before_mb, "peak_after_mb": _own_peak_mb()}

@@ -210,6 +210,8 @@ def lookup_in_app(s: Sizes) -> list[Row]:
         Row(f"{name}, GUI stall, longest", x["max_ms"], "ms", "idle", x["idle_max_ms"],
             f"{x['max_ms'] / x['idle_max_ms']:.1f}x idle", "< 50 ms", x["max_ms"] < 50,
             {"p99_ms": x["p99_ms"], "idle_p99_ms": x["idle_p99_ms"], "seconds": run.seconds,
+             "requests_max_ms": x["requests_max_ms"], "decide_max_ms": x["decide_max_ms"],
+             "decide_seconds": x["decide_seconds"], "long_gaps_at_s": x["long_gaps_at_s"],
              "allowed_seconds": x["allowed_seconds"], "culprits": x["culprits"], "counts": x["counts"]}),
         Row(f"{name}, peak memory added by the lookup", added, "MB", "the app before the lookup",
             x["peak_before_mb"], "", "<= 100 MB", added <= 100),

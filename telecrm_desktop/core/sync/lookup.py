@@ -14,8 +14,10 @@ Pure core: progress through a callback, cancellation through `should_stop`; no Q
 
 from __future__ import annotations
 
+import functools
 import random
 import re
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -82,6 +84,12 @@ def match_key(value: object, identifier_type: str) -> str:
     return text.casefold()
 
 
+def _let_others_run() -> None:
+    """Hand the interpreter lock over between steps: in the app this runs in a worker thread, and a
+    window waiting for the lock only gets it at once when it is given."""
+    time.sleep(0)
+
+
 def _backoff(base: float, attempt: int, cap: float) -> float:
     return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
 
@@ -110,13 +118,15 @@ class LeadLookup:
         """Look up every identifier not yet recorded for `run_id`; raises LookupStopped when it cannot finish."""
         started = time.monotonic()
         unique = list(dict.fromkeys(identifiers))
+        _let_others_run()
         known = record.looked_up(run_id, unique)
         todo = [i for i in unique if i not in known]
+        _let_others_run()
         done, found = len(known), 0
         self._report(done, len(unique), found)
         s = self.settings
         with httpx.Client(
-            verify=True,
+            verify=_tls_context(self.sync_url),
             timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.connect_timeout,
                                   pool=s.connect_timeout),
             follow_redirects=False,
@@ -132,6 +142,7 @@ class LeadLookup:
                 results = {i: stored.get(match_key(i, self.identifier_type)) for i in batch}
                 self._match_national(batch, stored, results)
                 record.record(run_id, results)
+                _let_others_run()
                 done += len(batch)
                 found += sum(1 for f in results.values() if f is not None)
                 self._report(done, len(unique), found)
@@ -249,6 +260,19 @@ class LeadLookup:
         return LookupStopped(f"telecrm's Sync API kept failing while looking leads up ({problem}); the leads "
                              "not looked up are not sent: try again later (the leads already looked up are "
                              "remembered)", STOP_FAILED)
+
+
+@functools.lru_cache(maxsize=1)
+def _verified_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the certificate store holds the interpreter lock
+    for tens of milliseconds (a stall of the window when a lookup starts in the app's worker thread)."""
+    return httpx.create_ssl_context(verify=True)
+
+
+def _tls_context(url: str) -> ssl.SSLContext | bool:
+    """Certificates are always verified on https; plain http (allowed only to this computer, the
+    sandbox) has nothing to verify, so no certificate store is loaded for it."""
+    return _verified_context() if url.startswith("https:") else False
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from typing import Iterable, Iterator
 
 TABLE = """
@@ -52,6 +53,7 @@ class LookupRecord:
             marks = ",".join("?" * len(chunk))
             done.update(i for (i,) in self.db.execute(
                 f"SELECT identifier FROM lead_lookups WHERE run_id=? AND identifier IN ({marks})", (run_id, *chunk)))
+            time.sleep(0)  # another thread (the app's window) may take the interpreter lock here
         return done
 
     def record(self, run_id: int, results: dict[str, dict | None]) -> None:
