@@ -17,13 +17,17 @@ import time
 from pathlib import Path
 
 SERVER = """
-import sys
+import json, sys
 from telecrm_desktop.sandbox import SandboxServer
 from telecrm_desktop.sandbox.workspace import Workspace, load_workspace
 count, limit = int(sys.argv[1]), int(sys.argv[2])
 definition = load_workspace().definition
-definition["existingLeads"] = [{"fields": {"phone": f"9196{i:08d}", "name": f"Lead {i}", "city": "Pune"}}
-                               for i in range(0, count, 2)]
+if len(sys.argv) > 3:  # the existing leads' fields, one JSON object a line
+    with open(sys.argv[3], encoding="utf-8") as f:
+        definition["existingLeads"] = [{"fields": json.loads(line)} for line in f]
+else:
+    definition["existingLeads"] = [{"fields": {"phone": f"9196{i:08d}", "name": f"Lead {i}", "city": "Pune"}}
+                                   for i in range(0, count, 2)]
 with SandboxServer(Workspace(definition), existing_leads=True, sync_rate_limit=limit) as server:
     print(server.port, flush=True)
     sys.stdin.read()  # until the benchmark closes our stdin
@@ -89,13 +93,14 @@ if __name__ == "__main__":
 
 
 def gui_lookup(path: str, limit: int = 10) -> dict:
-    """The app's lookup of a checked sheet's leads (half of them in the embedded sandbox, whose Sync
-    limit is `limit` a second), pressed on the Review step: the GUI thread's longest gap between
+    """The app's lookup of a checked sheet's leads (half of them in a sandbox of its own process whose
+    Sync limit is `limit` a second), pressed on the Review step: the GUI thread's longest gap between
     5 ms ticks while it runs, its time, and the app's peak memory before and after it."""
     from bench.gui import StallProbe, _spin, _start_app, percentile
-    from telecrm_desktop.gui import sandbox_link
+    from telecrm_desktop.core.secrets import SYNC, Token
+    from telecrm_desktop.gui import sandbox_link, schema_link
     from telecrm_desktop.gui.flow_driver import FlowDriver
-    from telecrm_desktop.sandbox.leads import apply_request
+    from telecrm_desktop.sandbox import load_workspace
 
     app, window = _start_app()
     driver = FlowDriver(window, timeout=900)
@@ -103,12 +108,19 @@ def gui_lookup(path: str, limit: int = 10) -> dict:
     driver.open_file(Path(path))
     driver.accept_mapping()
     driver.review()
-    server = sandbox_link.sandbox_server()
     leads = list(window.session.check.leads)
-    with server.state.lock:  # every second lead is already in telecrm, as an earlier import left it
-        for lead in leads[::2]:
-            apply_request(server.workspace, server.state.store, {"fields": dict(lead.body["fields"])}, "earlier")
-    server.set_sync_limit(limit, 1.0)
+    # telecrm elsewhere: a sandbox in its own process holding every second lead as an earlier import
+    # left it (an in-process one would compete with the window for the interpreter lock, as no real
+    # server does)
+    folder = tempfile.mkdtemp(prefix="telecrm-bench-")
+    existing_file = Path(folder) / "existing.jsonl"
+    existing_file.write_text("".join(json.dumps(lead.body["fields"]) + "\n" for lead in leads[::2]), encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-c", SERVER, "0", str(limit), str(existing_file)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{int(server.stdout.readline())}/autoupdate/v2"
+    workspace = load_workspace()
+    token = next(Token(t.label, SYNC, t.value) for t in workspace.tokens if t.type == "SYNC")
+    schema_link.sync_access = lambda ws: (url, workspace.enterprise_id, token)
     before_mb = _own_peak_mb()
     probe = StallProbe()
     _spin(app, lambda: time.perf_counter() - probe._last < 0.01, 5)
@@ -131,11 +143,13 @@ def gui_lookup(path: str, limit: int = 10) -> dict:
     existing = window.session.existing_leads
     gaps = probe.gaps.get("lookup", [0.0]) + probe.gaps.get("decide", [0.0])
     decide = probe.gaps.get("decide", [0.0])
-    searches = server.state.search_log()
+    server.stdin.close()
+    server_429s, requests = map(int, server.stdout.read().split()[-2:])
+    server.wait()
     sandbox_link.stop_sandbox()
     return {"seconds": seconds, "leads": len(leads), "counts": existing.counts if existing else None,
             "allowed_seconds": math.ceil(len(leads) / 100) / limit,
-            "requests": len(searches), "server_429s": sum(1 for _, s in searches if s == 429),
+            "requests": requests, "server_429s": server_429s,
             "max_ms": max(gaps) * 1000, "p99_ms": percentile(gaps, 0.99) * 1000,
             "requests_max_ms": max(probe.gaps.get("lookup", [0.0])) * 1000,
             "long_gaps_at_s": _long_gaps(probe.gaps.get("lookup", [])), "decide_max_ms": max(decide) * 1000,
