@@ -99,6 +99,7 @@ class ExistingLeadsPanel(QFrame):
 
         session.mapping_changed.connect(self.refresh)
         session.check_changed.connect(self.refresh)
+        session.run_changed.connect(self._forget_after_sending)
         self.refresh()
 
     # ----- state -----
@@ -134,6 +135,13 @@ class ExistingLeadsPanel(QFrame):
             self.status_label.setText("Every lead is sent: new ones are created, existing ones updated. Look "
                                       "them up to see which exist and what would change.")
         self._show_category(self._checked_category())
+
+    def _forget_after_sending(self) -> None:
+        """A send changes telecrm: what was looked up before it is no longer what telecrm holds."""
+        if self.session.existing_leads is not None and self.worker is None:
+            dispose_later(self.session.existing_leads)
+            self.session.existing_leads = None
+            self.refresh()
 
     def _checked_category(self) -> str | None:
         return next((n for n, b in self.count_buttons.items() if b.isChecked()), None)

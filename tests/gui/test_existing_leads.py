@@ -96,6 +96,7 @@ def test_overwrite_rule_mode_lookup_counts_and_requests(window, qtbot, tmp_path)
     counts = driver.send()
     assert counts.get("queued") == 2 and counts.get("skipped") == 2
     assert len(server.state.search_log()) == searches  # the send looked nothing up again
+    assert window.session.existing_leads is None  # telecrm changed: a later lookup asks afresh
     assert server.state.wait_processed(10)
     sent = {r["fields"]["phone"]: r for r in server.state.request_log()}
     assert set(sent) == {NEW_1, NEW_2}
