@@ -52,6 +52,8 @@ def same_value(type_name: str, sent: object, stored: object, *, timezone: str = 
         if type_name in ("website", "medialink"):
             return _text(sent).strip() == _text(stored).strip()
         if type_name == "text":
+            if isinstance(stored, (int, float)) and not isinstance(stored, bool) and isinstance(sent, str):
+                return _number(sent) == _number(stored)  # a field of unknown type telecrm keeps as a number
             return _text(sent) == _text(stored)
     except _NotUnderstood:
         return False

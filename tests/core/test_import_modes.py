@@ -87,6 +87,8 @@ def test_changes_are_written_field_old_new():
     ("tags", ["a"], "a", False),  # a stored form not understood
     ("dropdown", "Walk-in", "WALK-IN", True),
     ("text", "Asha", "asha", False),
+    ("text", "12", 12, True),  # no type known: telecrm kept a number
+    ("text", "twelve", 12, False),
     ("email", "a@b.co", "A@B.CO", True),
     ("rating", 3, "3", True),
     ("rating", 3, True, False),

@@ -142,3 +142,15 @@ def test_an_email_identifier_matches_whatever_its_case():
                    settings=fast()).run(["asha.rao@example.com", "nobody@example.com"], record, 1)
         stored = record.stored_of(1)(["asha.rao@example.com", "nobody@example.com"])
     assert stored["asha.rao@example.com"]["name"] == "Asha" and stored["nobody@example.com"] is None
+
+
+def test_leads_found_with_their_fields_given_flat_are_understood(sandbox, monkeypatch):
+    from telecrm_desktop.sandbox import sync_api
+
+    original = sync_api._by_identifier
+    monkeypatch.setattr(sync_api, "_by_identifier", lambda server, values: [
+        lead["fields"] for lead in original(server, values)])  # {"phone": ..., "city": ...} without "fields"
+    record = LookupRecord.in_memory()
+    lookup(sandbox).run([phone(0), phone(1)], record, 1)
+    stored = record.stored_of(1)([phone(0), phone(1)])
+    assert stored[phone(0)]["city"] == "Pune" and stored[phone(1)] is None

@@ -84,6 +84,14 @@ def match_key(value: object, identifier_type: str) -> str:
     return text.casefold()
 
 
+def _fields_of(lead: object, identifier_field: str) -> dict | None:
+    """A found lead's fields: `{"fields": {...}}` as documented, or the fields given flat."""
+    if not isinstance(lead, dict):
+        return None
+    fields = lead.get("fields") if isinstance(lead.get("fields"), dict) else lead
+    return fields if identifier_field in fields else None
+
+
 def _let_others_run() -> None:
     """Hand the interpreter lock over between steps: in the app this runs in a worker thread, and a
     window waiting for the lock only gets it at once when it is given."""
@@ -177,8 +185,8 @@ class LeadLookup:
                 raise LookupStopped('telecrm\'s Sync API answered lead/search without the list "data" it '
                                     "documents; check the Sync API address; nothing was sent", STOP_FAILED)
             for lead in page:
-                fields = lead.get("fields") if isinstance(lead, dict) else None
-                if isinstance(fields, dict) and self.identifier_field in fields:
+                fields = _fields_of(lead, self.identifier_field)
+                if fields is not None:
                     found.setdefault(match_key(fields[self.identifier_field], self.identifier_type), fields)
             skip += len(page)
             total = answer.get("total_count")
