@@ -302,9 +302,10 @@ class SendWorker(Worker):
     def describe_failure(self, exc: Exception) -> str:
         from telecrm_desktop.core.secrets import SecretsError, redact
         from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
+        from telecrm_desktop.gui.existing_leads import LookupNeeded
         from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
 
-        if isinstance(exc, (RunElsewhere, EngineProcessError)):
+        if isinstance(exc, (RunElsewhere, EngineProcessError, LookupNeeded)):
             return redact(str(exc))
         if isinstance(exc, SecretsError):
             from telecrm_desktop.gui.bridge.token_store import sentence

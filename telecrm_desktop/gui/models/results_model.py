@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
-STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "error", "invalid": "error",
+STATUS_KIND = {"queued": "ok", "unchanged": "ok", "skipped": "ok", "ready": "ok", "failed": "error", "invalid": "error",
                "uncertain": "warning", "pending": ""}
 
 
@@ -76,7 +76,8 @@ class ResultsModel(_ListModel):
         o = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(o.row), o.identifier, o.status, o.reason, o.warnings)[col]
+            made = getattr(o, "made", "")  # created / updated, when the run looked its leads up
+            return (str(o.row), o.identifier, f"{o.status} ({made})" if made else o.status, o.reason, o.warnings)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (3, 4):
             return (o.reason, o.warnings)[col - 3] or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 2:
