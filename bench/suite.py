@@ -30,10 +30,12 @@ class Sizes:
     paced_windows: int = 5  # how long the paced run lasts, in windows
     runs: int = 3
     heavy_runs: int = 1  # the 1M-row check and the GUI stall run: minutes each
+    lookup_leads: int = 100_000  # looked up at lookup_limit Sync requests a second: 100 s
+    lookup_limit: int = 10
 
 
 QUICK = Sizes(rows=10_000, big_rows=50_000, gui_send=1_000, ceiling=1_000, naive_ceiling=300,
-              paced_windows=2, runs=1, heavy_runs=1)
+              paced_windows=2, runs=1, heavy_runs=1, lookup_leads=10_000)
 
 
 @dataclass
@@ -181,6 +183,41 @@ def gui_responsiveness(s: Sizes) -> list[Row]:
     ]
 
 
+def lookup(s: Sizes) -> list[Row]:
+    """Existing leads looked up under the Sync limit: requests and time against what the limit allows."""
+    run = run_worker("lookup_rate", s.lookup_leads, s.lookup_limit)  # 100 s at full size: one run
+    x = run.extra
+    share = run.seconds / x["allowed_seconds"]
+    name = f"lookup, {s.lookup_leads // 1000}k leads at {s.lookup_limit} Sync requests/s"
+    return [
+        Row(f"{name}, time", run.seconds, "s", "what the limit allows", x["allowed_seconds"],
+            f"{share:.3f}x allowed", "within 10% of allowed", abs(share - 1) <= 0.10,
+            {"server_429s": x["server_429s"], "found": x["found"], "client_peak_mb": x["client_peak_mb"],
+             "client_before_mb": x["client_before_mb"]}),
+        Row(f"{name}, requests", x["requests"], "", "ceil(N / 100) + retries", x["least_requests"] + x["retries"],
+            f"{x['retries']} retries", "<= ceil(N/100) + retries",
+            x["requests"] <= x["least_requests"] + x["retries"]),
+    ]
+
+
+def lookup_in_app(s: Sizes) -> list[Row]:
+    """The lookup pressed in the app: the GUI thread's longest stall and the app's added peak memory."""
+    run = run_worker("lookup_gui", data.csv_sheet(s.lookup_leads), s.lookup_limit)
+    x = run.extra
+    added = x["peak_after_mb"] - x["peak_before_mb"]
+    name = f"app lookup, {s.lookup_leads // 1000}k leads at {s.lookup_limit} Sync requests/s"
+    return [
+        Row(f"{name}, GUI stall, longest", x["max_ms"], "ms", "idle", x["idle_max_ms"],
+            f"{x['max_ms'] / x['idle_max_ms']:.1f}x idle", "< 50 ms", x["max_ms"] < 50,
+            {"p99_ms": x["p99_ms"], "idle_p99_ms": x["idle_p99_ms"], "seconds": run.seconds,
+             "requests_max_ms": x["requests_max_ms"], "decide_max_ms": x["decide_max_ms"],
+             "decide_seconds": x["decide_seconds"], "long_gaps_at_s": x["long_gaps_at_s"],
+             "allowed_seconds": x["allowed_seconds"], "culprits": x["culprits"], "counts": x["counts"]}),
+        Row(f"{name}, peak memory added by the lookup", added, "MB", "the app before the lookup",
+            x["peak_before_mb"], "", "<= 100 MB", added <= 100),
+    ]
+
+
 BENCHMARKS = {
     "xlsx": xlsx_to_requests,
     "csv": csv_to_requests,
@@ -190,4 +227,6 @@ BENCHMARKS = {
     "ceiling": engine_ceiling,
     "gui": gui_responsiveness,
     "journal": journal_overhead,
+    "lookup": lookup,
+    "lookup-app": lookup_in_app,
 }

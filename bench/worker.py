@@ -118,6 +118,20 @@ def naive_ceiling(count: str) -> dict:
         return naive_send(server.base_url, int(count))
 
 
+def lookup_rate(count: str, limit: str) -> dict:
+    """N leads looked up under a Sync limit of L requests a second (bench/lookup.py)."""
+    from bench.lookup import look_up
+
+    return look_up(int(count), int(limit))
+
+
+def lookup_gui(path: str, limit: str = "10") -> dict:
+    """The app's lookup on the Review step: GUI stall, time and memory (bench/lookup.py)."""
+    from bench.lookup import gui_lookup
+
+    return gui_lookup(path, int(limit))
+
+
 def _fresh_journal(directory: str):
     import tempfile
     from pathlib import Path

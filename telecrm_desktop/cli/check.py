@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from telecrm_desktop.cli import EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
+from telecrm_desktop.cli import EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError, existing
 from telecrm_desktop.cli.output import Progress, summary_line
 from telecrm_desktop.cli.pipeline_input import open_input
 from telecrm_desktop.core.check.merge import LeadMerger
@@ -32,6 +32,11 @@ def add_parser(subparsers):
     parser.add_argument("--schema", metavar="FILE", help="check against this workspace schema file")
     parser.add_argument("--payloads", metavar="OUT.jsonl", help="write one JSON request per lead")
     parser.add_argument("--report", metavar="REPORT.csv", help="write one line per source data row")
+    parser.add_argument("--existing", action="store_true",
+                        help="look the leads up in telecrm (Sync token): report which exist and what would change")
+    existing.add_mode_argument(parser)
+    parser.add_argument("--sync-url", metavar="URL", help="the Sync API root (default: $TELECRM_SYNC_URL, "
+                        "else https://next.telecrm.in/autoupdate/v2)")
     parser.set_defaults(run=run)
     return parser
 
@@ -47,6 +52,10 @@ def _open_report(path: str | None) -> ReportWriter | None:
 
 def run(args) -> int:
     given = open_input(args)
+    if existing.needed(args, given.mapping):
+        from telecrm_desktop.cli.check_existing import run_with_lookup
+
+        return run_with_lookup(args, given, existing.sync_access(args, args.enterprise, given.mapping))
     report = _open_report(args.report)
     merger = LeadMerger(mode="bounded" if args.payloads else "count")
     counts = {READY: 0, INVALID: 0}

@@ -11,7 +11,7 @@ import time
 from typing import TextIO
 
 # Statuses in the order a summary lists them (cli.md).
-STATUS_ORDER = ("ready", "queued", "unchanged", "failed", "uncertain", "pending", "invalid")
+STATUS_ORDER = ("ready", "queued", "unchanged", "skipped", "failed", "uncertain", "pending", "invalid")
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

@@ -105,6 +105,8 @@ class Checked:
     rows: list[tuple] = field(default_factory=list)  # (row, identifier, key, errors, warnings)
     counts: dict[str, int] = field(default_factory=dict)
     identifier_field: str = "phone"  # the workspace's (schema) or the template's identifier field
+    mapping: Mapping | None = None
+    schema: Schema | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -144,7 +146,8 @@ def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
     merger = LeadMerger(mode="bounded")
     atexit.register(merger.close)  # its spool file, if one was needed
     checked = Checked(mapping_to_dict(given.mapping), given.table, merger,
-                      identifier_field=given.mapping.identifier_field(given.schema))
+                      identifier_field=given.mapping.identifier_field(given.schema),
+                      mapping=given.mapping, schema=given.schema)
     counts = {READY: 0, INVALID: 0}
     progress = Progress("checking")
     try:

@@ -29,6 +29,10 @@ def add_parser(subparsers):
                         help="length of the rolling rate-limit window (default 3600)")
     parser.add_argument("--retry-after", metavar="SECONDS|auto",
                         help="send Retry-After with 429 answers: a number of seconds, or auto")
+    parser.add_argument("--sync-rate-limit", type=int, metavar="N",
+                        help="Sync API requests each Sync token may send per second (default: no limit)")
+    parser.add_argument("--no-existing-leads", action="store_true",
+                        help="start with an empty workspace instead of its few existing leads")
     parser.set_defaults(run=run)
     return parser
 
@@ -45,6 +49,8 @@ def _retry_after(value: str | None):
 def run(args) -> int:
     from telecrm_desktop.sandbox import SandboxServer
 
+    if args.sync_rate_limit is not None and args.sync_rate_limit < 1:
+        raise UsageError(f"--sync-rate-limit must be 1 or more requests a second, not {args.sync_rate_limit}")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port number (0 to 65535)")
     try:
@@ -54,6 +60,8 @@ def run(args) -> int:
             rate_limit=args.rate_limit,
             window_seconds=args.window_seconds,
             retry_after=_retry_after(args.retry_after),
+            sync_rate_limit=args.sync_rate_limit,
+            existing_leads=not args.no_existing_leads,
         )
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(f"cannot read the workspace file {args.workspace}: {exc}") from None
@@ -84,6 +92,9 @@ def _print_banner(server, args) -> None:
         f"  Sync API root:         {server.sync_url}",
         f"  enterprise ID:         {server.enterprise_id}",
         f"  rate limit:            {args.rate_limit} requests per {args.window_seconds:g} s per token",
+        f"  Sync rate limit:       "
+        + (f"{args.sync_rate_limit} requests per second" if args.sync_rate_limit else "none"),
+        f"  existing leads:        {len(server.state.leads())} (try send --mode new, or overwrite rules)",
         "  tokens (sandbox only, not secrets):",
     ]
     lines += [f"    {t.label} ({t.type.lower()}): {t.value}" for t in server.workspace.tokens]

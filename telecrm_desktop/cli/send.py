@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
+from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError, existing
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
 from telecrm_desktop.core import paths, run_claim
 from telecrm_desktop.core.send.journal import Journal
@@ -29,6 +29,7 @@ from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )
 from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, check_sync_url
+from telecrm_desktop.core.sync.lookup_record import LookupRecord
 
 ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
 SYNC_URL_ENV = "TELECRM_SYNC_URL"
@@ -58,7 +59,8 @@ def add_parser(subparsers):
                         help="after sending, wait SECONDS (default 30), then look the queued leads up with the "
                         "Sync token and report how many landed with the values sent")
     parser.add_argument("--sync-url", metavar="URL",
-                        help=f"the Sync API root for --verify-landed (default: ${SYNC_URL_ENV}, else {DEFAULT_SYNC_URL})")
+                        help=f"the Sync API root for --verify-landed and the lookup of existing leads (default: ${SYNC_URL_ENV}, else {DEFAULT_SYNC_URL})")
+    existing.add_mode_argument(parser)
     parser.set_defaults(run=run)
     return parser
 
@@ -156,7 +158,10 @@ def run(args) -> int:
     tokens = _tokens(enterprise)
     landed_check = _landed_access(args, enterprise)  # before sending: a bad --sync-url is a usage error
 
+    lookup_access = _lookup_access(args, enterprise)  # before reading the sheet: no Sync token is exit 2
     checked = pipeline_input.check_file(args, enterprise=enterprise)  # exit 2 on unreadable input
+    if lookup_access is None and existing.needed(args, checked.mapping):  # the template was unreadable above
+        lookup_access = existing.sync_access(args, enterprise, checked.mapping)
     file_fp = runs.file_fingerprint(args.file)
     template_fp = runs.template_fingerprint(checked.template)
     journal_path = paths.journal_path()
@@ -183,8 +188,16 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         run_id = prepared.run.id
         if prepared.resumed:
             _event(f"resuming run {run_id} of this file (started {prepared.run.started_at})")
-        journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
-                          send_all=args.send_all)
+        existing_map = None
+        if lookup_access is not None:
+            stopped = _look_up_and_decide(lookup_access, journal, run_id, enterprise, checked, args)
+            if stopped is not None:
+                checked.close()
+                return stopped
+            existing_map = LookupRecord(journal.db).existing_of(run_id)
+        else:
+            journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
+                              send_all=args.send_all)
         journal.add_rows(run_id, checked.row_records)
         leads = sum(journal.lead_counts(run_id).values())
 
@@ -214,14 +227,16 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
     with Journal(journal_path) as journal:
         folder = paths.run_dir(run_id)
         files = runs.write_results(journal, run_id, folder, headers=checked.headers, data_rows=checked.data_rows(),
-                                   raw_headers=checked.raw_headers, header_row=checked.header_row)
+                                   raw_headers=checked.raw_headers, header_row=checked.header_row,
+                                   existing=existing_map)
         state = "stopped" if summary.stopped else "finished"
         reason = {STOP_NO_TOKEN: "telecrm refused every token", STOP_UNREACHABLE: "telecrm could not be reached",
                   STOP_CANCELLED: "cancelled"}.get(summary.stopped, summary.stopped)
         info = journal.end_run(run_id, state, reason, str(folder))
         if args.report:
             try:
-                write_report_csv(args.report, runs.result_rows(journal, run_id, ()))
+                write_report_csv(args.report, runs.result_rows(journal, run_id, (), existing_map),
+                                 existing_columns=existing_map is not None)
             except OSError as exc:
                 raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
 
@@ -247,6 +262,68 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
     if other:  # the exit status says "look at the rows": say which (the post-import check never sets it)
         note(f"exit status 1: rows not queued: {other} (see the report or results for each row's reason)")
     return EXIT_ROWS_NEED_ATTENTION
+
+
+# -- the existing leads (--mode, overwrite rules) ------------------------------------------------
+
+def _lookup_access(args, enterprise: str):
+    """The Sync access a lookup needs, or None when the run needs no lookup (or the template is unreadable:
+    the sheet check then says why)."""
+    from telecrm_desktop.core.template.mapping import MappingError, load_mapping
+
+    try:
+        mapping = load_mapping(args.mapping)
+    except MappingError:
+        return None
+    return existing.sync_access(args, enterprise, mapping) if existing.needed(args, mapping) else None
+
+
+def _look_up_and_decide(access, journal: Journal, run_id: int, enterprise: str, checked, args) -> int | None:
+    """Look the run's leads up, then store each as to send, skipped or unchanged. Returns an exit status
+    when the lookup stopped (nothing is sent; the leads looked up are remembered for the next run)."""
+    from telecrm_desktop.core.import_modes import SEND, DecisionCounts, ImportRules
+    from telecrm_desktop.core.sync.lookup import STOP_REFUSED, LookupStopped
+
+    record = LookupRecord(journal.db)
+    try:
+        existing.look_up(access, [lead.identifier for lead in checked.leads], record, run_id, checked.mapping,
+                         checked.schema)
+    except LookupStopped as exc:
+        _event(f"stopped before sending: {exc}")
+        if args.report:
+            _write_unsent_report(args.report, checked, f"not sent: {exc}")
+        print(f"send: nothing sent; {exc}")
+        return EXIT_NO_TOKEN_LEFT if exc.kind == STOP_REFUSED else EXIT_ROWS_NEED_ATTENTION
+    rules = ImportRules.for_mapping(checked.mapping, checked.schema, mode=args.mode, send_all=args.send_all)
+    counts = DecisionCounts()
+    changes: list[tuple[str, str]] = []
+
+    def decided():
+        for lead, decision in existing.decisions(checked.leads, record, run_id, rules, counts):
+            if decision.changes:
+                changes.append((lead.identifier, decision.changes_text))
+            status = None if decision.status == SEND else decision.status
+            yield runs.new_lead(lead.identifier, lead.rows, decision.body or lead.body, status, decision.reason)
+
+    journal.add_leads(run_id, enterprise, decided(), send_all=args.send_all)
+    record.set_changes(run_id, changes)
+    _event(f"existing leads: {counts.sentence()}")
+    return None
+
+
+def _write_unsent_report(path: str, checked, reason: str) -> None:
+    """The report of a run that stopped before sending: valid rows `pending` with the reason."""
+    from telecrm_desktop.core.check.report import findings_text
+    from telecrm_desktop.core.send.results import ResultRow
+
+    rows = (ResultRow(row, identifier or "", outcomes.PENDING if key is not None else outcomes.INVALID,
+                      reason if key is not None else findings_text(errors),
+                      findings_text(warnings) if warnings else "")
+            for row, identifier, key, errors, warnings in checked.rows)
+    try:
+        write_report_csv(path, rows, existing_columns=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report {path}: {exc.strerror}") from None
 
 
 # -- the post-import check (--verify-landed) ------------------------------------------------------

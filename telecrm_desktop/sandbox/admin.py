@@ -7,6 +7,9 @@
     POST /_sandbox/storm    {"seconds"}  answer every Async request 429 for a while
     POST /_sandbox/down     {"seconds"}  stop listening (after this answer) for a while
     POST /_sandbox/reset                 forget leads and counters
+    POST /_sandbox/sync     {"limit", "window_seconds", "script", "revoke_after"}
+                                         Sync rate limit, scripted lead/search answers, a revocation
+    GET  /_sandbox/searches              every lead/search: the values asked for and the answer
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ def answer(server: "SandboxServer", method: str, path: str, query: dict, body: b
         return Reply(200, _state(server))
     if method == "GET" and path == "/leads":
         return Reply(200, _leads(server))
-    if method != "POST" or path not in ("/faults", "/revoke", "/restore", "/storm", "/down", "/reset"):
+    if method == "GET" and path == "/searches":
+        return Reply(200, {"searches": [{"asked": asked, "status": status}
+                                        for asked, status in server.state.search_log()]})
+    if method != "POST" or path not in ("/faults", "/revoke", "/restore", "/storm", "/down", "/reset", "/sync"):
         return error(404, "NOT_FOUND", f"No admin endpoint {method} {path}.")
     try:
         data = json.loads(body or b"{}")
@@ -65,6 +71,13 @@ def answer(server: "SandboxServer", method: str, path: str, query: dict, body: b
             asyncio.get_running_loop().call_later(0.05, lambda: asyncio.ensure_future(server._down(seconds)))
         elif path == "/reset":
             server.state.reset()
+        elif path == "/sync":
+            if "limit" in data:
+                server.set_sync_limit(data["limit"], float(data.get("window_seconds", 1.0)))
+            if "script" in data:
+                server.script_sync([str(step) for step in data["script"]])
+            if "revoke_after" in data:
+                server.revoke_sync_token_after(data["revoke_after"])
     except (ValueError, KeyError, TypeError) as exc:
         return bad_request(f"{path[1:]}: {exc}")
     return Reply(200, _state(server))

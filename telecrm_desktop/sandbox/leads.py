@@ -190,3 +190,13 @@ def _check_payment(action: dict) -> dict:
     if not number > 0 or number != number or number == float("inf"):
         raise Dropped("a payment amount must be more than 0")
     return {"type": "PAYMENT", "status": status, "currency": currency, "amount": amount}
+
+
+def seed_existing_leads(ws: Workspace, store: LeadStore) -> None:
+    """The workspace definition's `existingLeads` (each `{"fields": {...}}`), stored as telecrm would
+    have stored them, as if an earlier import had made them; no request or action is counted."""
+    for entry in ws.definition.get("existingLeads", []):
+        lead = apply_request(ws, store, {"fields": entry["fields"]}, "existing")
+        if lead is not None:
+            lead.requests = 0
+            lead.drops.clear()

@@ -81,6 +81,9 @@ class SandboxServer:
         max_body_bytes: int = 1_000_000,
         keepalive_timeout: float | None = None,  # close connections idle this long (as real servers do)
         tls: "ssl.SSLContext | None" = None,  # serve HTTPS with this server context (office-network tests)
+        sync_rate_limit: int | None = None,  # Sync requests per sync_window_seconds per token; None: no limit
+        sync_window_seconds: float = 1.0,
+        existing_leads: bool = False,  # start with the workspace definition's existing leads
     ):
         self.workspace = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
         self.host = host
@@ -93,7 +96,10 @@ class SandboxServer:
         self.max_body_bytes = max_body_bytes
         self.keepalive_timeout = keepalive_timeout
         self.tls = tls
-        self.state = SandboxState(self.workspace)
+        self.state = SandboxState(self.workspace, existing_leads=existing_leads)
+        self.sync_limiter = RollingWindow(sync_rate_limit, sync_window_seconds) if sync_rate_limit else None
+        self.sync_script: list[str] = []  # answers for the next lead/search requests: "429", "500", "ok"...
+        self.revoke_sync_after: int | None = None  # revoke the Sync token after this many more searches
         self.revoked: set[str] = set()  # token labels
         self._tokens = {t.value: t for t in self.workspace.tokens}
         self._storm_until = 0.0
@@ -206,6 +212,21 @@ class SandboxServer:
     def restore(self, label: str) -> None:
         self.revoked.discard(label)
 
+    def set_sync_limit(self, limit: int | None, window_seconds: float = 1.0) -> None:
+        """Limit Sync requests per token (429 with Retry-After); None lifts the limit."""
+        self.sync_limiter = RollingWindow(limit, window_seconds) if limit else None
+
+    def script_sync(self, steps: list[str]) -> None:
+        """Answer the next lead/search requests as scripted: "429", a 5xx code, or "ok"."""
+        for step in steps:
+            if step != "ok" and not (step.isdigit() and (step == "429" or step.startswith("5"))):
+                raise ValueError(f'unknown Sync step {step!r}: "ok", "429" or a 5xx code')
+        self.sync_script = list(steps)
+
+    def revoke_sync_token_after(self, searches: int | None) -> None:
+        """Revoke the Sync token once this many more lead/search requests were answered (for tests)."""
+        self.revoke_sync_after = searches
+
     def storm(self, seconds: float) -> None:
         """Answer every Async request 429 for `seconds` (without counting it)."""
         self._storm_until = self.clock() + seconds
@@ -317,8 +338,23 @@ class SandboxServer:
         if path.startswith(SYNC_ROOT + "/"):
             token = self._token_for(headers, "SYNC", path[len(SYNC_ROOT) :])
             if token is None:
+                if path.endswith("/lead/search"):
+                    self.state.record_search(body, 401)
                 return not_authorized()
-            return sync_api.answer(self, method, path[len(SYNC_ROOT) :], query_args, body)
+            refusal = self._sync_gate(token, path)
+            if refusal is not None:
+                if path.endswith("/lead/search"):
+                    self.state.record_search(body, refusal.status)
+                return refusal
+            reply = sync_api.answer(self, method, path[len(SYNC_ROOT) :], query_args, body)
+            if path.endswith("/lead/search"):
+                self.state.record_search(body, reply.status)
+                if reply.status == 200 and self.revoke_sync_after is not None:
+                    self.revoke_sync_after -= 1
+                    if self.revoke_sync_after <= 0:
+                        self.revoke_sync_after = None
+                        self.revoked.add(token.label)
+            return reply
         if path.startswith(admin.ROOT + "/"):
             return admin.answer(self, method, path[len(admin.ROOT) :], query_args, body)
         if path == "/" and method == "GET":
@@ -342,6 +378,21 @@ class SandboxServer:
         if len(parts) < 3 or parts[1] != "enterprise" or parts[2] != self.workspace.enterprise_id:
             return None
         return token
+
+    def _sync_gate(self, token: SandboxToken, path: str) -> Reply | None:
+        """The Sync rate limit (429 with Retry-After, until a slot frees) and scripted lead/search faults."""
+        if path.endswith("/lead/search") and self.sync_script:
+            step = self.sync_script.pop(0)
+            if step == "429":
+                return error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded.", [("retry-after", "1")])
+            if step != "ok":
+                return error(int(step), "INTERNAL_ERROR", "Something went wrong.")
+        if self.sync_limiter is not None:
+            wait = self.sync_limiter.admit(token.label, time.monotonic())
+            if wait is not None:
+                return error(429, "TOO_MANY_REQUESTS", "Rate limit exceeded.",
+                             [("retry-after", str(max(1, math.ceil(wait))))])
+        return None
 
     def _retry_after_header(self, wait: float) -> list:
         if self.retry_after is None:

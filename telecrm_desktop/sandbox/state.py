@@ -8,11 +8,12 @@ ever went over it.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 from collections import Counter, defaultdict, deque
 
-from .leads import Lead, LeadStore, apply_request
+from .leads import Lead, LeadStore, apply_request, seed_existing_leads
 from .values import Dropped, identifier_key
 from .workspace import Workspace
 
@@ -50,8 +51,10 @@ def max_in_window(times: list[float], seconds: float) -> int:
 
 
 class SandboxState:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, *, existing_leads: bool = False):
         self.workspace = workspace
+        self.existing_leads = existing_leads
+        self.keep_requests = False  # tests turn it on to see each request body as sent
         self.lock = threading.Lock()
         self._changed = threading.Condition(self.lock)
         self.reset()
@@ -60,6 +63,10 @@ class SandboxState:
         """Forget leads, counters and history (the workspace's new dropdown options stay)."""
         with self.lock:
             self.store = LeadStore()
+            if self.existing_leads:
+                seed_existing_leads(self.workspace, self.store)
+            self.searches: list[tuple[list, object]] = []  # (identifiers asked, answer status) per lead/search
+            self.requests: list = []  # every queued request body, in order, when keep_requests is set
             self.accepted: dict[str, list[float]] = defaultdict(list)
             self.answers: Counter = Counter()  # (label or "-", status code or "closed") -> count
             self.received = 0
@@ -79,12 +86,33 @@ class SandboxState:
         with self.lock:
             self.answers[(label or "-", status)] += 1
 
+    def record_search(self, body: bytes, status) -> None:
+        try:
+            fields = json.loads(body or b"{}").get("fields", {})
+            asked = [v for values in fields.values() if isinstance(values, list) for v in values]
+        except (ValueError, AttributeError):
+            asked = []
+        with self.lock:
+            self.searches.append((asked, status))
+
+    def request_log(self) -> list:
+        """Every queued request body, in processing order (kept only when `keep_requests` is set)."""
+        with self.lock:
+            return copy.deepcopy(self.requests)
+
+    def search_log(self) -> list[tuple[list, object]]:
+        """Every lead/search request: (the values it asked for, the answer's status), in order."""
+        with self.lock:
+            return list(self.searches)
+
     def record_queued(self) -> None:
         with self.lock:
             self.queued += 1
 
     def process(self, body, label: str) -> None:
         with self._changed:
+            if self.keep_requests:
+                self.requests.append(copy.deepcopy(body))
             try:
                 apply_request(self.workspace, self.store, body, label)
             except Exception as exc:  # a sandbox bug must not stop the queue; tests see it here

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from .replies import Reply, bad_request, error
-from .values import Dropped, normalise_phone
+from .values import Dropped, identifier_key, normalise_phone
 
 if TYPE_CHECKING:
     from .server import SandboxServer
@@ -80,6 +80,9 @@ def _lead_search(server, query, body):
     if not isinstance(wanted, dict) or not all(isinstance(v, list) for v in wanted.values()):
         return bad_request('the body must be {"fields": {"<apiName>": [values...]}}')
     ws = server.workspace
+    if list(wanted) == [ws.identifier_field]:
+        found = _by_identifier(server, wanted[ws.identifier_field])
+        return _reply(200, {"data": found[skip : skip + limit], "total_count": len(found)})
     wanted_keys = {}
     for name, values in wanted.items():
         type_name = ws.fields.get(name, {}).get("type", "")
@@ -98,3 +101,19 @@ def _lead_search(server, query, body):
         ):
             found.append({"id": lead.id, "fields": json.loads(json.dumps(lead.fields))})
     return _reply(200, {"data": found[skip : skip + limit], "total_count": len(found)})
+
+
+def _by_identifier(server, values: list) -> list[dict]:
+    """A search on the identifier field alone: each value matched as telecrm matches identifiers, by
+    key (a 100,000-lead workspace answers without reading every lead)."""
+    found, seen = [], set()
+    for value in values:
+        try:
+            key = identifier_key(value, server.workspace)
+        except Dropped:
+            continue
+        lead = server.state.store.leads.get(key)
+        if lead is not None and key not in seen:
+            seen.add(key)
+            found.append({"id": lead.id, "fields": json.loads(json.dumps(lead.fields))})
+    return found

@@ -245,4 +245,4 @@ def test_a_check_imports_no_other_sub_command():
     code = ("import sys; from telecrm_desktop.cli import build_parser; build_parser(['check', 'x.csv']); "
             "print(sorted(m for m in sys.modules if m.startswith('telecrm_desktop.cli.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['telecrm_desktop.cli.check', 'telecrm_desktop.cli.output', 'telecrm_desktop.cli.pipeline_input']"
+    assert out.strip() == "['telecrm_desktop.cli.check', 'telecrm_desktop.cli.existing', 'telecrm_desktop.cli.output', 'telecrm_desktop.cli.pipeline_input']"

@@ -152,7 +152,7 @@ def test_cancel_then_resume_sends_every_lead_once(window, qtbot, tmp_path, slow_
     assert final == {"queued": 30}
     server = sandbox_link.sandbox_server()
     assert server.state.queued == 30  # every lead exactly once
-    assert len(server.state.leads()) == 30
+    assert len(server.state.leads()) == 30 + len(server.workspace.definition.get("existingLeads", []))
 
 
 def test_refused_tokens_then_resume_from_history(window, qtbot, tmp_path):

@@ -138,6 +138,8 @@ class NewLead:
     body: bytes  # canonical JSON, exactly what is sent
     body_hash: str
     has_actions: bool
+    status: str | None = None  # decided before sending (skipped, unchanged by a lookup): not sent
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -386,7 +388,9 @@ class Journal:
                 for lead in fresh:
                     known.add(lead.identifier)
                     status, body, reason = outcomes.PENDING, lead.body, ""
-                    if lead.body_hash in queued:
+                    if lead.status is not None and lead.status != outcomes.PENDING:
+                        status, body, reason = lead.status, None, lead.reason
+                    elif lead.body_hash in queued:
                         status, body = outcomes.UNCHANGED, None
                         reason = "the same request was queued for this workspace before"
                     elif lead.has_actions and lead.body_hash in unanswered:

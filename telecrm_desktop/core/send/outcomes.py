@@ -10,9 +10,10 @@ QUEUED = "queued"  # telecrm answered 200 QUEUED
 UNCHANGED = "unchanged"  # the same request body was queued for this workspace before
 FAILED = "failed"  # telecrm refused it, or retries ran out
 UNCERTAIN = "uncertain"  # may have reached telecrm, no answer came, and it carries actions
+SKIPPED = "skipped"  # not sent by the import mode (already in telecrm / not in telecrm)
 
 # statuses a finished lead can hold; everything else still needs work
-FINAL = frozenset({QUEUED, UNCHANGED, FAILED, UNCERTAIN})
+FINAL = frozenset({QUEUED, UNCHANGED, SKIPPED, FAILED, UNCERTAIN})
 # statuses that make `send` exit 0
-GOOD = frozenset({"ready", QUEUED, UNCHANGED})
-REPORT_ORDER = ("ready", QUEUED, UNCHANGED, INVALID, FAILED, UNCERTAIN, PENDING)
+GOOD = frozenset({"ready", QUEUED, UNCHANGED, SKIPPED})
+REPORT_ORDER = ("ready", QUEUED, UNCHANGED, SKIPPED, INVALID, FAILED, UNCERTAIN, PENDING)

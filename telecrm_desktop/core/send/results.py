@@ -20,6 +20,9 @@ from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.sources.table import CellValue
 
 REPORT_COLUMNS = ["row", "identifier", "status", "reason", "warnings"]
+# after a lookup of the existing leads (cli.md "Existing leads"); result files also say created / updated
+EXISTING_COLUMNS = ["existing", "changes"]
+RESULT_EXISTING_COLUMNS = ["existing", "changes", "created or updated"]
 ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})
 REASON_HEADER = "Why this row needs attention"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +42,15 @@ class ResultRow:
     warnings: str = ""
     values: Sequence[CellValue] = ()  # the row's original cells, aligned with the headers
     problems: Sequence[tuple[str | None, str]] = ()  # (column or None, sentence) for highlighting
+    existing: str = ""  # "yes" / "no" after a lookup; "" when the lead was not looked up
+    changes: str = ""  # "field: old -> new; ..." for an existing lead
+
+    @property
+    def created_or_updated(self) -> str:
+        """For a queued lead whose existence was looked up: "created" or "updated"."""
+        if self.status != outcomes.QUEUED or not self.existing:
+            return ""
+        return "updated" if self.existing == "yes" else "created"
 
 
 @dataclass(frozen=True)
@@ -58,14 +70,18 @@ def _report_line(r: ResultRow) -> list[str]:
     return [str(r.row), csv_safe(r.identifier), r.status, csv_safe(r.reason), csv_safe(r.warnings)]
 
 
-def write_report_csv(path: Path | str, rows: Iterable[ResultRow]) -> int:
-    """The `--report` CSV of cli.md: row,identifier,status,reason,warnings. Returns rows written."""
+def write_report_csv(path: Path | str, rows: Iterable[ResultRow], *, existing_columns: bool = False) -> int:
+    """The `--report` CSV of cli.md: row,identifier,status,reason,warnings (and existing,changes after
+    a lookup). Returns rows written."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
-        writer.writerow(REPORT_COLUMNS)
+        writer.writerow(REPORT_COLUMNS + (EXISTING_COLUMNS if existing_columns else []))
         for r in rows:
-            writer.writerow(_report_line(r))
+            line = _report_line(r)
+            if existing_columns:
+                line += [r.existing, csv_safe(r.changes)]
+            writer.writerow(line)
             n += 1
     return n
 
@@ -111,7 +127,8 @@ def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False):
 class _RunWriters:
     """The three result files, written in one pass over the rows."""
 
-    def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int):
+    def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int,
+                 existing_columns: bool = False):
         import openpyxl
 
         _load_openpyxl()
@@ -123,10 +140,12 @@ class _RunWriters:
         self.attention_path = folder / "needs-attention.xlsx"
         self._csv_file = open(self.csv_path, "w", newline="", encoding="utf-8-sig")
         self._csv = csv.writer(self._csv_file)
-        self._csv.writerow(REPORT_COLUMNS + [csv_safe(h) for h in header_names])
+        self.existing_columns = existing_columns
+        status_columns = REPORT_COLUMNS + (RESULT_EXISTING_COLUMNS if existing_columns else [])
+        self._csv.writerow(status_columns + [csv_safe(h) for h in header_names])
         self._book = openpyxl.Workbook(write_only=True)
         self._sheet = self._book.create_sheet("Results")
-        self._sheet.append([_cell(self._sheet, h, bold=True) for h in REPORT_COLUMNS + list(header_names)])
+        self._sheet.append([_cell(self._sheet, h, bold=True) for h in status_columns + list(header_names)])
         self._attention_book = openpyxl.Workbook(write_only=True)
         self._attention = self._attention_book.create_sheet("Needs attention")
         # the header where the template expects it, so the same template imports the fixed file
@@ -137,8 +156,10 @@ class _RunWriters:
 
     def add(self, r: ResultRow) -> None:
         values = list(r.values) + [None] * (len(self.headers) - len(r.values))
-        self._csv.writerow(_report_line(r) + [csv_safe(cell_text(v)) for v in values])
-        self._sheet.append([_cell(self._sheet, v) for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + values])
+        extra = [r.existing, r.changes, r.created_or_updated] if self.existing_columns else []
+        self._csv.writerow(_report_line(r) + [csv_safe(v) for v in extra] + [csv_safe(cell_text(v)) for v in values])
+        self._sheet.append([_cell(self._sheet, v)
+                            for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values])
         if r.status in ATTENTION:
             self._add_attention(r, values)
 
@@ -167,6 +188,7 @@ def write_run_results(
     *,
     raw_headers: Sequence[str] | None = None,
     header_row: int = 1,
+    existing_columns: bool = False,
 ) -> ResultFiles:
     """Writes results.csv, results.xlsx and needs-attention.xlsx into `folder` (rows in row order).
 
@@ -176,7 +198,7 @@ def write_run_results(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     names = list(raw_headers) if raw_headers and len(raw_headers) == len(headers) else list(headers)
-    writers = _RunWriters(folder, headers, names, header_row)
+    writers = _RunWriters(folder, headers, names, header_row, existing_columns)
     try:
         for r in rows:
             writers.add(r)

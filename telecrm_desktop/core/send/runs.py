@@ -35,9 +35,12 @@ def template_fingerprint(template: Any) -> str:
     return hashlib.sha256(json.dumps(template, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def new_lead(identifier: str, rows: Sequence[int], body: dict) -> NewLead:
+def new_lead(identifier: str, rows: Sequence[int], body: dict, status: str | None = None,
+             reason: str = "") -> NewLead:
+    """A lead for the journal; `status` (skipped, unchanged) when it was decided not to send it."""
     data = canonical_body(body)
-    return NewLead(identifier, list(rows), data, hashlib.sha256(data).hexdigest(), bool(body.get("actions")))
+    return NewLead(identifier, list(rows), data, hashlib.sha256(data).hexdigest(), bool(body.get("actions")),
+                   status, reason)
 
 
 def _text(findings: Iterable[Any]) -> str:
@@ -80,22 +83,28 @@ def open_run(journal: Journal, *, enterprise_id: str, file_path: Path | str, fil
     return PreparedRun(journal.start_run(enterprise_id, str(Path(file_path).resolve()), file_fp, template_fp), False)
 
 
-def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow]) -> Iterator[ResultRow]:
-    """Every row of the run in row order, joined with its original cells (the sheet read again)."""
+def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow],
+                existing: dict[str, tuple[bool, str]] | None = None) -> Iterator[ResultRow]:
+    """Every row of the run in row order, joined with its original cells (the sheet read again).
+
+    `existing` (LookupRecord.existing_of): identifier -> (in telecrm before the run, changes text).
+    """
     cells = iter(data_rows)
     current = next(cells, None)
     for outcome in journal.row_outcomes(run_id):
         while current is not None and current.number < outcome.row:
             current = next(cells, None)
         values = current.values if current is not None and current.number == outcome.row else ()
+        found = existing.get(outcome.identifier) if existing and outcome.status != "invalid" else None
         yield ResultRow(outcome.row, outcome.identifier, outcome.status, outcome.reason, outcome.warnings,
-                        values, outcome.problems)
+                        values, outcome.problems, *(("yes" if found[0] else "no", found[1]) if found else ()))
 
 
 def write_results(journal: Journal, run_id: int, folder: Path, *, headers: Sequence[str],
                   data_rows: Iterable[DataRow], raw_headers: Sequence[str] | None = None,
-                  header_row: int = 1) -> ResultFiles:
-    files = write_run_results(folder, headers, result_rows(journal, run_id, data_rows),
-                              raw_headers=raw_headers, header_row=header_row)
+                  header_row: int = 1, existing: dict[str, tuple[bool, str]] | None = None) -> ResultFiles:
+    """The run's result files; with `existing` (after a lookup) they say which leads were created or updated."""
+    files = write_run_results(folder, headers, result_rows(journal, run_id, data_rows, existing),
+                              raw_headers=raw_headers, header_row=header_row, existing_columns=existing is not None)
     paths.tighten(Path(folder))  # the rows' cells are lead data: owner-only, like the journal
     return files

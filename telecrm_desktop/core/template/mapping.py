@@ -37,6 +37,9 @@ DEFAULTS = {"identifier": "phone", "country": "IN", "timezone": "Asia/Kolkata", 
 STANDARD_TYPES = {"name": "text", "phone": "phone", "email": "email", "status": "status",
                   "rating": "rating", "assignee": "user"}
 CUSTOM_ACTION = re.compile(r"ACTION_[0-9]+")
+# what an existing lead's field gets (mapping-format.md `overwrite`); a new lead always gets every value
+ALWAYS, IF_EMPTY, NEVER = "always", "if_empty", "never"
+OVERWRITE_RULES = (ALWAYS, IF_EMPTY, NEVER)
 _KNOWN_KEYS = ("format", "name", "sheet", "header_row", "identifier", "country", "timezone",
                "date_order", "columns", "constants", "combined")
 
@@ -76,6 +79,11 @@ class Target:
     def separator(self) -> str:
         return self.options.get("separator", ",")
 
+    @property
+    def overwrite(self) -> str:
+        """`always` (the default), `if_empty` or `never`: what an existing lead's field gets."""
+        return self.options.get("overwrite", ALWAYS)
+
 
 @dataclass
 class Combined:
@@ -111,6 +119,21 @@ class Mapping:
         if schema is not None and schema.identifier_field:
             return schema.identifier_field
         return self.identifier
+
+    def overwrite_rules(self) -> dict[str, str]:
+        """Lead field API name -> its overwrite rule, for the fields whose rule is not `always`.
+
+        Two targets of one field with different rules: the stricter one holds (never > if_empty).
+        """
+        rules: dict[str, str] = {}
+        targets = [t for ts in self.columns.values() for t in ts if t.is_field]
+        ruled = [(t.field_name, t.overwrite) for t in targets]
+        ruled += [(path[len("fields."):], spec.extra.get("overwrite", ALWAYS))
+                  for path, spec in self.combined.items() if path.startswith("fields.")]
+        for name, rule in ruled:
+            if rule != ALWAYS and OVERWRITE_RULES.index(rule) > OVERWRITE_RULES.index(rules.get(name, ALWAYS)):
+                rules[name] = rule
+        return rules
 
     def mapped_columns(self) -> list[str]:
         """Every source column the template reads (targets and combined), in template order."""
@@ -204,7 +227,20 @@ def _parse_target(raw: object, key: str, origin: str) -> Target:
     options = {k: v for k, v in raw.items() if k not in ("to", "type")}
     if "separator" in options and not isinstance(options["separator"], str):
         raise _fail(origin, f"{key}.separator", "must be text, e.g. \",\" or \";\"")
+    _check_overwrite(options, path, key, origin)
     return Target(path, type_name, options)
+
+
+def _check_overwrite(options: dict, path: str, key: str, origin: str) -> None:
+    if "overwrite" not in options:
+        return
+    rule = options["overwrite"]
+    if rule not in OVERWRITE_RULES:
+        raise _fail(origin, f"{key}.overwrite", f"is {json.dumps(rule)}; it must be one of "
+                    + ", ".join(f'"{r}"' for r in OVERWRITE_RULES))
+    if not path.startswith("fields."):
+        raise _fail(origin, f"{key}.overwrite", "applies only to lead fields (fields.<api_name>), "
+                    "not to actions: actions are always added")
 
 
 def _parse_columns(raw: object, origin: str) -> dict[str, list[Target]]:
@@ -266,6 +302,7 @@ def _parse_combined(raw: object, origin: str) -> dict[str, Combined]:
             raise _fail(origin, f"{key}.labels", "must be true or false")
         type_name = _check_type(spec.get("type"), f"{key}.type", origin)
         extra = {k: v for k, v in spec.items() if k not in ("columns", "separator", "labels", "type")}
+        _check_overwrite(extra, path, key, origin)
         combined[path] = Combined(list(columns), separator, labels, type_name, extra)
     return combined
 

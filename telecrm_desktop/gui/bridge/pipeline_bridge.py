@@ -278,9 +278,9 @@ class SendJob:
                 journal.set_source(run_id, run_source(session))
                 if prepared.resumed and on_event:
                     on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
-                journal.add_leads(run_id, dest.enterprise_id,
-                                  (runs.new_lead(l.identifier, l.rows, l.body) for l in check.leads),
-                                  send_all=send_all)
+                from telecrm_desktop.gui.existing_leads import add_leads_to_run  # modes, overwrite rules
+
+                add_leads_to_run(session, journal, run_id, dest.enterprise_id, check.leads, send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
                 from telecrm_desktop.gui.send_without import dropped_notes
 
@@ -352,6 +352,7 @@ class SendJob:
     def finish(self, summary) -> dict[str, int]:
         """Write the result files, close the run in the journal; returns rows per status."""
         from telecrm_desktop.core.send import runs
+        from telecrm_desktop.gui.existing_leads import run_existing_map
 
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
@@ -360,7 +361,8 @@ class SendJob:
             edited = EditedTable.from_session(self.session)
             edited.excluded = set()  # left-out rows keep their cells in the result files
             runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
-                               raw_headers=table.raw_headers, header_row=table.header_row)
+                               raw_headers=table.raw_headers, header_row=table.header_row,
+                               existing=run_existing_map(self.journal, self.run_id))
         elif recorded is not None and recorded.rows is not None and self._write_from_recorded(folder):
             pass
         else:
@@ -438,8 +440,10 @@ def merges_text(run_id: int) -> str:
 
 
 def run_outcomes(run_id: int) -> list:
+    from telecrm_desktop.gui.existing_leads import with_created_or_updated
+
     with Journal(paths.journal_path()) as journal:
-        return list(journal.row_outcomes(run_id))
+        return with_created_or_updated(journal, run_id, list(journal.row_outcomes(run_id)))
 
 
 def result_files(run) -> list[Path]:

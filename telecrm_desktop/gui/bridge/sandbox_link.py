@@ -25,7 +25,9 @@ def sandbox_server():
                 from telecrm_desktop.sandbox import SandboxServer
             except ImportError as exc:
                 raise SandboxUnavailable("The sandbox workspace is not available in this build.") from exc
-            server = SandboxServer(rate_limit=SANDBOX_RATE_PER_WINDOW, window_seconds=SANDBOX_WINDOW)
+            # with the workspace's few existing leads, so that import modes and overwrite rules can be tried
+            server = SandboxServer(rate_limit=SANDBOX_RATE_PER_WINDOW, window_seconds=SANDBOX_WINDOW,
+                                   existing_leads=True)
             server.start()
             _server = server
         return _server

@@ -314,7 +314,9 @@ class SendWorker(Worker):
             job.close()
 
     def describe_failure(self, exc: Exception) -> str:
-        if isinstance(exc, (RunElsewhere, EngineProcessError)):
+        from telecrm_desktop.gui.existing_leads import LookupNeeded
+
+        if isinstance(exc, (RunElsewhere, EngineProcessError, LookupNeeded)):
             return redact(str(exc))
         if isinstance(exc, (RunBusy, StorageProblem)):  # another window sends this sheet; the data folder
             text = str(exc)

@@ -17,8 +17,15 @@ from telecrm_desktop.gui.template_fit import set_aside_check, set_aside_text
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
-COLUMN, SAMPLES, TARGET, TYPE, STATUS = range(5)
-HEADERS = ["Column in file", "Sample values", "Send to", "Type", "Check"]
+COLUMN, SAMPLES, TARGET, TYPE, OVERWRITE, STATUS = range(6)
+HEADERS = ["Column in file", "Sample values", "Send to", "Type", "Existing leads", "Check"]
+# the template's `overwrite` rule of a lead field, in words (mapping-format.md)
+OVERWRITE_WORDS = {"always": "Update", "if_empty": "Only if empty", "never": "Keep telecrm's"}
+OVERWRITE_TIPS = {
+    "always": "An existing lead gets this value.",
+    "if_empty": "An existing lead gets this value only where telecrm has none.",
+    "never": "Only a new lead gets this value; an existing lead keeps telecrm's.",
+}
 TYPES = ["text", "email", "phone", "number", "money", "date", "dropdown", "tags", "rating",
          "status", "lost_reason", "user", "website", "medialink"]
 AUTOMATIC = ""  # no explicit type: the core decides from the schema or the standard fields
@@ -227,6 +234,28 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
             self.template["columns"][self.headers[row]] = targets[0]
             self._changed()
 
+    def overwrite_rule(self, row: int) -> str | None:
+        """The first target's overwrite rule, when it is a lead field other than the identifier."""
+        targets = targets_of(self.entry(row))
+        if not targets or not str(targets[0].get("to", "")).startswith("fields."):
+            return None
+        if targets[0]["to"] == "fields." + str(self.template.get("identifier") or "phone"):
+            return None
+        return targets[0].get("overwrite", "always")
+
+    def set_overwrite(self, row: int, rule: str) -> None:
+        targets = targets_of(self.entry(row))
+        if self.overwrite_rule(row) is None or rule not in OVERWRITE_WORDS:
+            return
+        first = dict(targets[0])
+        if rule == "always":
+            first.pop("overwrite", None)  # the default: the template stays as it was
+        else:
+            first["overwrite"] = rule
+        column = self.headers[row]
+        self.template["columns"][column] = [first] + targets[1:] if len(targets) > 1 else first
+        self._changed()
+
     def _changed(self) -> None:
         self._status_cache.clear()
         if self.headers:
@@ -248,6 +277,8 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
     def flags(self, index):
         base = super().flags(index)
         if index.column() == TARGET or (index.column() == TYPE and self.target_paths(index.row())):
+            return base | Qt.ItemFlag.ItemIsEditable
+        if index.column() == OVERWRITE and self.overwrite_rule(index.row()) is not None:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -276,6 +307,9 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
                 if not effective:
                     return ""
                 return effective if explicit else f"{effective} (automatic)"
+            if col == OVERWRITE:
+                rule = self.overwrite_rule(row)
+                return OVERWRITE_WORDS.get(rule, "") if rule else ""
             if col == STATUS:
                 kind, text = self.status(row)
                 mark = {"ok": "✓", "warning": "⚠", "error": "✕"}.get(kind, "–")
@@ -286,7 +320,11 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
                 return paths[0] if paths else ""
             if col == TYPE:
                 return self.explicit_type(row)
+            if col == OVERWRITE:
+                return self.overwrite_rule(row) or ""
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == OVERWRITE and self.overwrite_rule(row):
+                return OVERWRITE_TIPS[self.overwrite_rule(row)] + " A new lead always gets every value."
             if col == SAMPLES:
                 return "\n".join(cell_text(v) for v in self.samples.get(column, [])[:8])
             if col == STATUS:
@@ -310,5 +348,8 @@ class MappingModel(OneCallPerCell, QAbstractTableModel):
             return True
         if index.column() == TYPE:
             self.set_type(index.row(), value or "")
+            return True
+        if index.column() == OVERWRITE:
+            self.set_overwrite(index.row(), value or "always")
             return True
         return False

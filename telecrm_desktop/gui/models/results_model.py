@@ -7,8 +7,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
-STATUS_KIND = {"queued": "ok", "unchanged": "ok", "ready": "ok", "failed": "error", "invalid": "error",
-               "uncertain": "warning", "pending": "", "left out": ""}
+STATUS_KIND = {"queued": "ok", "unchanged": "ok", "skipped": "ok", "ready": "ok", "failed": "error",
+               "invalid": "error", "uncertain": "warning", "pending": "", "left out": ""}
 
 
 class _ListModel(OneCallPerCell, QAbstractTableModel):
@@ -76,7 +76,9 @@ class ResultsModel(_ListModel):
         o = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (str(o.row), o.identifier, getattr(o, "name", ""), o.status, o.reason, o.warnings)[col]
+            made = getattr(o, "made", "")  # created / updated, when the run looked its leads up
+            status = f"{o.status} ({made})" if made else o.status
+            return (str(o.row), o.identifier, getattr(o, "name", ""), status, o.reason, o.warnings)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (4, 5):
             return (o.reason, o.warnings)[col - 4] or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:

@@ -26,7 +26,8 @@ import telecrm_desktop.core.template.suggest  # noqa: F401
 from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
 from telecrm_desktop.gui.extra_targets import ExtraTargetButtons
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
-from telecrm_desktop.gui.models.mapping_model import TARGET, TYPE, MappingModel
+from telecrm_desktop.gui.models.mapping_model import OVERWRITE, TARGET, TYPE, MappingModel
+from telecrm_desktop.gui.overwrite_delegate import OverwriteDelegate
 from telecrm_desktop.gui.template_fit import fit_to_workspace, put_back
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets.parts import Screen, after_paint, compact_table, page_header, titled_card
@@ -88,6 +89,7 @@ class MapScreen(Screen):
         self.target_delegate = TargetDelegate(self.view)
         self.view.setItemDelegateForColumn(TARGET, self.target_delegate)
         self.view.setItemDelegateForColumn(TYPE, TypeDelegate(self.view))
+        self.view.setItemDelegateForColumn(OVERWRITE, OverwriteDelegate(self.view))  # issue 13
         _editable_table(self.view, QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

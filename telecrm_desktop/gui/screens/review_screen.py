@@ -132,6 +132,12 @@ class ReviewScreen(Screen):
         bar.addWidget(self.include_button)
         layout.addLayout(bar)
 
+        from telecrm_desktop.gui.existing_leads_panel import ExistingLeadsPanel  # issue 13: its own module
+
+        self.existing_panel = ExistingLeadsPanel(session, self)
+        self.existing_panel.message.connect(self.message)
+        layout.addWidget(self.existing_panel)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.model = ReviewModel(self)
         self.model.cell_edited.connect(self._cell_edited)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 # the GUI thread (compiled from source where no .pyc is written)
 import telecrm_desktop.core.send.engine  # noqa: F401
 from telecrm_desktop.gui.widgets.parts import CounterTile, QuietProgressBar, Screen, page_header, titled_card
+from telecrm_desktop.gui import existing_leads
 from telecrm_desktop.gui.bridge.workers import SendWorker, start_worker
 
 
@@ -127,7 +128,8 @@ class SendScreen(Screen):
                 self._shown_check = check
             if self._before is None:  # no run on screen
                 self.plan_label.setText(
-                    f"Ready to send {n:,} leads to {self._workspace_text()}." if n is not None
+                    f"Ready to send {n:,} leads to {self._workspace_text()}.{existing_leads.plan_text(self.session)}"
+                    if n is not None
                     else "Check the rows on the Review step first.")
         self.footer_changed.emit()
 

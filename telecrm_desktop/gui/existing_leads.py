@@ -1,0 +1,258 @@
+"""The existing leads in the app: the lookup worker, what each checked lead becomes, and the hand-over
+to the send run. No rule lives here: core.sync.lookup looks up, core.import_modes decides.
+
+The lookup of a check is kept in memory (a LookupRecord of its own); when the run is prepared its
+findings are copied into the journal beside the run's leads, so a continued run never looks a lead
+up again and the result files can say which leads were created and which updated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telecrm_desktop.gui.bridge.workers import Throttle, Worker
+
+CHECK_RUN = 0  # the in-memory record holds one lookup: the current check's
+NEW, CHANGING, IDENTICAL, SKIPPED = "new", "changing", "identical", "skipped"
+CATEGORIES = (NEW, CHANGING, IDENTICAL, SKIPPED)
+CATEGORY_WORDS = {NEW: "new leads", CHANGING: "existing leads that change",
+                  IDENTICAL: "existing leads identical", SKIPPED: "skipped by the import mode"}
+MODE_WORDS = {"all": "Create new leads and update existing ones", "new": "Only create new leads",
+              "existing": "Only update leads already in telecrm"}
+
+
+class LookupNeeded(Exception):
+    """The mode or the template's overwrite rules need the existing leads, and they were not looked up."""
+
+
+def category(decision) -> str:
+    if decision.status == "skipped":
+        return SKIPPED
+    if not decision.existing:
+        return NEW
+    return IDENTICAL if decision.identical else CHANGING
+
+
+@dataclass(frozen=True, slots=True)
+class ShownDecision:
+    """What the Review step shows of a core LeadDecision: no request body (the send run decides
+    again from the same lookup), so 100,000 of them stay small."""
+
+    identifier: str
+    status: str
+    reason: str
+    existing: bool
+    changes: tuple
+    identical: bool
+
+    @property
+    def changes_text(self) -> str:
+        return "; ".join(c.describe() for c in self.changes)
+
+    @classmethod
+    def of(cls, d) -> "ShownDecision":
+        return cls(d.identifier, d.status, d.reason, d.existing, d.changes, d.identical)
+
+
+@dataclass
+class ExistingLeads:
+    """The lookup of one check and what each of its leads becomes under the chosen mode."""
+
+    check: object  # the core CheckResult the lookup belongs to
+    record: object  # core LookupRecord (in memory)
+    mode: str = "all"
+    enterprise_id: str = ""  # the workspace looked in: another workspace's lookup is never reused
+    decisions: list = field(default_factory=list)  # (lead, core LeadDecision), in lead order
+    counts: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, list] = field(default_factory=dict)  # made in the worker: a filter costs nothing
+
+    def of_category(self, name: str | None) -> list:
+        return self.decisions if name is None else self.by_category.get(name, [])
+
+    def sentence(self) -> str:
+        return ", ".join(f"{self.counts.get(c, 0):,} {CATEGORY_WORDS[c]}" for c in CATEGORIES)
+
+
+def lookup_needed(session) -> bool:
+    from telecrm_desktop.core.import_modes import lookup_needed as needed
+
+    return session.mapping is not None and needed(session.mapping, import_mode(session))
+
+
+def import_mode(session) -> str:
+    return getattr(session, "import_mode", "all")
+
+
+def current(session) -> ExistingLeads | None:
+    """The lookup of the current check under the current mode, if there is one."""
+    found = getattr(session, "existing_leads", None)
+    if found is None or found.check is not session.check or session.check is None:
+        return None
+    return found
+
+
+def decide(session, existing: ExistingLeads, should_stop=lambda: False) -> ExistingLeads | None:
+    """Every lead of the check decided under the session's mode and template (pure core, no network);
+    a new ExistingLeads (the one the screen shows is never changed under it), None when stopped."""
+    from telecrm_desktop.core.import_modes import ImportRules, decide_leads
+
+    rules = ImportRules.for_mapping(session.mapping, session.schema, mode=import_mode(session))
+    decided = ExistingLeads(existing.check, existing.record, rules.mode, existing.enterprise_id, [],
+                            dict.fromkeys(CATEGORIES, 0), {c: [] for c in CATEGORIES})
+    from telecrm_desktop.gui.bridge.gil import taking_turns
+
+    for lead, decision in taking_turns(decide_leads(existing.check.leads, existing.record.stored_of(CHECK_RUN),
+                                                    rules)):  # in a worker thread beside the GUI's
+        if should_stop():
+            return None
+        shown = ShownDecision.of(decision)
+        kind = category(shown)
+        decided.decisions.append((lead, shown))
+        decided.by_category[kind].append((lead, shown))
+        decided.counts[kind] += 1
+    return decided
+
+
+class LookupWorker(Worker):
+    """Looks the check's leads up (those not looked up yet), then decides each under the mode."""
+
+    pauses_collector = True  # a decision per lead, kept until the next check
+    def __init__(self, session, previous: ExistingLeads | None = None):
+        super().__init__()
+        self.session = session
+        self.check = session.check
+        self.previous = previous  # its record is reused: leads looked up before are not asked again
+
+    def work(self):
+        from telecrm_desktop.core.sync.lookup import LeadLookup, LookupSettings
+        from telecrm_desktop.core.sync.lookup_record import LookupRecord
+        from telecrm_desktop.core.import_modes import identifier_type
+        from telecrm_desktop.gui.bridge.schema_link import sync_access
+
+        session = self.session
+        url, enterprise, token = sync_access(session.workspace)
+        previous = self.previous
+        record = previous.record if previous is not None and previous.enterprise_id == enterprise \
+            else LookupRecord.in_memory()
+        existing = ExistingLeads(self.check, record, enterprise_id=enterprise)
+        throttle = Throttle()
+
+        def progress(p) -> None:
+            if throttle.ready() or p.done == p.total:
+                self.progress.emit((p.done, p.total))
+
+        lookup = LeadLookup(url, enterprise, token, session.mapping.identifier_field(session.schema),
+                            identifier_type=identifier_type(session.mapping, session.schema),
+                            settings=LookupSettings(), on_progress=progress, should_stop=self._stop.is_set)
+        lookup.run([lead.identifier for lead in self.check.leads], existing.record, CHECK_RUN)
+        return decide(session, existing, self._stop.is_set)
+
+    def describe_failure(self, exc: Exception) -> str:
+        from telecrm_desktop.core.secrets import SecretsError, redact
+
+        if isinstance(exc, SecretsError):
+            why = "" if "add a Sync token" in str(exc) else f" ({redact(str(exc))})"
+            return ("The existing leads cannot be looked up without a Sync token: add one on the Workspace "
+                    f"step{why}. Nothing was sent.")
+        text = str(exc) or type(exc).__name__
+        return redact(f"The existing leads could not be looked up: {text[0].lower() + text[1:]}")
+
+
+class DecideWorker(Worker):
+    """The mode changed: every lead decided again from the lookup already made (no request)."""
+
+    pauses_collector = True
+    def __init__(self, session, existing: ExistingLeads):
+        super().__init__()
+        self.session, self.existing = session, existing
+
+    def work(self):
+        return decide(self.session, self.existing, self._stop.is_set)
+
+
+def plan_text(session) -> str:
+    """What the Send step states before sending: the mode and, once looked up, the counts."""
+    existing = current(session)
+    mode = import_mode(session)
+    if existing is not None:
+        return f" {MODE_WORDS[mode]}: {existing.sentence()}."
+    if lookup_needed(session):
+        return " The existing leads must be looked up on the Review step first."
+    return ""
+
+
+# ----- the send run ----------------------------------------------------------------------------
+
+def add_leads_to_run(session, journal, run_id: int, enterprise_id: str, leads, *, send_all: bool) -> dict | None:
+    """The check's leads into the run: as they are, or as the mode and overwrite rules decide.
+
+    Returns the run's existing-lead map for the result files (None when nothing was looked up).
+    Raises LookupNeeded when the leads must be looked up first.
+    """
+    from telecrm_desktop.core.import_modes import SEND, ImportRules, decide_leads
+    from telecrm_desktop.core.send import runs
+    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+
+    if not lookup_needed(session):
+        journal.add_leads(run_id, enterprise_id, (runs.new_lead(l.identifier, l.rows, l.body) for l in leads),
+                          send_all=send_all)
+        return None
+    existing = current(session)
+    if existing is None:
+        raise LookupNeeded("The import mode or the template's overwrite rules need to know which leads are "
+                           "already in telecrm: look them up on the Review step first. Nothing was sent.")
+    record = LookupRecord(journal.db)
+    copy_lookup(existing.record, CHECK_RUN, record, run_id)
+    rules = ImportRules.for_mapping(session.mapping, session.schema, mode=import_mode(session), send_all=send_all)
+    changes = []
+
+    def decided():
+        for lead, decision in decide_leads(leads, record.stored_of(run_id), rules):
+            if decision.changes:
+                changes.append((lead.identifier, decision.changes_text))
+            status = None if decision.status == SEND else decision.status
+            yield runs.new_lead(lead.identifier, lead.rows, decision.body or lead.body, status, decision.reason)
+
+    journal.add_leads(run_id, enterprise_id, decided(), send_all=send_all)
+    record.set_changes(run_id, changes)
+    return record.existing_of(run_id)
+
+
+def copy_lookup(source, source_run: int, target, target_run: int) -> None:
+    """The lookups of one record's run into another's (those the target has not got yet)."""
+    import json
+
+    rows = source.db.execute("SELECT identifier, found, stored FROM lead_lookups WHERE run_id=?", (source_run,))
+    results = {i: (json.loads(s) if f and s else ({} if f else None)) for i, f, s in rows}
+    have = target.looked_up(target_run, list(results))
+    target.record(target_run, {i: v for i, v in results.items() if i not in have})
+
+
+def run_existing_map(journal, run_id: int) -> dict | None:
+    """The existing-lead map of a run that was looked up, for its result files; else None."""
+    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+
+    record = LookupRecord(journal.db)
+    return record.existing_of(run_id) if record.count(run_id) else None
+
+
+def with_created_or_updated(journal, run_id: int, outcomes: list) -> list:
+    """A looked-up run's row outcomes, each queued one saying whether telecrm created or updated the lead."""
+    from dataclasses import dataclass as _dataclass
+
+    from telecrm_desktop.core.send.journal import RowOutcome
+
+    existing = run_existing_map(journal, run_id)
+    if not existing:
+        return outcomes
+
+    @_dataclass(frozen=True)
+    class ShownOutcome(RowOutcome):
+        made: str = ""  # "created" or "updated" (queued leads of a looked-up run)
+
+    shown = []
+    for o in outcomes:
+        found = existing.get(o.identifier) if o.status == "queued" else None
+        made = ("updated" if found[0] else "created") if found else ""
+        shown.append(ShownOutcome(o.row, o.identifier, o.status, o.reason, o.warnings, o.problems, made))
+    return shown
