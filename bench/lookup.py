@@ -58,8 +58,8 @@ def phone(i: int) -> str:
 def look_up(count: int, limit: int) -> dict:
     from telecrm_desktop.core.send.journal import Journal
     from telecrm_desktop.core.secrets import SYNC, Token
-    from telecrm_desktop.core.sync.lookup import LeadLookup, LookupSettings
-    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+    from telecrm_desktop.core.workspace.lookup import LeadLookup, LookupSettings
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
     from telecrm_desktop.sandbox import load_workspace
 
     workspace = load_workspace()

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from telecrm_desktop import __version__
-from telecrm_desktop.core.run_claim import RunBusy
+from telecrm_desktop.core.send.run_claim import RunBusy
 from telecrm_desktop.core.storage import StorageProblem
 
 # sub-command -> module under telecrm_desktop.cli

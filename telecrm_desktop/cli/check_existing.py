@@ -13,12 +13,12 @@ import sys
 from telecrm_desktop.cli import EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError, existing
 from telecrm_desktop.cli.output import Progress, summary_line
 from telecrm_desktop.core.check import json_text
-from telecrm_desktop.core.import_modes import SEND, DecisionCounts, ImportRules
+from telecrm_desktop.core.send.import_modes import SEND, DecisionCounts, ImportRules
 from telecrm_desktop.core.check.merge import LeadMerger
 from telecrm_desktop.core.check.pipeline import INVALID, READY
 from telecrm_desktop.core.check.report import ReportWriter, findings_text, write_payloads
-from telecrm_desktop.core.sync.lookup import LookupStopped
-from telecrm_desktop.core.sync.lookup_record import LookupRecord
+from telecrm_desktop.core.workspace.lookup import LookupStopped
+from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
 _RUN = 0  # the in-memory record holds one run
 

@@ -1,6 +1,6 @@
 """The existing leads, for `check --existing` and `send --mode` (cli.md "Existing leads").
 
-Printing and argument handling only: core.sync.lookup looks the leads up, core.import_modes
+Printing and argument handling only: core.workspace.lookup looks the leads up, core.send.import_modes
 decides what each lead becomes. Without a Sync token the command exits 2 with a sentence saying
 so, before anything is sent.
 """
@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from telecrm_desktop.cli import UsageError
 from telecrm_desktop.cli.output import Progress, note, plural
-from telecrm_desktop.core.import_modes import (
+from telecrm_desktop.core.send.import_modes import (
     MODES, DecisionCounts, ImportRules, LeadDecision, decide_leads, identifier_type, lookup_needed,
 )
 from telecrm_desktop.core.template.mapping import Mapping
@@ -82,7 +82,7 @@ def sync_access(args, enterprise: str | None, mapping: Mapping) -> SyncAccess:
 
 
 def lookup_settings():
-    from telecrm_desktop.core.sync.lookup import LookupSettings
+    from telecrm_desktop.core.workspace.lookup import LookupSettings
 
     settings = LookupSettings()
     raw = os.environ.get(SYNC_RATE_ENV)
@@ -100,7 +100,7 @@ def look_up(access: SyncAccess, identifiers: list[str], record, run_id: int, map
             schema: Schema | None):
     """Look every identifier up (those recorded before are skipped), with a progress line on standard
     error. Raises core LookupStopped with a sentence when it cannot finish."""
-    from telecrm_desktop.core.sync.lookup import LeadLookup
+    from telecrm_desktop.core.workspace.lookup import LeadLookup
 
     bar = Progress("looking up")
 

@@ -92,7 +92,7 @@ def _print_banner(server, args) -> None:
         f"  Sync API root:         {server.sync_url}",
         f"  enterprise ID:         {server.enterprise_id}",
         f"  rate limit:            {args.rate_limit} requests per {args.window_seconds:g} s per token",
-        f"  Sync rate limit:       "
+        "  Sync rate limit:       "
         + (f"{args.sync_rate_limit} requests per second" if args.sync_rate_limit else "none"),
         f"  existing leads:        {len(server.state.leads())} (try send --mode new, or overwrite rules)",
         "  tokens (sandbox only, not secrets):",

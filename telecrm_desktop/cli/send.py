@@ -18,7 +18,8 @@ from pathlib import Path
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError, existing
 from telecrm_desktop.cli.output import Progress, note, plural, summary_line
-from telecrm_desktop.core import paths, run_claim
+from telecrm_desktop.core import paths
+from telecrm_desktop.core.send import run_claim
 from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, check_proxy, tls_context
 from telecrm_desktop.core.send.results import write_report_csv
@@ -29,7 +30,7 @@ from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )
 from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, check_sync_url
-from telecrm_desktop.core.sync.lookup_record import LookupRecord
+from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
 ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
 SYNC_URL_ENV = "TELECRM_SYNC_URL"
@@ -169,13 +170,13 @@ def run(args) -> int:
     claim = run_claim.claim_sheet(journal_path, enterprise, file_fp, template_fp)
     try:
         return _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
-                             file_fp, template_fp)
+                             file_fp, template_fp, lookup_access)
     finally:
         claim.release()
 
 
 def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, tokens, landed_check,
-                  file_fp, template_fp) -> int:
+                  file_fp, template_fp, lookup_access) -> int:
     try:
         journal = Journal(journal_path)
     except sqlite3.Error as exc:
@@ -281,8 +282,8 @@ def _lookup_access(args, enterprise: str):
 def _look_up_and_decide(access, journal: Journal, run_id: int, enterprise: str, checked, args) -> int | None:
     """Look the run's leads up, then store each as to send, skipped or unchanged. Returns an exit status
     when the lookup stopped (nothing is sent; the leads looked up are remembered for the next run)."""
-    from telecrm_desktop.core.import_modes import SEND, DecisionCounts, ImportRules
-    from telecrm_desktop.core.sync.lookup import STOP_REFUSED, LookupStopped
+    from telecrm_desktop.core.send.import_modes import SEND, DecisionCounts, ImportRules
+    from telecrm_desktop.core.workspace.lookup import STOP_REFUSED, LookupStopped
 
     record = LookupRecord(journal.db)
     try:

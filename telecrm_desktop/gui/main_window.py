@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui.fitting import ElidedLabel, keep_window_width
+from telecrm_desktop.gui.widgets.fitting import ElidedLabel, keep_window_width
 from telecrm_desktop.gui.screens.map_screen import MapScreen
 from telecrm_desktop.gui.menus import build_menus
 from telecrm_desktop.gui.notifications import install_send_signs

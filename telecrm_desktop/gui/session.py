@@ -106,8 +106,8 @@ class ImportSession(QObject):
         self.check = None  # core CheckResult
         self.run_id: Any = None
         self.run_outcome = None
-        self.import_mode = "all"  # all / new / existing (core.import_modes)
-        self.existing_leads = None  # gui.existing_leads.ExistingLeads of the current check, once looked up
+        self.import_mode = "all"  # all / new / existing (core.send.import_modes)
+        self.existing_leads = None  # gui.bridge.existing_leads.ExistingLeads of the current check, once looked up
 
     def set_schema(self, schema) -> None:
         self.schema = schema

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from telecrm_desktop.core.import_modes import (
+from telecrm_desktop.core.send.import_modes import (
     ALREADY_THERE, NOT_THERE, SAME_VALUES, SEND, DecisionCounts, ImportRules, lookup_needed,
 )
 from telecrm_desktop.core.template.mapping import MappingError, mapping_to_dict, parse_mapping
-from telecrm_desktop.core.stored_values import same_value, shown_value
+from telecrm_desktop.core.workspace.stored_values import same_value, shown_value
 
 TYPES = {"phone": "phone", "name": "text", "city": "text", "email": "email", "rating": "rating",
          "tags": "tags", "source": "dropdown", "visit": "date", "budget": "money", "size": "number"}

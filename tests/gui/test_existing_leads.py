@@ -9,7 +9,7 @@ import csv
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from telecrm_desktop.gui import existing_leads as el
+from telecrm_desktop.gui.bridge import existing_leads as el
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
 from telecrm_desktop.gui.main_window import MAP
 from telecrm_desktop.gui.models.mapping_model import OVERWRITE

@@ -8,7 +8,7 @@ import textwrap
 from PySide6.QtCore import Qt
 
 from telecrm_desktop.core import paths
-from telecrm_desktop.core.run_claim import BUSY_SENTENCE
+from telecrm_desktop.core.send.run_claim import BUSY_SENTENCE
 from telecrm_desktop.core.send import runs
 from telecrm_desktop.gui.bridge import pipeline_bridge, sandbox_link
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until

@@ -49,7 +49,7 @@ def test_the_learnt_schema_can_be_looked_at_and_the_targets_carry_labels(real_wo
     from PySide6.QtCore import Qt
 
     from telecrm_desktop.gui.models.mapping_model import TARGET
-    from telecrm_desktop.gui.schema_dialog import SchemaDialog
+    from telecrm_desktop.gui.screens.schema_dialog import SchemaDialog
 
     screen = window.workspace_screen
     set_up_workspace(window, qtbot, monkeypatch, real_workspace)

@@ -9,7 +9,7 @@ import threading
 
 from PySide6.QtWidgets import QApplication
 
-from telecrm_desktop.gui import run_log
+from telecrm_desktop.gui.bridge import run_log
 from telecrm_desktop.gui.main_window import RESULTS
 from tests.gui.real_workspace import (  # noqa: F401
     click, learn_schema, open_through_browse, primary, real_workspace, set_up_workspace, to_map, to_review, to_send,

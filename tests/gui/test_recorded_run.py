@@ -3,7 +3,7 @@ sentence saying why the result files hold outcomes only."""
 
 from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.core.send import runs
-from telecrm_desktop.gui.recorded_run import recorded_file
+from telecrm_desktop.gui.bridge.recorded_run import recorded_file
 
 from tests.core.test_sources_workbooks import write_xlsx
 

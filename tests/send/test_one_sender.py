@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from telecrm_desktop.core import run_claim
-from telecrm_desktop.core.run_claim import BUSY_SENTENCE, RunBusy
+from telecrm_desktop.core.send import run_claim
+from telecrm_desktop.core.send.run_claim import BUSY_SENTENCE, RunBusy
 from tests.send.conftest import make_run, send
 from tests.send.test_cli_send import cli, read_report, write_sheet  # noqa: F401 (fixture)
 

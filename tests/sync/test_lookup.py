@@ -8,10 +8,10 @@ import math
 import pytest
 
 from telecrm_desktop.core.secrets import SYNC, Token
-from telecrm_desktop.core.sync.lookup import (
+from telecrm_desktop.core.workspace.lookup import (
     STOP_CANCELLED, STOP_REFUSED, LeadLookup, LookupSettings, LookupStopped,
 )
-from telecrm_desktop.core.sync.lookup_record import LookupRecord
+from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 from telecrm_desktop.sandbox import SandboxServer
 from telecrm_desktop.sandbox.workspace import Workspace, load_workspace
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
-from telecrm_desktop.core import run_claim
+from telecrm_desktop.core.send import run_claim
 from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings
 from telecrm_desktop.core.send import client as api

@@ -27,7 +27,7 @@ import httpx
 from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.secrets import Token, redact
 from telecrm_desktop.core.workspace.sync_client import check_sync_url
-from telecrm_desktop.core.sync.lookup_record import LookupRecord
+from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
 SEARCH_LIMIT = 100  # identifiers per request and leads per page: the most lead/search takes
 _NOT_DIGITS = re.compile(r"\D")

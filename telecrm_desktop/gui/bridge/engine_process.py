@@ -27,7 +27,7 @@ class EngineProcessError(Exception):
 def _child(journal_path, run_id, enterprise_id, base_url, token_pairs, settings, conn, paused, cancelled):
     import os
 
-    from telecrm_desktop.core.run_claim import RunBusy
+    from telecrm_desktop.core.send.run_claim import RunBusy
     from telecrm_desktop.core.secrets import ASYNC, Token, redact
     from telecrm_desktop.core.storage import StorageProblem
     from telecrm_desktop.core.send.engine import SendControl, SendEngine

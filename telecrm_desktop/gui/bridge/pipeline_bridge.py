@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from telecrm_desktop.core import paths, run_claim
+from telecrm_desktop.core import paths
+from telecrm_desktop.core.send import run_claim
 from telecrm_desktop.core.send.journal import Journal
 from telecrm_desktop.gui.bridge.destination import Destination
 from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.network_settings import network_settings
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
-from telecrm_desktop.gui.recorded_run import recorded_file, run_source
+from telecrm_desktop.gui.bridge.recorded_run import recorded_file, run_source
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
 WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
@@ -244,7 +245,7 @@ class SendJob:
         ws = session.workspace
         dest = destination(ws)
         journal = Journal(paths.journal_path())
-        claim = None  # one sender per sheet (core.run_claim): RunBusy says another window has it
+        claim = None  # one sender per sheet (core.send.run_claim): RunBusy says another window has it
         if journal.replaced and on_event:  # a damaged journal was set aside: say so once
             on_event(journal.replaced[:1].upper() + journal.replaced[1:] + ".")
         try:
@@ -278,11 +279,11 @@ class SendJob:
                 journal.set_source(run_id, run_source(session))
                 if prepared.resumed and on_event:
                     on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
-                from telecrm_desktop.gui.existing_leads import add_leads_to_run  # modes, overwrite rules
+                from telecrm_desktop.gui.bridge.existing_leads import add_leads_to_run  # modes, overwrite rules
 
                 add_leads_to_run(session, journal, run_id, dest.enterprise_id, check.leads, send_all=send_all)
                 lead_id = {n: l.identifier for l in check.leads for n in l.rows}
-                from telecrm_desktop.gui.send_without import dropped_notes
+                from telecrm_desktop.gui.widgets.send_without import dropped_notes
 
                 journal.add_rows(run_id, (
                     runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors,
@@ -352,7 +353,7 @@ class SendJob:
     def finish(self, summary) -> dict[str, int]:
         """Write the result files, close the run in the journal; returns rows per status."""
         from telecrm_desktop.core.send import runs
-        from telecrm_desktop.gui.existing_leads import run_existing_map
+        from telecrm_desktop.gui.bridge.existing_leads import run_existing_map
 
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
@@ -374,7 +375,7 @@ class SendJob:
         self.final_lead_counts = self.journal.lead_counts(self.run_id)
         return dict(info.counts)
 
-    claim = None  # core.run_claim.RunClaim, held from prepare() to close()
+    claim = None  # core.send.run_claim.RunClaim, held from prepare() to close()
 
     def _write_from_recorded(self, folder) -> bool:
         """The run's own file, read again; False when it changed meanwhile (outcomes only, then)."""
@@ -440,7 +441,7 @@ def merges_text(run_id: int) -> str:
 
 
 def run_outcomes(run_id: int) -> list:
-    from telecrm_desktop.gui.existing_leads import with_created_or_updated
+    from telecrm_desktop.gui.bridge.existing_leads import with_created_or_updated
 
     with Journal(paths.journal_path()) as journal:
         return with_created_or_updated(journal, run_id, list(journal.row_outcomes(run_id)))

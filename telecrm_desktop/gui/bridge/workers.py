@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 # The app imports these core modules at start (app.CORE_MODULES) and the screens import this
 # module at start: importing them here costs no start-up time and no first-click stall.
 from telecrm_desktop.core.addresses import EnterpriseIdError
-from telecrm_desktop.core.run_claim import RunBusy
+from telecrm_desktop.core.send.run_claim import RunBusy
 from telecrm_desktop.core.secrets import SecretsError, redact
 from telecrm_desktop.core.send.engine import SendControl
 from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
@@ -299,7 +299,7 @@ class SendWorker(Worker):
             self.prepared.emit(job.run_id, job.total, job.token_names(), job.unchanged, job.pace_text())
             if self.cancelled:
                 self.control.cancel()
-            from telecrm_desktop.gui import run_log
+            from telecrm_desktop.gui.bridge import run_log
 
             def on_event(text: str) -> None:
                 run_log.append(job.run_id, text)  # the run's own log, shown again in Results
@@ -314,7 +314,7 @@ class SendWorker(Worker):
             job.close()
 
     def describe_failure(self, exc: Exception) -> str:
-        from telecrm_desktop.gui.existing_leads import LookupNeeded
+        from telecrm_desktop.gui.bridge.existing_leads import LookupNeeded
 
         if isinstance(exc, (RunElsewhere, EngineProcessError, LookupNeeded)):
             return redact(str(exc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from telecrm_desktop.gui.existing_leads import CATEGORY_WORDS, category
+from telecrm_desktop.gui.bridge.existing_leads import CATEGORY_WORDS, category
 
 LEAD_HEADERS = ["Rows", "Identifier", "What happens", "Changes"]
 COMPARE_HEADERS = ["Field", "In telecrm now", "After this import"]

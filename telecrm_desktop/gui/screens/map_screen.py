@@ -24,10 +24,10 @@ import telecrm_desktop.core.template.mapping  # noqa: F401
 import telecrm_desktop.core.workspace.schema_rules  # noqa: F401
 import telecrm_desktop.core.template.suggest  # noqa: F401
 from telecrm_desktop.gui.widgets.delegates import TargetDelegate, TypeDelegate, target_choices
-from telecrm_desktop.gui.extra_targets import ExtraTargetButtons
+from telecrm_desktop.gui.widgets.extra_targets import ExtraTargetButtons
 from telecrm_desktop.gui.models.constants_model import ConstantsModel
 from telecrm_desktop.gui.models.mapping_model import OVERWRITE, TARGET, TYPE, MappingModel
-from telecrm_desktop.gui.overwrite_delegate import OverwriteDelegate
+from telecrm_desktop.gui.widgets.overwrite_delegate import OverwriteDelegate
 from telecrm_desktop.gui.template_fit import fit_to_workspace, put_back
 from telecrm_desktop.gui.templates import library_path, matching_template
 from telecrm_desktop.gui.widgets.parts import Screen, after_paint, compact_table, page_header, titled_card

@@ -217,7 +217,7 @@ class ResultsScreen(Screen):
         self._update_buttons()
 
     def _show_outages(self, run) -> None:
-        from telecrm_desktop.gui import run_log
+        from telecrm_desktop.gui.bridge import run_log
 
         found = run_log.outage_lines(run.id) if run is not None else []
         self.outage_label.setVisible(bool(found))

@@ -132,7 +132,7 @@ class ReviewScreen(Screen):
         bar.addWidget(self.include_button)
         layout.addLayout(bar)
 
-        from telecrm_desktop.gui.existing_leads_panel import ExistingLeadsPanel  # issue 13: its own module
+        from telecrm_desktop.gui.widgets.existing_leads_panel import ExistingLeadsPanel  # issue 13: its own module
 
         self.existing_panel = ExistingLeadsPanel(session, self)
         self.existing_panel.message.connect(self.message)
@@ -211,11 +211,11 @@ class ReviewScreen(Screen):
         self.revert_button.clicked.connect(self.revert_current_cell)
         self.revert_button.hide()
         box.addWidget(self.revert_button)
-        from telecrm_desktop.gui.replace_value import ReplaceValueBar
+        from telecrm_desktop.gui.widgets.replace_value import ReplaceValueBar
 
         self.replace_bar = ReplaceValueBar(self)  # any of the workspace's values, not only the nearest
         box.addWidget(self.replace_bar)
-        from telecrm_desktop.gui.send_without import SendWithoutBox
+        from telecrm_desktop.gui.widgets.send_without import SendWithoutBox
 
         self.send_without_box = SendWithoutBox(self)  # off by default: the person chooses it per lead
         box.addWidget(self.send_without_box)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 # the GUI thread (compiled from source where no .pyc is written)
 import telecrm_desktop.core.send.engine  # noqa: F401
 from telecrm_desktop.gui.widgets.parts import CounterTile, QuietProgressBar, Screen, page_header, titled_card
-from telecrm_desktop.gui import existing_leads
+from telecrm_desktop.gui.bridge import existing_leads
 from telecrm_desktop.gui.bridge.workers import SendWorker, start_worker
 
 
@@ -407,7 +407,7 @@ class SendScreen(Screen):
             self._last_summary is not None and self._last_summary.stopped == "cancelled")
         if self.session.workspace.use_sandbox or continuing:
             return True
-        from telecrm_desktop.gui.send_confirm import confirm_send, send_facts
+        from telecrm_desktop.gui.screens.send_confirm import confirm_send, send_facts
 
         view = getattr(self.session, "check_view", None)
         return confirm_send(self, send_facts(self.session, view.lead_count if view else 0))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from telecrm_desktop.core.addresses import EnterpriseIdError, check_enterprise_id
 from telecrm_desktop.gui.bridge import token_store
-from telecrm_desktop.gui.addresses_card import AddressesCard
+from telecrm_desktop.gui.widgets.addresses_card import AddressesCard
 from telecrm_desktop.gui.settings import app_settings
 from telecrm_desktop.gui.screens.token_dialog import TokenDialog
 from telecrm_desktop.gui.widgets.parts import Screen, page_header, titled_card
@@ -403,7 +403,7 @@ class WorkspaceScreen(Screen):
         return getattr(self, "_schema_worker", None) is not None
 
     def show_schema(self) -> None:
-        from telecrm_desktop.gui.schema_dialog import SchemaDialog
+        from telecrm_desktop.gui.screens.schema_dialog import SchemaDialog
 
         if self.session.schema is not None:
             SchemaDialog(self.session.schema, self).exec()

@@ -1,5 +1,5 @@
 """The existing leads in the app: the lookup worker, what each checked lead becomes, and the hand-over
-to the send run. No rule lives here: core.sync.lookup looks up, core.import_modes decides.
+to the send run. No rule lives here: core.workspace.lookup looks up, core.send.import_modes decides.
 
 The lookup of a check is kept in memory (a LookupRecord of its own); when the run is prepared its
 findings are copied into the journal beside the run's leads, so a continued run never looks a lead
@@ -74,7 +74,7 @@ class ExistingLeads:
 
 
 def lookup_needed(session) -> bool:
-    from telecrm_desktop.core.import_modes import lookup_needed as needed
+    from telecrm_desktop.core.send.import_modes import lookup_needed as needed
 
     return session.mapping is not None and needed(session.mapping, import_mode(session))
 
@@ -94,7 +94,7 @@ def current(session) -> ExistingLeads | None:
 def decide(session, existing: ExistingLeads, should_stop=lambda: False) -> ExistingLeads | None:
     """Every lead of the check decided under the session's mode and template (pure core, no network);
     a new ExistingLeads (the one the screen shows is never changed under it), None when stopped."""
-    from telecrm_desktop.core.import_modes import ImportRules, decide_leads
+    from telecrm_desktop.core.send.import_modes import ImportRules, decide_leads
 
     rules = ImportRules.for_mapping(session.mapping, session.schema, mode=import_mode(session))
     decided = ExistingLeads(existing.check, existing.record, rules.mode, existing.enterprise_id, [],
@@ -124,9 +124,9 @@ class LookupWorker(Worker):
         self.previous = previous  # its record is reused: leads looked up before are not asked again
 
     def work(self):
-        from telecrm_desktop.core.sync.lookup import LeadLookup, LookupSettings
-        from telecrm_desktop.core.sync.lookup_record import LookupRecord
-        from telecrm_desktop.core.import_modes import identifier_type
+        from telecrm_desktop.core.workspace.lookup import LeadLookup, LookupSettings
+        from telecrm_desktop.core.workspace.lookup_record import LookupRecord
+        from telecrm_desktop.core.send.import_modes import identifier_type
         from telecrm_desktop.gui.bridge.schema_link import sync_access
 
         session = self.session
@@ -189,9 +189,9 @@ def add_leads_to_run(session, journal, run_id: int, enterprise_id: str, leads, *
     Returns the run's existing-lead map for the result files (None when nothing was looked up).
     Raises LookupNeeded when the leads must be looked up first.
     """
-    from telecrm_desktop.core.import_modes import SEND, ImportRules, decide_leads
+    from telecrm_desktop.core.send.import_modes import SEND, ImportRules, decide_leads
     from telecrm_desktop.core.send import runs
-    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
     if not lookup_needed(session):
         journal.add_leads(run_id, enterprise_id, (runs.new_lead(l.identifier, l.rows, l.body) for l in leads),
@@ -230,7 +230,7 @@ def copy_lookup(source, source_run: int, target, target_run: int) -> None:
 
 def run_existing_map(journal, run_id: int) -> dict | None:
     """The existing-lead map of a run that was looked up, for its result files; else None."""
-    from telecrm_desktop.core.sync.lookup_record import LookupRecord
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
     record = LookupRecord(journal.db)
     return record.existing_of(run_id) if record.count(run_id) else None

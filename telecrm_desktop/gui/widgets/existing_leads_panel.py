@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from telecrm_desktop.gui import existing_leads as el
+from telecrm_desktop.gui.bridge import existing_leads as el
 from telecrm_desktop.gui.bridge.disposal import dispose_later
 from telecrm_desktop.gui.models.existing_leads_model import ComparisonModel, ExistingLeadsModel
 from telecrm_desktop.gui.widgets.parts import QuietProgressBar, compact_table

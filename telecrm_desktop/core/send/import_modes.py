@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 from telecrm_desktop.core.template.mapping import ALWAYS, IF_EMPTY, NEVER, STANDARD_TYPES, Mapping, Target, target_type
 from telecrm_desktop.core.workspace.schema import Schema
 from telecrm_desktop.core.send import outcomes
-from telecrm_desktop.core.stored_values import is_empty, same_value, shown_value
+from telecrm_desktop.core.workspace.stored_values import is_empty, same_value, shown_value
 
 MODE_ALL, MODE_NEW, MODE_EXISTING = "all", "new", "existing"
 MODES = (MODE_ALL, MODE_NEW, MODE_EXISTING)
