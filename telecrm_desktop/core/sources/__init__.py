@@ -45,7 +45,12 @@ def _read_sample(path: Path) -> bytes:
             sample = handle.read(SAMPLE_BYTES)
     except FileNotFoundError:
         raise SourceError(f"{path} was not found.") from None
-    except PermissionError:
+    except PermissionError as error:
+        if getattr(error, "winerror", None) in (32, 33):  # Windows' sharing and lock violations
+            raise SourceError(
+                f"{path.name} is open in another program that locks it (Excel does while a workbook is open): "
+                "close it there, then open it again."
+            ) from None
         raise SourceError(f"{path.name} cannot be opened: permission denied (is it open in another program?).") from None
     except OSError as error:
         raise SourceError(f"{path.name} cannot be read: {error.strerror or error}.") from None
