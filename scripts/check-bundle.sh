@@ -24,7 +24,7 @@ if [ "$BUILD" = yes ] && ! command -v objdump >/dev/null 2>&1 && command -v apt-
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null \
-    || { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
+    || { "${sudo_cmd[@]}" apt-get update -qq || true; DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
 fi
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3  # --no-build after a `make dist` with the system's Python
