@@ -168,7 +168,7 @@ def test_a_sheet_open_in_excel_is_named_in_one_sentence(tmp_path, name):
     finally:
         ctypes.windll.kernel32.CloseHandle(handle)
     message = str(raised.value)
-    assert name in message and "open in another program" in message
+    assert name in message and "open in another program that locks it" in message
     assert message.endswith(".") and message.count(". ") == 0, message
     assert len(read_rows(path)) == 3  # once Excel lets go, the same file opens
 
@@ -186,7 +186,7 @@ def test_bundle_check_of_a_locked_workbook_says_so(tmp_path):
         ctypes.windll.kernel32.CloseHandle(handle)
     said = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
     assert done.returncode >= 2 and "Traceback" not in said
-    assert "Expo leads.xlsx" in said and "open in another program" in said
+    assert "Expo leads.xlsx" in said and "open in another program that locks it" in said
 
 
 # --- long paths ---------------------------------------------------------------------------------
