@@ -14,7 +14,16 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 say "building the wheel"
-"$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps --wheel-dir "$WORK/wheels" "$ROOT" > "$WORK/wheel.log" 2>&1 \
+# from a copy of the files git knows (committed or not, ignored ones left out): setuptools leaves
+# build/ behind in the tree it builds, and a stale build/lib would slip old files into the wheel
+SOURCE=$ROOT
+if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  SOURCE=$WORK/source
+  mkdir -p "$SOURCE"
+  git -C "$ROOT" ls-files -z --cached --others --exclude-standard \
+    | tar -C "$ROOT" --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$SOURCE" -xf -
+fi
+"$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps --wheel-dir "$WORK/wheels" "$SOURCE" > "$WORK/wheel.log" 2>&1 \
   || { cat "$WORK/wheel.log" >&2; fail "could not build the wheel"; }
 WHEEL=$(ls "$WORK"/wheels/telecrm_desktop-*.whl)
 for member in assets/samples/leads-sample.csv assets/samples/leads-sample.mapping.json assets/icons/telecrm-desktop.svg \
