@@ -20,7 +20,9 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; 
     echo "bootstrap: installing system packages: ${missing[*]}" >&2
     sudo_cmd=()
     [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
+    # exits 100 when one index fails, e.g. i386's while a mirror syncs (packaging/windows adds
+    # that architecture for Wine): the install below says whether what we need could be found
+    "${sudo_cmd[@]}" apt-get update -qq || echo "bootstrap: apt-get update reported errors; carrying on" >&2
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi

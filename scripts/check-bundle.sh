@@ -24,7 +24,7 @@ if [ "$BUILD" = yes ] && ! command -v objdump >/dev/null 2>&1 && command -v apt-
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null \
-    || { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
+    || { "${sudo_cmd[@]}" apt-get update -qq || true; DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
 fi
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3  # --no-build after a `make dist` with the system's Python
@@ -110,9 +110,9 @@ got=$(tail -n +2 "$WORK/world-report.csv" | tr -d '\r' \
 say "command line against the sandbox"
 # a data folder of its own: the self-test's journal would make every lead `unchanged`
 export TELECRM_DESKTOP_HOME=$WORK/cli-home
-SAMPLE=$(ls resources/samples/*.csv resources/samples/*.xlsx 2>/dev/null | head -n 1 || true)
-MAPPING=$(ls resources/samples/*.mapping.json 2>/dev/null | head -n 1 || true)
-[ -n "$SAMPLE" ] && [ -n "$MAPPING" ] || fail "no sample sheet and mapping in resources/samples/"
+SAMPLE=$(ls telecrm_desktop/assets/samples/*.csv telecrm_desktop/assets/samples/*.xlsx 2>/dev/null | head -n 1 || true)
+MAPPING=$(ls telecrm_desktop/assets/samples/*.mapping.json 2>/dev/null | head -n 1 || true)
+[ -n "$SAMPLE" ] && [ -n "$MAPPING" ] || fail "no sample sheet and mapping in telecrm_desktop/assets/samples/"
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$CLI" sandbox --port "$port" > "$WORK/sandbox.log" 2>&1 &
 SANDBOX_PID=$!

@@ -8,6 +8,6 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then
   exec .venv/bin/telecrm-desktop --sandbox "$@"
 fi
 echo "No screen found: checking the sample sheet and walking the app offscreen instead." >&2
-.venv/bin/telecrm-import check resources/samples/leads-sample.csv \
-  --mapping resources/samples/leads-sample.mapping.json || true
+.venv/bin/telecrm-import check telecrm_desktop/assets/samples/leads-sample.csv \
+  --mapping telecrm_desktop/assets/samples/leads-sample.mapping.json || true
 QT_QPA_PLATFORM=offscreen exec .venv/bin/telecrm-desktop --self-test

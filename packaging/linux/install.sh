@@ -27,7 +27,7 @@ cp -R "$HERE/_internal" "$HERE/telecrm-desktop" "$HERE/telecrm-import" "$PREFIX/
 ln -sf "$PREFIX/telecrm-desktop" "$BIN_DIR/telecrm-desktop"
 ln -sf "$PREFIX/telecrm-import" "$BIN_DIR/telecrm-import"
 
-ICONS="$PREFIX/_internal/resources/icons"
+ICONS="$PREFIX/_internal/telecrm_desktop/assets/icons"
 for size in $SIZES; do
   mkdir -p "$DATA_DIR/icons/hicolor/${size}x${size}/apps"
   cp "$ICONS/telecrm-desktop-$size.png" "$DATA_DIR/icons/hicolor/${size}x${size}/apps/telecrm-desktop.png"

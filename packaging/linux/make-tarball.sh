@@ -17,7 +17,7 @@ rm -rf "build/tarball"
 mkdir -p "$STAGE"
 cp -R "$BUNDLE"/. "$STAGE/"
 cp packaging/linux/telecrm-desktop.desktop packaging/linux/install.sh "$STAGE/"
-cp resources/icons/telecrm-desktop-256.png "$STAGE/telecrm-desktop.png"
+cp telecrm_desktop/assets/icons/telecrm-desktop-256.png "$STAGE/telecrm-desktop.png"
 chmod +x "$STAGE/install.sh"
 cat > "$STAGE/README.txt" <<TEXT
 telecrm desktop importer $VERSION for Linux ($ARCH)
@@ -35,7 +35,7 @@ if command -v appimagetool >/dev/null 2>&1; then
   mkdir -p "$APPDIR/usr/lib"
   cp -R "$BUNDLE" "$APPDIR/usr/lib/telecrm-desktop"
   cp packaging/linux/telecrm-desktop.desktop "$APPDIR/"
-  cp resources/icons/telecrm-desktop-256.png "$APPDIR/telecrm-desktop.png"
+  cp telecrm_desktop/assets/icons/telecrm-desktop-256.png "$APPDIR/telecrm-desktop.png"
   cat > "$APPDIR/AppRun" <<'SH'
 #!/bin/sh
 # `telecrm-desktop.AppImage --cli ARGS` runs the command line; anything else opens the window

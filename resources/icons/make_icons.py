@@ -2,7 +2,7 @@
 
 The shapes are defined here in a 256-unit square so the SVG and the Pillow raster stay the same
 picture. Pillow is a build-only dependency (`pip install -e ".[build]"`); the app never imports
-this. Run: `python resources/icons/make_icons.py` (writes next to this file).
+this. Run: `python resources/icons/make_icons.py` (writes into telecrm_desktop/assets/icons/).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+# the app reads the icons as package data (telecrm_desktop/assets/icons); this drawing script stays out
+HERE = Path(__file__).resolve().parents[2] / "telecrm_desktop" / "assets" / "icons"
 NAME = "telecrm-desktop"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

@@ -15,7 +15,8 @@ import csv
 import json
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+# the app reads the sample as package data (telecrm_desktop/assets/samples); this script stays out
+HERE = Path(__file__).resolve().parents[2] / "telecrm_desktop" / "assets" / "samples"
 
 HEADERS = ["Visitor Name", "Mobile No.", "E-mail ID", "City", "Interests", "Visit Date",
            "Visit Notes", "Token Paid", "Lead Source", "Rating", "Internal ref"]

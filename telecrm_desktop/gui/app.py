@@ -80,14 +80,9 @@ def prepare_runtime() -> None:
 
 
 def icon_path() -> Path | None:
-    roots = [Path(__file__).resolve().parents[2] / "resources" / "icons"]
-    if getattr(sys, "_MEIPASS", None):
-        roots.insert(0, Path(sys._MEIPASS) / "resources" / "icons")
-    for root in roots:
-        for name in ("telecrm-desktop.svg", "telecrm-desktop-256.png"):
-            if (root / name).exists():
-                return root / name
-    return None
+    from telecrm_desktop import assets
+
+    return assets.icon()
 
 
 def start_on_sandbox(window, file: str | None = None) -> None:

@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("telecrm importer")
         self.setAcceptDrops(True)
         self.session = session or ImportSession(self)
+        self._waiting_file: Path | None = None  # named on the command line before a workspace was chosen
 
         self.workspace_screen = WorkspaceScreen(self.session)
         self.open_screen = OpenScreen(self.session)
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.session.sheet_changed.connect(self._update_steps)
         self.session.mapping_changed.connect(self._update_steps)
         self.session.workspace_changed.connect(self._update_steps)
+        self.session.workspace_changed.connect(self._open_waiting_file)
         self.session.run_changed.connect(self._update_steps)
         self.send_screen.run_finished.connect(lambda: self.go_to(RESULTS))
         self.results_screen.resume_requested.connect(self._resume_run)
@@ -270,9 +272,22 @@ class MainWindow(QMainWindow):
             self.open_screen.choose_file()
 
     def open_path(self, path: str | Path) -> None:
+        if not self.step_available(OPEN):
+            # a file handed over before any workspace was chosen ("Open with" on the first start):
+            # it opens as soon as one is
+            self._waiting_file = Path(path)
+            self.show_message("info", f"Choose the workspace to send to; {Path(path).name} opens next.")
+            return
+        self._waiting_file = None
         self.go_to(OPEN)
         if self.current_step() == OPEN:
             self.open_screen.open_path(Path(path))
+
+    def _open_waiting_file(self) -> None:
+        waiting = self._waiting_file
+        if waiting is not None and self.step_available(OPEN):
+            self.show_message("info", "")
+            self.open_path(waiting)
 
     def _try_sample(self) -> None:
         """First run: the sandbox workspace was chosen; open the sample sheet straight away."""

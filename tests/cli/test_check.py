@@ -14,8 +14,8 @@ import pytest
 from telecrm_desktop.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "resources" / "samples" / "leads-sample.csv"
-SAMPLE_MAPPING = ROOT / "resources" / "samples" / "leads-sample.mapping.json"
+SAMPLE = ROOT / "telecrm_desktop" / "assets" / "samples" / "leads-sample.csv"
+SAMPLE_MAPPING = ROOT / "telecrm_desktop" / "assets" / "samples" / "leads-sample.mapping.json"
 
 TEMPLATE = {
     "format": "telecrm-mapping/1",

@@ -15,13 +15,18 @@ from telecrm_desktop.core.template.mapping import (
 )
 from telecrm_desktop.core.workspace.schema import ActionDef, FieldDef, Schema
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "mapping-format.md"
+TEMPLATES_DOC = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
+
+
+def doc_examples() -> list[dict]:
+    """The JSON templates that docs/templates.md shows, in order."""
+    text = TEMPLATES_DOC.read_text(encoding="utf-8")
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
 
 
 def spec_example() -> dict:
-    """The example template of mapping-format.md, read from the spec itself."""
-    text = SPEC.read_text(encoding="utf-8")
-    return json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    """The complete example of docs/templates.md (its first template)."""
+    return doc_examples()[0]
 
 
 def test_the_spec_example_reads_every_key():
@@ -41,6 +46,16 @@ def test_the_spec_example_reads_every_key():
 def test_the_spec_example_survives_a_round_trip_unchanged():
     data = spec_example()
     assert mapping_to_dict(parse_mapping(copy.deepcopy(data))) == data
+
+
+def test_every_template_the_docs_show_loads_and_round_trips():
+    examples = doc_examples()
+    assert len(examples) >= 3  # the complete one, overwrite, combined
+    assert any("overwrite" in target for example in examples for target in example["columns"].values() if target)
+    for data in examples:
+        template = parse_mapping(copy.deepcopy(data), "docs/templates.md")
+        # saving writes defaults out (a combined separator), so compare what the saved file means
+        assert parse_mapping(mapping_to_dict(template)) == template
 
 
 def test_defaults_when_keys_are_left_out():

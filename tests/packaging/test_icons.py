@@ -1,4 +1,4 @@
-"""The committed icons are the ones resources/icons/make_icons.py draws, in every size it lists."""
+"""The committed icons (telecrm_desktop/assets/icons) are the ones resources/icons/make_icons.py draws, in every size it lists."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ROOT = Path(__file__).resolve().parents[2]
+ICONS = ROOT / "telecrm_desktop" / "assets" / "icons"
 
 
 def _load_make_icons():
-    spec = importlib.util.spec_from_file_location("make_icons", ICONS / "make_icons.py")
+    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "resources" / "icons" / "make_icons.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -23,7 +24,7 @@ make_icons = _load_make_icons()
 
 def test_svg_is_what_the_script_draws():
     committed = (ICONS / f"{make_icons.NAME}.svg").read_text(encoding="utf-8")
-    assert committed == make_icons.svg_text(), "run `make icons` and commit resources/icons/"
+    assert committed == make_icons.svg_text(), "run `make icons` and commit telecrm_desktop/assets/icons/"
 
 
 @pytest.mark.parametrize("size", make_icons.PNG_SIZES)

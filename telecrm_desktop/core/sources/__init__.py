@@ -10,6 +10,7 @@ Every failure is a SourceError whose text is one sentence naming the file.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from telecrm_desktop.core.sources.csv_source import SAMPLE_BYTES, CsvSource
@@ -35,6 +36,23 @@ def open_sheet(
     return WorkbookSource(path, kind, sheet=sheet)
 
 
+def _locked_by_another_program(path: Path) -> bool:
+    """Windows: whether `path` is held by a program that shares it with no one (Excel does so with
+    an open workbook). Python's open() reports that as a bare "permission denied"; asking Windows
+    directly tells it apart from a file this user may not read."""
+    if sys.platform != "win32":
+        return False
+    import _winapi
+
+    share_everything = 0x1 | 0x2 | 0x4  # FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
+    try:
+        handle = _winapi.CreateFile(str(path), _winapi.GENERIC_READ, share_everything, 0, _winapi.OPEN_EXISTING, 0, 0)
+    except OSError as error:
+        return getattr(error, "winerror", None) in (32, 33)  # sharing violation, lock violation
+    _winapi.CloseHandle(handle)
+    return False
+
+
 def _read_sample(path: Path) -> bytes:
     try:
         if path.is_dir():
@@ -46,6 +64,11 @@ def _read_sample(path: Path) -> bytes:
     except FileNotFoundError:
         raise SourceError(f"{path} was not found.") from None
     except PermissionError:
+        if _locked_by_another_program(path):
+            raise SourceError(
+                f"{path.name} is open in another program that locks it (Excel does while a workbook is open): "
+                "close it there, then open it again."
+            ) from None
         raise SourceError(f"{path.name} cannot be opened: permission denied (is it open in another program?).") from None
     except OSError as error:
         raise SourceError(f"{path.name} cannot be read: {error.strerror or error}.") from None

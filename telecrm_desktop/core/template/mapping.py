@@ -1,4 +1,4 @@
-"""The `telecrm-mapping/1` template (the mapping-format contract): load, check, save.
+"""The `telecrm-mapping/1` template (docs/templates.md): load, check, save.
 
 A template that cannot be honoured is refused with a MappingError naming the key. Keys this
 version does not know are kept in `Mapping.extra` and written back on save, so a template made

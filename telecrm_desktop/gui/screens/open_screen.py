@@ -397,14 +397,7 @@ def _size_text(path: Path) -> str:
 
 
 def sample_sheet_path() -> Path | None:
-    """The sample lead sheet shipped in resources/samples (source tree or frozen bundle)."""
-    import sys
+    """The sample lead sheet shipped as package data (installed wheel, source tree or bundle)."""
+    from telecrm_desktop import assets
 
-    roots = [Path(__file__).resolve().parents[3] / "resources" / "samples"]
-    if getattr(sys, "_MEIPASS", None):
-        roots.insert(0, Path(sys._MEIPASS) / "resources" / "samples")
-    for root in roots:
-        for name in ("leads-sample.csv", "leads-sample.xlsx"):
-            if (root / name).exists():
-                return root / name
-    return None
+    return assets.sample_sheet()
