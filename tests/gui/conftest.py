@@ -17,6 +17,42 @@ def desktop_home(tmp_path, monkeypatch):
     return home
 
 
+MODAL_PATIENCE = 60.0  # seconds a modal dialog may wait for the test's answer
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_dialog(request):
+    """A modal dialog that no test answers would hang the suite (exec() never returns): after
+    MODAL_PATIENCE seconds it is closed and the test fails, naming the dialog."""
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")  # the timer needs the application's event loop
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    left_open: list[str] = []
+    seen = {"widget": None, "since": 0.0}
+
+    def look():
+        box = QApplication.activeModalWidget()
+        if box is None or box is not seen["widget"]:
+            seen["widget"], seen["since"] = box, time.monotonic()
+        elif time.monotonic() - seen["since"] > MODAL_PATIENCE:
+            left_open.append(f"{type(box).__name__} {box.objectName()!r}: {box.windowTitle()!r}")
+            box.reject() if hasattr(box, "reject") else box.close()
+
+    timer = QTimer()
+    timer.setInterval(500)
+    timer.timeout.connect(look)
+    timer.start()
+    yield
+    timer.stop()
+    assert not left_open, f"a modal dialog waited {MODAL_PATIENCE:.0f} s for an answer: {left_open}"
+
+
 @pytest.fixture
 def app(qapp):
     from telecrm_desktop.gui.app import make_application

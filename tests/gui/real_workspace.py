@@ -114,6 +114,13 @@ def write_leads_csv(path, n: int = 40, extra_header: str = "", extra=lambda i: "
 
 
 def primary(window, qtbot) -> None:
+    """The footer's main button; on the Send step a new run to a real workspace is asked about
+    first (gui/screens/send_confirm.py), and the person answers Send."""
+    from telecrm_desktop.gui.main_window import SEND
+    from tests.gui.dialogs import answer_dialog
+
+    if window.current_step() == SEND:
+        answer_dialog(qtbot, "confirmSend", "confirmSendButton", within=3.0)
     click(qtbot, window.primary_button)
     QApplication.processEvents()
 

@@ -93,6 +93,14 @@ def test_overwrite_rule_mode_lookup_counts_and_requests(window, qtbot, tmp_path)
     qtbot.mouseClick(panel.count_buttons["new"], Qt.MouseButton.LeftButton)
     assert {lead.identifier for lead, _ in panel.leads_model.items} == {NEW_1, NEW_2}
 
+    # the question before a send to a real workspace states the same counts, and counts only what goes
+    from telecrm_desktop.gui.screens.send_confirm import send_facts
+
+    facts = send_facts(window.session, window.session.check_view.lead_count)
+    assert facts.leads == 2
+    assert facts.lines()[1] == ("Only create new leads: 2 new, 0 existing updated; not sent: 0 telecrm already "
+                                "has as they are, 2 skipped by the import mode.")
+
     counts = driver.send()
     assert counts.get("queued") == 2 and counts.get("skipped") == 2
     assert len(server.state.search_log()) == searches  # the send looked nothing up again
@@ -104,7 +112,8 @@ def test_overwrite_rule_mode_lookup_counts_and_requests(window, qtbot, tmp_path)
 
     driver.results()
     results = window.results_screen.model
-    shown = {results.data(results.index(r, 1)): results.data(results.index(r, 2)) for r in range(results.rowCount())}
+    status = results.HEADERS.index("Outcome")
+    shown = {results.data(results.index(r, 1)): results.data(results.index(r, status)) for r in range(results.rowCount())}
     assert shown == {AARAV: "skipped", DIYA: "skipped", NEW_1: "queued (created)", NEW_2: "queued (created)"}
 
 

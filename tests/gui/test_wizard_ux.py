@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit
 
 from telecrm_desktop.gui.flow_driver import wait_until
 from telecrm_desktop.gui.main_window import MAP, OPEN
+from tests.gui.dialogs import answer_dialog
 
 
 def write_sheet(path, headers, rows):
@@ -151,25 +152,6 @@ def test_joined_columns_count_as_sent(window, qtbot, monkeypatch, tmp_path):
 
 
 # ----- the question before a real send -----
-
-def answer_dialog(qtbot, name, button_name=None, seen=None):
-    """Presses a button of the modal dialog `name` once it is open (Cancel unless `button_name`)."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
-
-    def press():
-        box = QApplication.activeModalWidget()
-        if box is None or box.objectName() != name:
-            QTimer.singleShot(20, press)
-            return
-        if seen is not None:
-            seen.append(box.text() + "\n" + box.informativeText())
-        button = (box.findChild(QPushButton, button_name) if button_name
-                  else box.button(QMessageBox.StandardButton.Cancel))
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, press)
-
 
 def test_a_real_workspace_is_asked_about_before_the_first_send(window, qtbot, monkeypatch, tmp_path):
     from telecrm_desktop.gui.bridge import sandbox_link

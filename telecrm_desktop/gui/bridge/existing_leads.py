@@ -238,21 +238,18 @@ def run_existing_map(journal, run_id: int) -> dict | None:
 
 def with_created_or_updated(journal, run_id: int, outcomes: list) -> list:
     """A looked-up run's row outcomes, each queued one saying whether telecrm created or updated the lead."""
-    from dataclasses import dataclass as _dataclass
+    from dataclasses import fields, make_dataclass
 
     from telecrm_desktop.core.send.journal import RowOutcome
 
     existing = run_existing_map(journal, run_id)
     if not existing:
         return outcomes
-
-    @_dataclass(frozen=True)
-    class ShownOutcome(RowOutcome):
-        made: str = ""  # "created" or "updated" (queued leads of a looked-up run)
-
+    # the journal's RowOutcome, plus "created" or "updated" for the queued leads of a looked-up run
+    shown_outcome = make_dataclass("ShownOutcome", [("made", str, "")], bases=(RowOutcome,), frozen=True)
     shown = []
     for o in outcomes:
         found = existing.get(o.identifier) if o.status == "queued" else None
         made = ("updated" if found[0] else "created") if found else ""
-        shown.append(ShownOutcome(o.row, o.identifier, o.status, o.reason, o.warnings, o.problems, made))
+        shown.append(shown_outcome(**{f.name: getattr(o, f.name) for f in fields(o)}, made=made))
     return shown

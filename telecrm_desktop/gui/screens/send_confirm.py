@@ -22,6 +22,7 @@ class SendFacts:
     tokens: int  # Async tokens that will share the work
     per_token_per_hour: int  # each token's part of its hourly limit at the chosen budget
     budget_share: int  # percent of the limit
+    existing: str = ""  # after a lookup: the import mode and what happens to new and existing leads
 
     def seconds(self) -> float | None:
         """About how long the send takes: the leads spread evenly over every token's budget."""
@@ -39,11 +40,27 @@ class SendFacts:
                     f"{duration_text(max(1.0, math.ceil(seconds)))}.")
         return [
             f"Send {self.leads:,} lead{'s' if self.leads != 1 else ''} to {self.workspace}?",
+            *([self.existing] if self.existing else []),
             pace,
             "This cannot be undone from this app: telecrm creates or updates each lead, and adds its "
             "actions (notes, payments…) again if they are sent again. Taking them back means "
             "deleting them in telecrm.",
         ]
+
+
+def existing_facts(session, leads: int) -> tuple[int, str]:
+    """After a lookup of the existing leads: the leads that will really be sent (new and changing
+    ones) and one sentence with the counts; before one, `leads` and no sentence."""
+    from telecrm_desktop.gui.bridge import existing_leads as el
+
+    found = el.current(session)
+    if found is None:
+        return leads, ""
+    n = {c: found.counts.get(c, 0) for c in el.CATEGORIES}
+    return n[el.NEW] + n[el.CHANGING], (
+        f"{el.MODE_WORDS[el.import_mode(session)]}: {n[el.NEW]:,} new, {n[el.CHANGING]:,} existing "
+        f"updated; not sent: {n[el.IDENTICAL]:,} telecrm already has as they are, {n[el.SKIPPED]:,} "
+        "skipped by the import mode.")
 
 
 def send_facts(session, leads: int) -> SendFacts:
@@ -57,7 +74,9 @@ def send_facts(session, leads: int) -> SendFacts:
     except Exception:  # noqa: BLE001 - a keyring problem is reported when the send starts
         tokens = 0
     share = max(1, min(100, ws.budget_share))
-    return SendFacts(f"workspace {ws.enterprise_id}", leads, tokens, run_limit(ws.rate_per_hour, share / 100), share)
+    leads, existing = existing_facts(session, leads)
+    return SendFacts(f"workspace {ws.enterprise_id}", leads, tokens, run_limit(ws.rate_per_hour, share / 100), share,
+                     existing)
 
 
 def confirm_send(parent: QWidget | None, facts: SendFacts) -> bool:
