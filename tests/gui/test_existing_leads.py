@@ -86,10 +86,14 @@ def test_overwrite_rule_mode_lookup_counts_and_requests(window, qtbot, tmp_path)
     wait_until(lambda: panel.worker is None and el.current(window.session) is not None, 30, "the lookup")
     assert len(server.state.search_log()) == searches  # the leads looked up before are not asked again
     assert panel.count_buttons["identical"].text() == "2 existing leads identical"
+    qtbot.mouseClick(panel.count_buttons["identical"], Qt.MouseButton.LeftButton)
+    assert panel.leads_model.rowCount() == 2 and AARAV in {lead.identifier for lead, _ in panel.leads_model.items}
 
     panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("new"))  # only create new leads
     wait_until(lambda: panel.worker is None and window.session.existing_leads.mode == "new", 30, "the new mode")
     assert panel.count_buttons["skipped"].text() == "2 skipped by the import mode"
+    qtbot.mouseClick(panel.count_buttons["skipped"], Qt.MouseButton.LeftButton)
+    assert panel.leads_model.rowCount() == 2 and AARAV in {lead.identifier for lead, _ in panel.leads_model.items}
     qtbot.mouseClick(panel.count_buttons["new"], Qt.MouseButton.LeftButton)
     assert {lead.identifier for lead, _ in panel.leads_model.items} == {NEW_1, NEW_2}
 

@@ -154,18 +154,35 @@ class TargetDelegate(QStyledItemDelegate):
         model.setData(index, path_from_text(editor, self._choices), Qt.ItemDataRole.EditRole)
 
 
-class TypeDelegate(QStyledItemDelegate):
+class ChoiceDelegate(QStyledItemDelegate):
+    """A cell edited by picking one of a few choices, committed as soon as one is picked."""
+
+    default = ""  # the choice shown for a cell without a value
+    accessible_name = ""
+
+    def choices(self) -> list[tuple[str, str, str]]:
+        """(text shown, value stored, tooltip) for each choice."""
+        raise NotImplementedError
+
     def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
-        combo.addItem("automatic", "")
-        for name in TYPES:
-            combo.addItem(name, name)
+        if self.accessible_name:
+            combo.setAccessibleName(self.accessible_name)
+        for text, value, tip in self.choices():
+            combo.addItem(text, value)
+            if tip:
+                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         combo.activated.connect(lambda _=0, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
         return combo
 
     def setEditorData(self, editor, index):
-        i = editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")
+        i = editor.findData(index.data(Qt.ItemDataRole.EditRole) or self.default)
         editor.setCurrentIndex(max(i, 0))
 
     def setModelData(self, editor, model, index):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class TypeDelegate(ChoiceDelegate):
+    def choices(self) -> list[tuple[str, str, str]]:
+        return [("automatic", "", "")] + [(name, name, "") for name in TYPES]

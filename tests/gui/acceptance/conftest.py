@@ -2,29 +2,12 @@
 widget, file dialogs answered by patching QFileDialog. Settings, journal and logs live in the
 temporary data folder of tests/gui/conftest.py."""
 
-import csv
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from telecrm_desktop.gui.flow_driver import wait_until
-
-HEADERS = ["Full Name", "Mobile No.", "E-mail ID", "City"]
-
-
-def write_leads(path, count, bad=(), duplicate_of=None):
-    """`count` leads in rows 2..count+1; rows in `bad` (0-based) get a 5-digit phone; the last row
-    repeats `duplicate_of`'s phone when given."""
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADERS)
-        for i in range(count):
-            phone = "99999" if i in bad else f"98{i:08d}"
-            if duplicate_of is not None and i == count - 1:
-                phone = f"98{duplicate_of:08d}"
-            writer.writerow([f"Lead {i}", phone, f"lead{i}@example.com", "Pune"])
-    return path
+from tests.gui.test_flow import HEADERS, write_leads  # noqa: F401 (the acceptance tests import them from here)
 
 
 class Person:

@@ -31,6 +31,13 @@ PRESSED_ELSEWHERE = {
     "MapScreen: Keep the first target only": "test_real_workspace_review.py (the extra target taken away)",
     "ReplaceValueBar: Replace": "test_real_workspace_review.py (a dropdown value replaced in every row)",
     "review_screen.send_without_box": "test_real_workspace_review.py (a lead sent without its bad rating)",
+    # issue 13's card on the Review step, pressed against the sandbox's existing leads
+    "ExistingLeadsPanel: Look up existing leads": "test_existing_leads.py (the lookup, then each count's filter)",
+    "ExistingLeadsPanel: Cancel": "test_existing_leads.py (a lookup cancelled half-way)",
+    "QWidget: new leads": "test_existing_leads.py (the new leads' filter)",
+    "QWidget: existing leads that change": "test_existing_leads.py (the changing leads' filter and comparison)",
+    "QWidget: existing leads identical": "test_existing_leads.py (the identical leads' filter)",
+    "QWidget: skipped by the import mode": "test_existing_leads.py (the skipped leads' filter)",
     # issue 14 and the rest of issue 12
     "NetworkGroup: Choose…": "test_network_settings.py (a company certificate chosen through the dialog)",
     "window.background_send_indicator": "test_wizard_ux.py (the send seen from another step, then shown again)",
