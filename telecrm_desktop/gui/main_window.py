@@ -27,8 +27,7 @@ from telecrm_desktop.gui.widgets.parts import MessageBar, Screen, after_paint
 from telecrm_desktop.gui.bridge.workers import stop_workers
 from telecrm_desktop.gui.screens.workspace_screen import WorkspaceScreen
 
-WORKSPACE, OPEN, MAP, REVIEW, SEND, RESULTS = range(6)
-STEP_NAMES = ["Workspace", "Open file", "Map columns", "Review", "Send", "Results"]
+from telecrm_desktop.gui.steps import MAP, OPEN, RESULTS, REVIEW, SEND, STEP_NAMES, WORKSPACE  # noqa: E402,F401
 
 
 class MainWindow(QMainWindow):

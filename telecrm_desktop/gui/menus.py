@@ -29,7 +29,7 @@ def _at_step(window, step: int, then) -> None:
 
 
 def build_menus(window) -> None:
-    from telecrm_desktop.gui.main_window import MAP, OPEN, RESULTS, REVIEW, STEP_NAMES
+    from telecrm_desktop.gui.steps import MAP, OPEN, RESULTS, REVIEW, STEP_NAMES
 
     bar = window.menuBar()
     file = bar.addMenu("&File")

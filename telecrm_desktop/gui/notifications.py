@@ -32,12 +32,12 @@ class BackgroundSendIndicator(QToolButton):
         self.hide()
 
     def _show_send(self) -> None:
-        from telecrm_desktop.gui.main_window import SEND
+        from telecrm_desktop.gui.steps import SEND
 
         self.window.go_to(SEND)
 
     def refresh(self) -> None:
-        from telecrm_desktop.gui.main_window import SEND
+        from telecrm_desktop.gui.steps import SEND
 
         send = self.window.send_screen
         away = send.is_running() and self.window.current_step() != SEND

@@ -13,6 +13,9 @@ to one workspace, so a wrong ID is a 401, never a 404) -> 429 storm ->
 rolling window (429) -> fault 5xx -> JSON (400) -> queued -> fault `close_after` / `slow` -> 200.
 Background processing (leads.py) runs in a worker task, optionally `processing_delay` seconds
 after the answer, as telecrm's queue does.
+
+Over 400 lines: the request path above is one ordered chain of checks, kept readable top to
+bottom in one file; the state, replies, faults and Sync API are modules of their own.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from tests.gui.test_flow import write_leads
 
 HOLDER = textwrap.dedent("""
     import sys
-    from telecrm_desktop.core import run_claim
+    from telecrm_desktop.core.send import run_claim
     claim = run_claim.claim_sheet(*sys.argv[1:5])
     print("held", flush=True)
     sys.stdin.read()  # until the test closes it

@@ -1,6 +1,11 @@
 """The one place where the GUI meets the core's pipeline, journal and engine: it calls them and
 reshapes their answers for the views. No rule lives here: validation, merging, request bodies,
-fingerprints, pacing and outcomes all come from the core."""
+fingerprints, pacing and outcomes all come from the core.
+
+Over 400 lines: a send job prepares, resumes, finishes and records a run in one class, and the
+history and landed-check helpers read the same journal rows; split, each half would reach into
+the other's state.
+"""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from telecrm_desktop.gui.screens.send_screen import duration_text
+from telecrm_desktop.gui.widgets.parts import duration_text
 
 
 @dataclass

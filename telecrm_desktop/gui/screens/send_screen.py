@@ -1,6 +1,10 @@
 """Step 5: send. A QThread worker runs the core engine; the screen shows progress, rate and time
 left, live counters, each token's state, and pause / resume / cancel. Cancel leaves the run
-resumable: the journal keeps every lead's state, and "Send" continues where it stopped."""
+resumable: the journal keeps every lead's state, and "Send" continues where it stopped.
+
+Over 400 lines: the run on screen (new, resumed, retried, stopped) decides every label, counter
+and button at once; apart, they would disagree about which run they describe.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +18,11 @@ from PySide6.QtWidgets import (
 # loaded with the screen: imported by the first Send (SendWorker), the engine's modules took 20 ms of
 # the GUI thread (compiled from source where no .pyc is written)
 import telecrm_desktop.core.send.engine  # noqa: F401
-from telecrm_desktop.gui.widgets.parts import CounterTile, QuietProgressBar, Screen, page_header, titled_card
+from telecrm_desktop.gui.widgets.parts import (
+    CounterTile, QuietProgressBar, Screen, duration_text, page_header, titled_card,
+)
 from telecrm_desktop.gui.bridge import existing_leads
 from telecrm_desktop.gui.bridge.workers import SendWorker, start_worker
-
-
-def duration_text(seconds: float) -> str:
-    seconds = int(max(0, seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 class SendScreen(Screen):

@@ -2,6 +2,10 @@
 
 A first run with nothing set offers the sandbox workspace (a telecrm stand-in on this computer)
 and its sample sheet, so the whole flow can be tried before any real token is pasted.
+
+Over 400 lines: the workspace, token and fields cards all turn on the enterprise ID being typed
+(which buttons work, which tokens are listed, which to offer to move); the address and network
+cards are already modules of their own (widgets/addresses_card.py, network_settings.py).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from telecrm_desktop.gui.bridge import existing_leads as el
+from telecrm_desktop.gui.bridge.lookup_jobs import DecideWorker, LookupWorker
 from telecrm_desktop.gui.bridge.disposal import dispose_later
 from telecrm_desktop.gui.models.existing_leads_model import ComparisonModel, ExistingLeadsModel
 from telecrm_desktop.gui.widgets.parts import QuietProgressBar, compact_table
@@ -151,7 +152,7 @@ class ExistingLeadsPanel(QFrame):
         self.session.import_mode = self.mode_combo.currentData()
         existing = el.current(self.session)
         if existing is not None and self.worker is None:
-            self._start(el.DecideWorker(self.session, existing))
+            self._start(DecideWorker(self.session, existing))
         self.refresh()
         self.changed.emit()
 
@@ -163,7 +164,7 @@ class ExistingLeadsPanel(QFrame):
             return
         self.progress.setRange(0, 0)
         self.status_label.setText(f"Looking up {len(self.session.check.leads):,} leads in telecrm…")
-        self._start(el.LookupWorker(self.session, getattr(self.session, "existing_leads", None)))
+        self._start(LookupWorker(self.session, getattr(self.session, "existing_leads", None)))
 
     def _start(self, worker) -> None:
         self.worker = worker

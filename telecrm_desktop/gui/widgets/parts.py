@@ -224,3 +224,15 @@ class QuietProgressBar(QProgressBar):
             self.setUpdatesEnabled(enabled)  # turning them on again schedules an update()
         if enabled:
             self.update()
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as the Send step says it: "42 s", "3 min 05 s", "2 h 10 min"."""
+    seconds = int(max(0, seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
