@@ -235,8 +235,8 @@ class MainWindow(QMainWindow):
         ws = self.session.workspace
         if ws.use_sandbox:
             self.workspace_label.setText("Workspace: sandbox (nothing leaves this computer)")
-        elif ws.enterprise_id:
-            self.workspace_label.setText(f"Workspace: {ws.enterprise_id}")
+        elif ws.is_configured:  # an ID still being typed names no workspace yet
+            self.workspace_label.setText(f"Workspace: {ws.enterprise_id.strip()}")
         else:
             self.workspace_label.setText("No workspace yet")
         self._update_footer()

@@ -109,3 +109,12 @@ def test_a_screens_tables_are_painted_one_turn_after_the_screen(window, qtbot, t
     window.go_to(OPEN)  # already there: nothing held back
     assert preview.updatesEnabled()
     assert window.open_screen.views_painted_later() == [preview]
+
+
+def test_the_step_bar_names_a_workspace_only_once_its_id_is_whole(window, qtbot):
+    edit = window.workspace_screen.enterprise_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "66f6bc6faf29b5a6f29c9bb")  # 23 of 24 characters
+    assert window.workspace_label.full_text() == "No workspace yet"
+    qtbot.keyClicks(edit, "f")
+    assert window.workspace_label.full_text() == "Workspace: 66f6bc6faf29b5a6f29c9bbf"
