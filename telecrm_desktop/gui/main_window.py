@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QToolButton,
-    QVBoxLayout, QWidget,
+    QAbstractButton, QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
+    QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
 from telecrm_desktop.gui.widgets.fitting import ElidedLabel, keep_window_width
@@ -204,8 +204,20 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(step)
         screen.on_enter()
         self._update_steps()
+        self._settle_focus(screen)
         if later:
             after_paint(self, lambda: [view.setUpdatesEnabled(True) for view in later])
+
+    def _settle_focus(self, screen) -> None:
+        """Enter on a new step presses its main button: a focus left on the last step's widgets, or
+        on a button (one that hid itself hands the focus to the next button in the chain, such as
+        "Open another file…"), moves to the footer's main button, or to the screen while that waits."""
+        focus = QApplication.focusWidget()
+        if (focus is not None and focus.isVisible() and screen.isAncestorOf(focus)
+                and not isinstance(focus, QAbstractButton)):
+            return  # a field or table of this step the person is in
+        target = self.primary_button if self.primary_button.isEnabled() else screen
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def next_step(self) -> None:
         step = self.current_step()

@@ -475,3 +475,18 @@ def test_edit_menu_shows_undo_and_it_undoes_a_fix_on_review(qtbot, monkeypatch):
     assert "&Undo fix\tCtrl+Z" in texts
     window.undo_fix_action.trigger()
     assert calls == ["undo"]
+
+
+def test_enter_after_trying_the_sandbox_moves_on_instead_of_pressing_a_leftover_button(window, qtbot, monkeypatch):
+    """The sandbox button hides itself once pressed, and Qt hands its focus to the next button in
+    the chain ("Open another file…" on the Open step): Enter must still mean the step's main button."""
+    opened = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: opened.append(a) or ("", ""))
+    window.activateWindow()
+    qtbot.mouseClick(window.workspace_screen.try_sandbox_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: window.current_step() == OPEN and window.session.sheet is not None
+               and window.session.sheet.complete and window.primary_button.isEnabled(), 30, "the sample")
+    focus = window.focusWidget()
+    qtbot.keyClick(focus if focus is not None else window, Qt.Key.Key_Return)
+    wait_until(lambda: window.current_step() == MAP, 10, "the Map step")
+    assert opened == []  # no file dialog was opened by that Enter
