@@ -179,3 +179,23 @@ def write_template(path, columns: dict, constants: dict | None = None) -> None:
 
     path.write_text(json.dumps({"format": "telecrm-mapping/1", "identifier": "phone", "columns": columns,
                                 "constants": constants or {}}), encoding="utf-8")
+
+
+def walk_to_send(window, qtbot, monkeypatch, ws: RealWorkspace | None, tmp_path, rows: int) -> None:
+    """The person's way to the Send step: the workspace set up and learnt (unless `ws` is None:
+    already set up), a sheet of `rows` leads opened through Browse, Map, Review, Send."""
+    if ws is not None:
+        set_up_workspace(window, qtbot, monkeypatch, ws)
+        learn_schema(window, qtbot)
+    sheet = tmp_path / "leads.csv"
+    write_leads_csv(sheet, rows)
+    open_through_browse(window, qtbot, monkeypatch, sheet)
+    to_map(window, qtbot)
+    to_review(window, qtbot)
+    to_send(window, qtbot)
+
+
+def send_and_wait(window, qtbot) -> None:
+    """Send pressed (and the question before a real send answered), then the run awaited."""
+    primary(window, qtbot)
+    qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)

@@ -12,22 +12,14 @@ from PySide6.QtWidgets import QApplication
 from telecrm_desktop.gui.bridge import run_log
 from telecrm_desktop.gui.main_window import RESULTS
 from tests.gui.real_workspace import (  # noqa: F401
-    click, learn_schema, open_through_browse, primary, real_workspace, set_up_workspace, to_map, to_review, to_send,
-    write_leads_csv,
+    click, primary, real_workspace, send_and_wait, set_up_workspace, walk_to_send,
 )
 
 
 def test_an_outage_mid_send_is_said_logged_and_shown_in_results(real_workspace, window, qtbot, monkeypatch, tmp_path):
     from telecrm_desktop.sandbox import SandboxServer
 
-    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
-    learn_schema(window, qtbot)
-    sheet = tmp_path / "leads.csv"
-    write_leads_csv(sheet, 30)
-    open_through_browse(window, qtbot, monkeypatch, sheet)
-    to_map(window, qtbot)
-    to_review(window, qtbot)
-    to_send(window, qtbot)
+    walk_to_send(window, qtbot, monkeypatch, real_workspace, tmp_path, 30)
 
     server = real_workspace.server
     port = server.port
@@ -110,16 +102,8 @@ def test_the_whole_flow_talks_to_the_configured_addresses_only(real_workspace, w
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     try:
-        set_up_workspace(window, qtbot, monkeypatch, real_workspace)
-        learn_schema(window, qtbot)
-        sheet = tmp_path / "leads.csv"
-        write_leads_csv(sheet, 12)
-        open_through_browse(window, qtbot, monkeypatch, sheet)
-        to_map(window, qtbot)
-        to_review(window, qtbot)
-        to_send(window, qtbot)
-        primary(window, qtbot)
-        qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)
+        walk_to_send(window, qtbot, monkeypatch, real_workspace, tmp_path, 12)
+        send_and_wait(window, qtbot)
         assert window.send_screen.final_counts.get("queued") == 12
         click(qtbot, window.step_buttons[RESULTS])
         results = window.results_screen
@@ -137,16 +121,8 @@ def test_the_whole_flow_talks_to_the_configured_addresses_only(real_workspace, w
 
 def test_checking_leads_still_in_the_queue_says_to_check_again(real_workspace, window, qtbot, monkeypatch, tmp_path):
     real_workspace.server.processing_delay = 120.0  # telecrm's queue is slow today
-    set_up_workspace(window, qtbot, monkeypatch, real_workspace)
-    learn_schema(window, qtbot)
-    sheet = tmp_path / "leads.csv"
-    write_leads_csv(sheet, 12)
-    open_through_browse(window, qtbot, monkeypatch, sheet)
-    to_map(window, qtbot)
-    to_review(window, qtbot)
-    to_send(window, qtbot)
-    primary(window, qtbot)
-    qtbot.waitUntil(lambda: not window.send_screen.is_running(), timeout=60000)
+    walk_to_send(window, qtbot, monkeypatch, real_workspace, tmp_path, 12)
+    send_and_wait(window, qtbot)
     click(qtbot, window.step_buttons[RESULTS])
     results = window.results_screen
     qtbot.waitUntil(lambda: not results.is_loading() and results.landed_button.isEnabled(), timeout=20000)
@@ -178,12 +154,7 @@ def test_a_sync_token_pasted_as_async_gets_a_401_that_names_the_causes(real_work
     assert "an Async token pasted as a Sync one" in said and "deleted in telecrm" in said
     assert f"the enterprise ID {real_workspace.enterprise_id} is not this token's workspace" in said
 
-    sheet = tmp_path / "leads.csv"
-    write_leads_csv(sheet, 3)
-    open_through_browse(window, qtbot, monkeypatch, sheet)
-    to_map(window, qtbot)
-    to_review(window, qtbot)
-    to_send(window, qtbot)
+    walk_to_send(window, qtbot, monkeypatch, None, tmp_path, 3)  # the workspace was set up above
     primary(window, qtbot)
     send = window.send_screen
     qtbot.waitUntil(lambda: not send.is_running(), timeout=60000)
