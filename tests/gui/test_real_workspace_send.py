@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from telecrm_desktop.gui.bridge import run_log
 from telecrm_desktop.gui.main_window import RESULTS
 from tests.gui.real_workspace import (  # noqa: F401
-    click, primary, real_workspace, send_and_wait, set_up_workspace, walk_to_send,
+    click, primary, real_workspace, send_and_wait, walk_to_send,
 )
 
 
