@@ -53,6 +53,9 @@ class ExistingLeadsPanel(QFrame):
         top.addWidget(self.progress)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        # two lines' height whatever it says: a sentence of another length must not resize the card,
+        # which relaid and repainted the 100,000-row table below it when a lookup started (~30 ms)
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing())
         top.addWidget(self.status_label, 1)
         box.addLayout(top)
 
