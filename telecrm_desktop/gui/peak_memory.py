@@ -80,11 +80,21 @@ class PeakMemory:
             except Exception:  # noqa: BLE001 - a reading that failed is one sample fewer, never a stop
                 pass
 
+    def so_far_mb(self) -> float:
+        """The peak until now, the sampling going on."""
+        if self._process is not None:
+            return max(self._highest, self._tree_rss(), own_peak_bytes()) / MIB
+        return self._rusage_mb()
+
     def peak_mb(self) -> float:
+        """The peak, the sampling stopped."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(1.0)
-            return max(self._highest, self._tree_rss(), own_peak_bytes()) / MIB
+        return self.so_far_mb()
+
+    @staticmethod
+    def _rusage_mb() -> float:
         try:
             import resource
 

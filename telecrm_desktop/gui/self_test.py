@@ -27,8 +27,8 @@ WIDE_OPEN_RATE = 1_000_000  # sends per hour per token in the self-test's own sa
 STEP_TIMEOUT = 900.0  # seconds per step: a 1,048,576-row sheet on a busy laptop takes minutes to read
 
 
-def say(text: str) -> None:
-    print(f"self-test: {text}", flush=True)
+def say(text: str, meter) -> None:
+    print(f"self-test: {text} (peak memory so far {meter.so_far_mb():.0f} MB)", flush=True)
 
 
 def fail(step: str, reason: str) -> int:
@@ -69,28 +69,28 @@ def run_on_file(window, file: Path, template: Path | None, meter) -> int:
     step = "workspace"
     try:
         driver.use_sandbox()
-        say("workspace ok: the sandbox workspace on this computer")
+        say("workspace ok: the sandbox workspace on this computer", meter)
         step = "open"
         driver.open_file(file)
         rows = len(session.sheet.rows)
-        say(f"open ok: {file.name}, {rows:,} rows")
+        say(f"open ok: {file.name}, {rows:,} rows", meter)
         step = "map"
         if template is not None:
             driver.apply_template(template)
-            say(f"map ok: the template {template.name}")
+            say(f"map ok: the template {template.name}", meter)
         else:
             driver.accept_mapping()
-            say("map ok: the suggested mapping")
+            say("map ok: the suggested mapping", meter)
         step = "review"
         driver.review()
         view = window.review_screen.result
-        say(f"review ok: {rows:,} rows checked, {view.lead_count:,} leads to send")
+        say(f"review ok: {rows:,} rows checked, {view.lead_count:,} leads to send", meter)
         step = "leave out"
         total, kept = driver.leave_out_leads_after(SEND_AT_MOST)
         if kept < total:
-            say(f"leave out ok: the rows of the {total - kept:,} leads after the first {kept:,} left out")
+            say(f"leave out ok: the rows of the {total - kept:,} leads after the first {kept:,} left out", meter)
         else:
-            say(f"leave out ok: nothing to leave out ({total:,} leads)")
+            say(f"leave out ok: nothing to leave out ({total:,} leads)", meter)
         step = "send"
         state = sandbox_link.sandbox_server().state
         queued_before = state.queued
@@ -100,10 +100,10 @@ def run_on_file(window, file: Path, template: Path | None, meter) -> int:
         if stuck or sent != kept:
             summary = ", ".join(f"{n:,} {s}" for s, n in sorted(counts.items()))
             return fail(step, f"{sent:,} of the {kept:,} leads reached the sandbox (rows: {summary})")
-        say(f"send ok: sent {sent:,} of {total:,} leads to the sandbox")
+        say(f"send ok: sent {sent:,} of {total:,} leads to the sandbox", meter)
         step = "results"
         driver.results()
-        say("results ok: the run's results are shown")
+        say("results ok: the run's results are shown", meter)
     except FlowError as exc:
         return fail(step, str(exc))
     except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback; the trace goes to the log
