@@ -28,7 +28,7 @@ def _parse(argv):
     parser.add_argument("file", nargs="?", help="a spreadsheet to open at start")
     args = parser.parse_args(argv)
     if args.mapping and not (args.self_test and args.file):
-        parser.error("--mapping goes with --self-test FILE")
+        parser.error("a mapping template is used only by the self-test on a FILE")
     return args
 
 

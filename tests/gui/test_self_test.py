@@ -108,7 +108,7 @@ def test_a_template_that_does_not_fit_the_file_fails_at_the_map_step(tmp_path):
 
 def test_mapping_needs_a_file_to_self_test(tmp_path):
     done = run_app("--mapping", write_template(tmp_path / "t.json"), home=tmp_path, timeout=60)
-    assert done.returncode == 2 and "--mapping goes with --self-test FILE" in done.stderr
+    assert done.returncode == 2 and "a mapping template is used only by the self-test on a FILE" in done.stderr
 
 
 def test_version():
