@@ -18,12 +18,15 @@ def run_app(*args, home, timeout=300):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def write_sheet(path, rows):
+def write_sheet(path, rows, repeated=0):
+    """`rows` leads, one a row; the last `repeated` rows give the first leads' mobiles again (a lead
+    in two rows, merged by the check)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Name", "Mobile", "E-mail", "City"])
         for i in range(rows):
-            writer.writerow([f"Lead {i + 1}", f"98{i:08d}", f"lead{i + 1}@example.com", ["Pune", "Delhi"][i % 2]])
+            mobile = i - (rows - repeated) if i >= rows - repeated else i
+            writer.writerow([f"Lead {i + 1}", f"98{mobile:08d}", f"lead{i + 1}@example.com", ["Pune", "Delhi"][i % 2]])
     return path
 
 
@@ -50,7 +53,8 @@ def test_self_test_walks_the_flow_and_exits_0(tmp_path):
 
 
 def test_self_test_on_a_file_sends_its_first_1000_leads_and_reports_the_peak(tmp_path):
-    sheet = write_sheet(tmp_path / "expo.csv", 1500)
+    # 1,500 rows, 1,450 leads: rows 1451-1500 belong to the first 50 leads and go out with them
+    sheet = write_sheet(tmp_path / "expo.csv", 1500, repeated=50)
     template = write_template(tmp_path / "expo-template.json")
     home = tmp_path / "data-folder"
     home.mkdir()
@@ -61,18 +65,20 @@ def test_self_test_on_a_file_sends_its_first_1000_leads_and_reports_the_peak(tmp
     assert steps == ["workspace", "open", "map", "review", "leave out", "send", "results"]
     assert "expo.csv, 1,500 rows" in lines[1]
     assert "the template expo-template.json" in lines[2]
-    assert "1,500 leads to send" in lines[3]
-    assert "the 500 leads after the first 1,000 left out" in lines[4]
-    assert "sent 1,000 of 1,500 leads to the sandbox" in lines[5]
+    assert "1,500 rows checked, 1,450 leads to send" in lines[3]
+    assert "the rows of the 450 leads after the first 1,000 left out" in lines[4]
+    assert "sent 1,000 of 1,450 leads to the sandbox" in lines[5]
     last = re.fullmatch(r"self-test passed: (\d+) rows, peak memory (\d+) MB", lines[-1])
     assert last, lines[-1]
     assert int(last.group(1)) == 1500
     assert 30 < int(last.group(2)) < 4000  # the app with Qt loaded: tens of MB at least
     assert "Traceback" not in done.stderr
-    # the journal of the throw-away data folder agrees: one run, 1,000 leads queued, nothing else
+    # the journal of the throw-away data folder agrees: one run, 1,000 leads queued, nothing else;
+    # the rows of later leads left out, the merged rows of the first leads sent with them
     with Journal(home / "journal.sqlite3") as journal:
         (run,) = journal.runs()
         assert {s: n for s, n in journal.lead_counts(run.id).items() if n} == {"queued": 1000}
+        assert {s: n for s, n in journal.row_counts(run.id).items() if n} == {"queued": 1050, "left out": 450}
         assert Path(run.file_path).resolve() == sheet.resolve()
 
 
