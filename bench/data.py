@@ -135,6 +135,30 @@ MAPPING = {
 }
 
 
+# the same sheet mapped onto the built-in sandbox workspace's fields (the app's self-test sends there)
+SANDBOX_MAPPING = {
+    "format": "telecrm-mapping/1",
+    "name": "Benchmark leads, sandbox",
+    "identifier": "phone",
+    "country": "IN",
+    "timezone": "Asia/Kolkata",
+    "columns": {
+        "Full Name": {"to": "fields.name"},
+        "Mobile No.": {"to": "fields.phone", "type": "phone"},
+        "E-mail ID": {"to": "fields.email", "type": "email"},
+        "City": {"to": "fields.city"},
+        "Company": {"to": "fields.company_name"},
+    },
+}
+
+
+def sandbox_mapping_file() -> Path:
+    OUT.mkdir(exist_ok=True)
+    path = OUT / "leads.sandbox-mapping.json"
+    path.write_text(json.dumps(SANDBOX_MAPPING, indent=2), encoding="utf-8")
+    return path
+
+
 def write_mapping(path: Path) -> Path:
     path.write_text(json.dumps(MAPPING, indent=2), encoding="utf-8")
     return path

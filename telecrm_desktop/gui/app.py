@@ -1,5 +1,6 @@
 """`telecrm-desktop`: starts the window. `--self-test` walks the sandbox flow offscreen and exits
-0 when every step worked (the installer's CI runs it), non-zero with a sentence when one did not."""
+0 when every step worked (the installer's CI runs it), non-zero with a sentence when one did not;
+`--self-test FILE --mapping TEMPLATE` does the same on that sheet (see gui/self_test.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,17 @@ def _parse(argv):
     parser = argparse.ArgumentParser(prog="telecrm-desktop", description="Load leads from Excel and CSV files into telecrm.")
     parser.add_argument("--version", action="version", version=f"telecrm-desktop {__version__}")
     parser.add_argument("--self-test", action="store_true",
-                        help="walk the whole flow on the sandbox workspace offscreen and exit (0 = it works)")
+                        help="walk the whole flow on the sandbox workspace offscreen and exit (0 = it works); "
+                             "with FILE, on that sheet (at most its first 1,000 leads are sent)")
+    parser.add_argument("--mapping", metavar="TEMPLATE",
+                        help="with --self-test FILE: the mapping template to apply to FILE")
     parser.add_argument("--sandbox", action="store_true",
                         help="start on the practice workspace with the sample sheet open")
     parser.add_argument("file", nargs="?", help="a spreadsheet to open at start")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.mapping and not (args.self_test and args.file):
+        parser.error("a mapping template is used only by the self-test on a FILE")
+    return args
 
 
 def make_application(argv: list[str] | None = None):
@@ -124,6 +131,15 @@ def run_self_test(window) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    meter = None
+    if args.self_test and args.file:
+        from telecrm_desktop.gui import self_test
+        from telecrm_desktop.gui.peak_memory import PeakMemory
+
+        failed = self_test.bad_input(Path(args.file), Path(args.mapping) if args.mapping else None)
+        if failed is not None:
+            return failed
+        meter = PeakMemory()  # from the start: reading the file is part of the peak
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen plugin chatter
@@ -156,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.self_test:
             app.setProperty("selfTest", True)
+            if args.file:
+                from telecrm_desktop.gui.self_test import run_on_file
+
+                return run_on_file(window, Path(args.file), Path(args.mapping) if args.mapping else None, meter)
             return run_self_test(window)
         if args.sandbox:
             start_on_sandbox(window, args.file)

@@ -51,8 +51,11 @@ class FlowDriver:
         w.go_to(OPEN)
         settle()
         w.open_screen.open_path(Path(path))
-        wait_until(lambda: not w.open_screen.is_loading() and w.session.sheet is not None
-                   and w.session.sheet.complete, self.timeout, f"{Path(path).name} to be read")
+        wait_until(lambda: not w.open_screen.is_loading(), self.timeout, f"{Path(path).name} to be read")
+        sheet = w.session.sheet
+        if sheet is None or not sheet.complete or Path(sheet.path).resolve() != Path(path).resolve():
+            # the screen said why in the message bar
+            raise FlowError(self._message_or(f"{Path(path).name} could not be opened."))
         self.on_step("open")
 
     def accept_mapping(self) -> None:
@@ -66,6 +69,27 @@ class FlowDriver:
             raise FlowError("The suggested mapping was not accepted: " + (w.map_screen._error or "no mapping."))
         self.on_step("map")
 
+    def apply_template(self, template: Path) -> None:
+        """The Map step with `template` loaded, as "Load template…" does once the file is chosen. A
+        template that does not fit (columns the file lacks, targets the workspace lacks, a mapping
+        that does not check) stops here with the screen's own sentence."""
+        from telecrm_desktop.gui.main_window import MAP
+
+        w = self.window
+        w.go_to(MAP)
+        wait_until(lambda: not w.map_screen.is_filling(), self.timeout, "the Map step")
+        w.message_bar.hide()
+        w.map_screen.load_template(Path(template))
+        if w.message_bar.isVisible() and w.message_bar.kind in ("error", "warning"):
+            raise FlowError(f"The template {Path(template).name} does not fit: {w.message_bar.label.text()}")
+        set_aside = sorted(p.target for problems in w.map_screen.set_aside().values() for p in problems)
+        if set_aside:
+            raise FlowError(f"The template {Path(template).name} does not fit the workspace: it has no "
+                            + ", ".join(set_aside) + ".")
+        if w.session.mapping is None:
+            raise FlowError(f"The template {Path(template).name} does not fit: {w.map_screen.error_text() or 'no mapping.'}")
+        self.on_step("map")
+
     def review(self) -> None:
         from telecrm_desktop.gui.main_window import REVIEW
 
@@ -76,6 +100,29 @@ class FlowDriver:
         if w.review_screen.result.lead_count == 0:
             raise FlowError("The check found no lead ready to send.")
         self.on_step("review")
+
+    def leave_out_leads_after(self, count: int) -> tuple[int, int]:
+        """On the Review step, leave out every row of the leads after the first `count` (in the order
+        of their first rows) and wait for the check again; returns (leads before, leads now).
+        Rows that make no lead (held back) stay as they are: they are not sent either way."""
+        w = self.window
+        check = w.session.check
+        leads = sorted(check.leads, key=lambda lead: min(lead.rows))
+        if len(leads) <= count:
+            return len(leads), len(leads)
+        later = sorted(number for lead in leads[count:] for number in lead.rows)
+        w.review_screen.leave_out(later)
+        wait_until(lambda: not w.review_screen.is_checking() and w.session.check is not None,
+                   self.timeout, "the rows to be checked again")
+        now = w.review_screen.result.lead_count
+        if now != count:
+            raise FlowError(f"{count:,} leads were to be left for sending, but the check found {now:,}.")
+        self.on_step("leave out")
+        return len(leads), now
+
+    def _message_or(self, fallback: str) -> str:
+        bar = self.window.message_bar
+        return bar.label.text() if bar.isVisible() and bar.label.text() else fallback
 
     def send(self) -> dict:
         from telecrm_desktop.gui.main_window import SEND

@@ -46,3 +46,15 @@ def test_tables_show_baseline_in_its_own_unit():
                            "load_before": 1.0, "load_after": 2.0}}
     assert "| journal | 12.50 % | tmpfs: 400 req/s | 350 vs 400 req/s | <= 10% | NO |" in markdown(results)
     assert "tmpfs: 400 req/s" in text_table([row])
+
+
+def test_the_self_test_benchmark_reads_the_apps_own_peak_and_each_steps():
+    from bench.suite import Sizes, app_self_test
+
+    (row,) = app_self_test(Sizes(rows=300))
+    assert row.unit == "MB" and row.result > 30
+    assert row.details["rows"] == 300
+    steps = row.details["peak_mb_after_step"]
+    assert list(steps) == ["workspace", "open", "map", "review", "leave out", "send", "results"]
+    assert all(later >= earlier for earlier, later in zip(steps.values(), list(steps.values())[1:]))
+    assert row.baseline is None and row.met is None  # the 265 MB is for 100,000 rows only

@@ -215,6 +215,14 @@ class MapScreen(Screen):
         """The table is about to be filled (see on_enter)."""
         return self._fill_pending
 
+    def error_text(self) -> str:
+        """Why the mapping on screen cannot be used ('' when it can)."""
+        return self._error
+
+    def set_aside(self) -> dict[str, list]:
+        """Column -> the template's targets the workspace lacks, left unapplied (shown ✕ in red)."""
+        return dict(getattr(self, "_set_aside", {}))
+
     def _fill(self) -> None:
         self._fill_pending = False
         sheet = self.session.sheet

@@ -406,6 +406,10 @@ class ReviewScreen(Screen):
         numbers = sorted({self.model.row_at(i.row()).number for i in self.view.selectionModel().selectedIndexes()})
         if not numbers and self.view.currentIndex().isValid():
             numbers = [self.model.row_at(self.view.currentIndex().row()).number]
+        self.leave_out(numbers, exclude)
+
+    def leave_out(self, numbers: list[int], exclude: bool = True) -> None:
+        """Leave these rows out (or take them back), then check every row again after a pause."""
         if not numbers:
             return
         place = self._current_place()
