@@ -209,6 +209,7 @@ class Journal:
         # the disk-full / read-only error that stopped marking requests (the engine stops on it)
         self.storage_failure: storage.StorageProblem | None = None
         self._space_checked = 0.0
+        self._free_seen: int | None = None  # free bytes at the last check
         try:
             paths.private_dir(self.path.parent)
         except OSError as exc:
@@ -258,12 +259,16 @@ class Journal:
                 pass
 
     def _check_space(self, now: float) -> None:
-        """Refuse new `sending` marks once the disk is nearly full (see core.storage), checked ~4x a second."""
-        if now - self._space_checked < 0.25:
+        """Refuse new `sending` marks once the disk is nearly full (see core.storage). Checked about
+        4x a second, and before every mark once the disk is within four reserves of full: a fast
+        send wrote a whole reserve of journal between two quarter-second checks, and the answers
+        of the requests then on their way found no room."""
+        reserve = storage.reserve_bytes()
+        near_full = self._free_seen is not None and self._free_seen < 4 * reserve
+        if not near_full and now - self._space_checked < 0.25:
             return
         self._space_checked = now
-        free = storage.free_bytes(self.path.parent)
-        reserve = storage.reserve_bytes()
+        free = self._free_seen = storage.free_bytes(self.path.parent)
         if free is None or free >= reserve:
             return
         # the write-ahead log holds many copies of the same few pages: fold it into the journal and
@@ -272,7 +277,7 @@ class Journal:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except (sqlite3.Error, storage.StorageProblem):
             pass
-        free = storage.free_bytes(self.path.parent)
+        free = self._free_seen = storage.free_bytes(self.path.parent)
         if free is not None and free < reserve:
             raise storage.StorageProblem(storage.full_sentence(self.path.parent, 2 * reserve - free))
 
