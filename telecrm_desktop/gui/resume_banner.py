@@ -8,10 +8,10 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
+from PySide6.QtWidgets import QPushButton
 
 from telecrm_desktop.gui.widgets import style
-from telecrm_desktop.gui.widgets.parts import _blend
+from telecrm_desktop.gui.widgets.parts import Banner
 from telecrm_desktop.gui.bridge.workers import Worker, start_worker
 
 
@@ -40,35 +40,19 @@ def banner_text(run, unsent: int, others: int) -> str:
     return text
 
 
-class ResumeBanner(QFrame):
+class ResumeBanner(Banner):
     continue_requested = Signal(object)  # run id
     lookup_failed = Signal(str)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("resumeBanner")
-        self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(self.backgroundRole(), _blend(pal.color(self.backgroundRole()), style.WARNING_WASH))
-        self.setPalette(pal)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label, 1)
+        super().__init__("resumeBanner", "Not now (the run stays in Results, where it can be resumed)", parent)
+        self.wash(style.WARNING_WASH)
         self.continue_button = QPushButton("Continue")
         self.continue_button.setToolTip("Send the leads this run has not sent yet; nothing already sent goes twice.")
         self.continue_button.clicked.connect(self._continue)
-        layout.addWidget(self.continue_button)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip("Not now (the run stays in Results, where it can be resumed)")
-        close.clicked.connect(self.hide)
-        layout.addWidget(close)
+        self.add_button(self.continue_button)
         self.run_id = None
         self._worker = None
-        self.hide()
 
     def look_up(self) -> None:
         """Ask the journal in the background; the banner shows itself when a run is unfinished."""

@@ -85,35 +85,47 @@ def page_header(screen: Screen) -> QWidget:
     return box
 
 
-class MessageBar(QFrame):
-    """A dismissible sentence above the screens: errors the user must see, never a traceback."""
+class Banner(QFrame):
+    """A washed strip above the screens: a sentence, buttons of its own, and ✕ to put it away."""
 
-    def __init__(self, parent=None):
+    def __init__(self, object_name: str, close_tip: str, parent=None):
         super().__init__(parent)
-        self.setObjectName("messageBar")
+        self.setObjectName(object_name)
         self.setAutoFillBackground(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(10, 6, 6, 6)
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.label, 1)
+        self._row.addWidget(self.label, 1)
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
+        close.setToolTip(close_tip)
         close.clicked.connect(self.hide)
-        layout.addWidget(close)
-        self.kind = ""
+        self._row.addWidget(close)
         self.hide()
+
+    def add_button(self, button: QWidget) -> None:
+        """A button of the banner's own, placed before its ✕."""
+        self._row.insertWidget(self._row.count() - 1, button)
+
+    def wash(self, colour: QColor) -> None:
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Window, _blend(pal.color(QPalette.ColorRole.Window), colour))
+        self.setPalette(pal)
+
+
+class MessageBar(Banner):
+    """A dismissible sentence above the screens: errors the user must see, never a traceback."""
+
+    def __init__(self, parent=None):
+        super().__init__("messageBar", "Dismiss", parent)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kind = ""
 
     def show_message(self, kind: str, text: str) -> None:
         self.kind = kind
-        wash = {"error": style.ERROR_WASH, "warning": style.WARNING_WASH}.get(kind, style.EDITED_WASH)
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Window)
-        pal.setColor(QPalette.ColorRole.Window, _blend(base, wash))
-        self.setPalette(pal)
+        self.wash({"error": style.ERROR_WASH, "warning": style.WARNING_WASH}.get(kind, style.EDITED_WASH))
         self.label.setText(text)
         self.show()
 
