@@ -19,7 +19,6 @@ from telecrm_desktop.core.send.import_modes import (
 from telecrm_desktop.core.template.mapping import Mapping
 from telecrm_desktop.core.workspace.schema import Schema
 
-SYNC_URL_ENV = "TELECRM_SYNC_URL"
 # the Sync rate the lookup keeps under (requests a second); telecrm does not document it
 SYNC_RATE_ENV = "TELECRM_SYNC_RATE"
 
@@ -53,7 +52,7 @@ def why_needed(args, mapping: Mapping) -> str:
 def sync_access(args, enterprise: str | None, mapping: Mapping) -> SyncAccess:
     """The Sync API root and token, found as for `schema pull`; a UsageError (exit 2) when there is none."""
     from telecrm_desktop.core import secrets
-    from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, check_sync_url
+    from telecrm_desktop.cli.api_roots import sync_root
 
     why = why_needed(args, mapping)
     if not enterprise:
@@ -64,10 +63,7 @@ def sync_access(args, enterprise: str | None, mapping: Mapping) -> SyncAccess:
         enterprise = check_enterprise_id(enterprise)
     except ValueError as exc:
         raise UsageError(f"--enterprise: {exc}") from None
-    try:
-        url = check_sync_url(getattr(args, "sync_url", None) or os.environ.get(SYNC_URL_ENV) or DEFAULT_SYNC_URL)
-    except ValueError as exc:
-        raise UsageError(f"--sync-url: {exc}") from None
+    url = sync_root(getattr(args, "sync_url", None))
     try:
         token = secrets.load_sync_token(enterprise)
     except secrets.SecretsError as exc:

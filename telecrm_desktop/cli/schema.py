@@ -10,7 +10,6 @@ token, bad enterprise ID or URL); 3 the Sync token was refused.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from telecrm_desktop.cli import EXIT_NO_TOKEN_LEFT, EXIT_OK, EXIT_ROWS_NEED_ATTENTION, UsageError
@@ -28,9 +27,9 @@ from telecrm_desktop.core.workspace.schema_io import (
     schema_summary,
 )
 from telecrm_desktop.core.workspace.schema_rules import check_mapping_against_schema
-from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, SyncClient, SyncError, SyncTokenRefused, check_sync_url
-
-SYNC_URL_ENV = "TELECRM_SYNC_URL"
+from telecrm_desktop.cli.api_roots import sync_root
+from telecrm_desktop.core.endpoints import SYNC_URL_ENV
+from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, SyncClient, SyncError, SyncTokenRefused
 
 
 def add_parser(subparsers):
@@ -54,7 +53,7 @@ def add_parser(subparsers):
 def run(args) -> int:
     try:
         enterprise = check_enterprise_id(args.enterprise)
-        url = check_sync_url(args.sync_url or os.environ.get(SYNC_URL_ENV) or DEFAULT_SYNC_URL)
+        url = sync_root(args.sync_url)
         token = secrets.load_sync_token(enterprise)
     except (secrets.SecretsError, ValueError) as exc:
         raise UsageError(str(exc)) from None

@@ -25,15 +25,15 @@ from telecrm_desktop.core.network import NetworkSettings, NetworkSettingsError, 
 from telecrm_desktop.core.send.results import write_report_csv
 from telecrm_desktop.core.send import outcomes, runs
 from telecrm_desktop.core.addresses import check_enterprise_id
-from telecrm_desktop.core.send.client import DEFAULT_BASE_URL, check_base_url
+from telecrm_desktop.cli.api_roots import async_root, sync_root
+from telecrm_desktop.core.endpoints import SYNC_URL_ENV
+from telecrm_desktop.core.send.client import DEFAULT_BASE_URL
 from telecrm_desktop.core.send.engine import (
     STOP_CANCELLED, STOP_NO_TOKEN, STOP_UNREACHABLE, SendControl, SendEngine, SendProgress, SendSettings,
 )
-from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL, check_sync_url
+from telecrm_desktop.core.workspace.sync_client import DEFAULT_SYNC_URL
 from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
-ASYNC_URL_ENV = "TELECRM_ASYNC_URL"
-SYNC_URL_ENV = "TELECRM_SYNC_URL"
 # scaled-down rate windows for tests and the sandbox; not part of the user-facing contract
 WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
 SHARE_ENV = "TELECRM_RATE_SHARE"
@@ -148,11 +148,7 @@ def run(args) -> int:
         enterprise = check_enterprise_id(args.enterprise)
     except ValueError as exc:
         raise UsageError(f"--enterprise: {exc}") from None
-    base = args.base_url or os.environ.get(ASYNC_URL_ENV) or DEFAULT_BASE_URL
-    try:
-        base_url = check_base_url(base)
-    except ValueError as exc:
-        raise UsageError(f"--base-url: {exc}") from None
+    base_url = async_root(args.base_url)
     settings = _settings(args)
     if args.report and not Path(args.report).resolve().parent.is_dir():
         raise UsageError(f"cannot write the report {args.report}: its folder does not exist")
@@ -346,10 +342,7 @@ def _landed_access(args, enterprise: str) -> LandedAccess | None:
 
     if not 0 <= args.verify_landed <= 3600:
         raise UsageError(f"--verify-landed takes 0 to 3600 seconds to wait, not {args.verify_landed:g}")
-    try:
-        url = check_sync_url(args.sync_url or os.environ.get(SYNC_URL_ENV) or DEFAULT_SYNC_URL)
-    except ValueError as exc:
-        raise UsageError(f"--sync-url: {exc}") from None
+    url = sync_root(args.sync_url)
     access = LandedAccess(args.verify_landed, url, enterprise, None)
     try:
         access.token = secrets.load_sync_token(enterprise)
