@@ -8,7 +8,6 @@ sent again, what happens to the token and whether the server counts as in troubl
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +17,7 @@ from telecrm_desktop.core import refusals
 from telecrm_desktop.core.send import outcomes
 from telecrm_desktop.core.send.client import Answer, AnswerKind
 from telecrm_desktop.core.send.journal import LeadToSend
+from telecrm_desktop.core.send.pacing import backoff
 from telecrm_desktop.core.send.run_state import RunState, TokenLane
 
 if TYPE_CHECKING:  # the engine imports this module: its settings are named for annotations only
@@ -77,11 +77,6 @@ def decide(kind: AnswerKind, has_actions: bool) -> Decision:
     """What to do with a lead whose request got an answer of this kind."""
     found = _DECISIONS.get((kind, None))
     return found if found is not None else _DECISIONS[(kind, has_actions)]
-
-
-def backoff(base: float, attempt: int, cap: float) -> float:
-    """Exponential back-off with jitter: base, 2*base, 4*base ... up to cap, each +-25%."""
-    return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
 
 
 class AnswerHandling:

@@ -5,13 +5,20 @@ A send counts at the moment it is dispatched (the server sees it then). Two rule
   window on the server is never exceeded even when answers arrive with some jitter;
 - the smooth one: sends are spaced `(window + margin) / limit` apart, so a run (or a resume
   after a pause longer than the window) never bursts the whole budget at once.
+After a refusal, `backoff` spaces the tries (the send engine's and the existing-lead lookup's).
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+import random
 from typing import Iterable
+
+
+def backoff(base: float, attempt: int, cap: float) -> float:
+    """Exponential back-off with jitter: base, 2*base, 4*base ... up to cap, each +-25%."""
+    return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
 
 
 MAX_MARGIN_SHARE = 0.1  # answer-time jitter widens the slack up to this part of the window

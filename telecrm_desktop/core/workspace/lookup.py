@@ -15,7 +15,6 @@ Pure core: progress through a callback, cancellation through `should_stop`; no Q
 from __future__ import annotations
 
 import functools
-import random
 import re
 import ssl
 import time
@@ -26,6 +25,7 @@ import httpx
 
 from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.secrets import Token, redact
+from telecrm_desktop.core.send.pacing import backoff
 from telecrm_desktop.core.workspace.sync_client import check_sync_url
 from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
@@ -96,10 +96,6 @@ def _let_others_run() -> None:
     """Hand the interpreter lock over between steps: in the app this runs in a worker thread, and a
     window waiting for the lock only gets it at once when it is given."""
     time.sleep(0)
-
-
-def _backoff(base: float, attempt: int, cap: float) -> float:
-    return min(cap, base * (2 ** max(0, attempt - 1))) * random.uniform(0.75, 1.25)
 
 
 class LeadLookup:
@@ -228,7 +224,7 @@ class LeadLookup:
                 if failures >= s.max_attempts:
                     raise self._gave_up(problem) from None
                 self.retries += 1
-                self._sleep(_backoff(s.retry_base, failures, s.retry_cap))
+                self._sleep(backoff(s.retry_base, failures, s.retry_cap))
                 continue
             status = response.status_code
             if 200 <= status < 300:
@@ -251,7 +247,7 @@ class LeadLookup:
                     raise self._gave_up(f"{rate_limited} answers 429 (too many requests) in a row")
                 wait = _retry_after(response)
                 self.retries += 1
-                self._sleep(wait if wait is not None else _backoff(s.rate_limited_base, rate_limited, s.retry_cap))
+                self._sleep(wait if wait is not None else backoff(s.rate_limited_base, rate_limited, s.retry_cap))
                 self._next_at = time.monotonic()
                 continue
             if status >= 500:
@@ -259,7 +255,7 @@ class LeadLookup:
                 if failures >= s.max_attempts:
                     raise self._gave_up(f"answer {status}")
                 self.retries += 1
-                self._sleep(_backoff(s.retry_base, failures, s.retry_cap))
+                self._sleep(backoff(s.retry_base, failures, s.retry_cap))
                 continue
             raise LookupStopped(f"telecrm's Sync API refused lead/search with {status} "
                                 f"({response.text[:120]!r}); nothing was sent", STOP_FAILED)
