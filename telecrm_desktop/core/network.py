@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 PROXY_ENV = "TELECRM_PROXY"
 CA_FILE_ENV = "TELECRM_CA_FILE"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class NetworkSettingsError(ValueError):
@@ -70,6 +71,15 @@ def proxy_for(url: str, settings: NetworkSettings | None = None) -> str | None:
     except OSError:
         bypass = False
     return None if bypass else check_proxy(proxy)
+
+
+def client_proxy(url: str, settings: NetworkSettings | None = None) -> str | None:
+    """The proxy a client to `url` goes through: a proxy set explicitly applies everywhere; one from
+    the environment or the operating system never to this computer's own sandbox."""
+    host = urlsplit(url).hostname or ""
+    if host in LOOPBACK_HOSTS and not (settings and settings.proxy):
+        return None
+    return proxy_for(url, settings)
 
 
 def tls_context(settings: NetworkSettings | None = None) -> ssl.SSLContext:

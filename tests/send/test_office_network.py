@@ -160,3 +160,21 @@ def test_the_transport_refuses_an_httpx_whose_pool_moved(monkeypatch):
         wire.MarkingTransport(verify=tls_context(), limits=httpx.Limits(max_connections=1))
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "__init__", original)
     wire.MarkingTransport(verify=tls_context(), limits=httpx.Limits(max_connections=1))  # today's httpx fits
+
+
+def test_the_existing_lead_lookup_takes_the_same_proxy_and_certificates(tls_sandbox, proxy, company_ca, monkeypatch):
+    """The Sync lookup of existing leads goes through the proxy and trusts the company root as sending
+    does (it once built its own client: certifi's list and the environment's proxy only)."""
+    from telecrm_desktop.core.secrets import SYNC, Token
+    from telecrm_desktop.core.workspace.lookup import LeadLookup
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
+
+    _, ca_file = company_ca
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    token = Token("sync-1", SYNC, tls_sandbox.sync_token.value)
+    lookup = LeadLookup(tls_sandbox.sync_url, tls_sandbox.enterprise_id, token, "phone",
+                        network=NetworkSettings(proxy=proxy.url, ca_file=str(ca_file)))
+    summary = lookup.run(["919800000001", "919800000002"], LookupRecord.in_memory(), 0)
+    assert summary.looked_up == 2 and lookup.requests == 1
+    assert set(proxy.tunnels) == {f"127.0.0.1:{tls_sandbox.port}"}

@@ -20,13 +20,12 @@ from typing import Callable
 import httpx
 
 from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
-from telecrm_desktop.core.network import NetworkSettings, proxy_for, tls_context
+from telecrm_desktop.core.network import NetworkSettings, client_proxy, tls_context
 from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.send import wire
 
 DEFAULT_BASE_URL = "https://next-api.telecrm.in"
 # the sandbox on this computer: an office proxy from the environment cannot reach it
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 
@@ -143,7 +142,7 @@ class AsyncApiClient:
         self.url = endpoint(check_base_url(base_url), check_enterprise_id(enterprise_id))
         self._url = httpx.URL(self.url)  # parsed once: httpx parses a string on every request
         tls = tls_context(network)  # verification on, always: tokens travel in these requests
-        proxy = None if self._url.host in LOOPBACK_HOSTS and not (network and network.proxy) else proxy_for(self.url, network)
+        proxy = client_proxy(self.url, network)
         timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=connect_timeout, pool=connect_timeout)
         self._lanes: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
         self._all: list[httpx.AsyncClient] = []

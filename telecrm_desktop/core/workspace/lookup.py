@@ -14,7 +14,6 @@ Pure core: progress through a callback, cancellation through `should_stop`; no Q
 
 from __future__ import annotations
 
-import functools
 import re
 import ssl
 import time
@@ -24,6 +23,7 @@ from typing import Callable
 import httpx
 
 from telecrm_desktop.core.addresses import check_enterprise_id
+from telecrm_desktop.core.network import NetworkSettings, client_proxy, tls_context
 from telecrm_desktop.core.secrets import Token, redact
 from telecrm_desktop.core.send.pacing import backoff
 from telecrm_desktop.core.workspace.sync_client import check_sync_url
@@ -102,7 +102,7 @@ class LeadLookup:
     def __init__(self, sync_url: str, enterprise_id: str, token: Token | None, identifier_field: str, *,
                  identifier_type: str = "phone", settings: LookupSettings | None = None,
                  on_progress: Callable[[LookupProgress], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None):
+                 should_stop: Callable[[], bool] | None = None, network: NetworkSettings | None = None):
         if token is None:
             raise LookupStopped(no_sync_token_sentence(enterprise_id), STOP_REFUSED)
         self.sync_url = check_sync_url(sync_url)
@@ -113,6 +113,7 @@ class LeadLookup:
         self.settings = settings or LookupSettings()
         self.on_progress = on_progress
         self.should_stop = should_stop or (lambda: False)
+        self.network = network or NetworkSettings.from_environment()  # proxy and CA file (core.network)
         self._next_at = 0.0
         self.requests = 0
         self.retries = 0
@@ -130,7 +131,9 @@ class LeadLookup:
         self._report(done, len(unique), found)
         s = self.settings
         with httpx.Client(
-            verify=_tls_context(self.sync_url),
+            verify=_tls_context(self.sync_url, self.network),
+            proxy=client_proxy(self.sync_url, self.network),
+            trust_env=False,  # the proxy is chosen above, the same way as for sending
             timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.connect_timeout,
                                   pool=s.connect_timeout),
             follow_redirects=False,
@@ -266,17 +269,11 @@ class LeadLookup:
                              "remembered)", STOP_FAILED)
 
 
-@functools.lru_cache(maxsize=1)
-def _verified_context() -> ssl.SSLContext:
-    """One verifying TLS context per process: loading the certificate store holds the interpreter lock
-    for tens of milliseconds (a stall of the window when a lookup starts in the app's worker thread)."""
-    return httpx.create_ssl_context(verify=True)
-
-
-def _tls_context(url: str) -> ssl.SSLContext | bool:
-    """Certificates are always verified on https; plain http (allowed only to this computer, the
-    sandbox) has nothing to verify, so no certificate store is loaded for it."""
-    return _verified_context() if url.startswith("https:") else False
+def _tls_context(url: str, network: NetworkSettings) -> ssl.SSLContext | bool:
+    """Certificates are always verified on https, against the OS store and the CA file as for
+    sending; plain http (allowed only to this computer, the sandbox) has nothing to verify, so no
+    certificate store is loaded for it."""
+    return tls_context(network) if url.startswith("https:") else False
 
 
 def _retry_after(response: httpx.Response) -> float | None:

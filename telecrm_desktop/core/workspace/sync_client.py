@@ -13,7 +13,7 @@ import time
 import httpx
 
 from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
-from telecrm_desktop.core.network import NetworkSettings, proxy_for, tls_context
+from telecrm_desktop.core.network import NetworkSettings, client_proxy, tls_context
 from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.secrets import Token, redact
 
@@ -79,11 +79,9 @@ class SyncClient:
         self._retry_wait = retry_wait
         self._read_timeout = read_timeout
         network = network or NetworkSettings.from_environment()
-        host = httpx.URL(self.base_url).host
         self._http = httpx.Client(
             verify=tls_context(network),  # the OS store; never turned off: the token travels in these requests
-            proxy=None if host in ("127.0.0.1", "localhost", "::1") and not network.proxy
-            else proxy_for(self.base_url, network),
+            proxy=client_proxy(self.base_url, network),
             trust_env=False,  # proxies are chosen above (core.network), the same way as for sending
             timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout, write=connect_timeout,
                                   pool=connect_timeout),

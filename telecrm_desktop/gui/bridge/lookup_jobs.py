@@ -23,6 +23,7 @@ class LookupWorker(Worker):
         from telecrm_desktop.core.workspace.lookup_record import LookupRecord
         from telecrm_desktop.core.send.import_modes import identifier_type
         from telecrm_desktop.gui.bridge.schema_link import sync_access
+        from telecrm_desktop.gui.network_settings import network_settings
 
         session = self.session
         url, enterprise, token = sync_access(session.workspace)
@@ -38,7 +39,8 @@ class LookupWorker(Worker):
 
         lookup = LeadLookup(url, enterprise, token, session.mapping.identifier_field(session.schema),
                             identifier_type=identifier_type(session.mapping, session.schema),
-                            settings=LookupSettings(), on_progress=progress, should_stop=self._stop.is_set)
+                            settings=LookupSettings(), on_progress=progress, should_stop=self._stop.is_set,
+                            network=network_settings())  # the Workspace step's proxy and certificate
         lookup.run([lead.identifier for lead in self.check.leads], existing.record, CHECK_RUN)
         return decide(session, existing, self._stop.is_set)
 
