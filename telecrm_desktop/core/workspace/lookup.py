@@ -25,6 +25,7 @@ import httpx
 from telecrm_desktop.core.addresses import check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings, client_proxy, tls_context
 from telecrm_desktop.core.secrets import Token, redact
+from telecrm_desktop.core.send.client import parse_retry_after
 from telecrm_desktop.core.send.pacing import backoff
 from telecrm_desktop.core.workspace.sync_client import check_sync_url
 from telecrm_desktop.core.workspace.lookup_record import LookupRecord
@@ -277,11 +278,9 @@ def _tls_context(url: str, network: NetworkSettings) -> ssl.SSLContext | bool:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return min(300.0, max(0.0, float(value))) if value else None
-    except ValueError:
-        return None
+    """The 429's Retry-After (seconds or an HTTP date, as the send engine reads it), at most 5 minutes."""
+    wait = parse_retry_after(response.headers.get("retry-after"))
+    return None if wait is None else min(300.0, wait)
 
 
 def no_sync_token_sentence(enterprise_id: str) -> str:

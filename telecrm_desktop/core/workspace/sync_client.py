@@ -16,6 +16,7 @@ from telecrm_desktop.core.addresses import check_api_root, check_enterprise_id
 from telecrm_desktop.core.network import NetworkSettings, client_proxy, tls_context
 from telecrm_desktop.core.quoting import shortened
 from telecrm_desktop.core.secrets import Token, redact
+from telecrm_desktop.core.send.client import parse_retry_after
 
 DEFAULT_SYNC_URL = "https://next.telecrm.in/autoupdate/v2"
 TEAM_PAGE_LIMIT = 10  # the most team-members accepts per page
@@ -201,7 +202,7 @@ class SyncClient:
                 failure = self._refusal(path, response)
                 if not (response.status_code == 429 or response.status_code >= 500):
                     raise failure
-                retry_after = _retry_after(response)
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if retry_after is not None:
                     wait = retry_after
             if attempt >= self._retries or wait > 60:
@@ -230,10 +231,4 @@ class SyncClient:
                          status_code=status, code=code)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
 
