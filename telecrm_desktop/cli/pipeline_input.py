@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import atexit
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from telecrm_desktop.cli import UsageError
@@ -17,6 +17,7 @@ from telecrm_desktop.core.template.mapping import Mapping, MappingError, load_ma
 from telecrm_desktop.core.check.merge import LeadMerger
 from telecrm_desktop.core.check.parallel import CheckedRow, checked_rows
 from telecrm_desktop.core.check.pipeline import INVALID, READY, Lead, RowPlan, RowResult, check_rows
+from telecrm_desktop.core.check.sheet_check import RowVerdict, SheetCheck, check_sheet
 from telecrm_desktop.core.workspace.schema import Schema
 from telecrm_desktop.core.sources.table import SourceError, Table
 
@@ -97,13 +98,12 @@ def open_input(args: Any, *, enterprise: str | None = None) -> Input:
 
 @dataclass
 class Checked:
-    """A whole sheet checked, kept compactly: leads for the journal, one record per source row."""
+    """A whole sheet checked, kept compactly (core.check.sheet_check): leads for the journal, a
+    verdict per source row."""
 
     template: dict
     table: Table
-    merger: LeadMerger
-    rows: list[tuple] = field(default_factory=list)  # (row, identifier, key, errors, warnings)
-    counts: dict[str, int] = field(default_factory=dict)
+    sheet: SheetCheck
     identifier_field: str = "phone"  # the workspace's (schema) or the template's identifier field
     mapping: Mapping | None = None
     schema: Schema | None = None
@@ -121,44 +121,54 @@ class Checked:
         return self.table.header_row
 
     @property
+    def counts(self) -> dict[str, int]:
+        return self.sheet.counts
+
+    @property
+    def merger(self) -> LeadMerger:
+        return self.sheet.merger
+
+    @property
     def leads(self) -> Iterator[Lead]:
-        return self.merger.leads()
+        return self.sheet.leads
+
+    @property
+    def rows(self) -> Iterator[RowVerdict]:
+        return self.sheet.verdicts()
 
     @property
     def row_records(self) -> Iterator[Any]:
         from telecrm_desktop.core.send import runs
 
-        identifier_of = self.merger.identifier_of
-        for row, identifier, key, errors, warnings in self.rows:
-            lead = identifier_of(key) if key is not None else None
-            yield runs.row_record(row, identifier, lead, errors, warnings)
+        sheet = self.sheet
+        for verdict in sheet.verdicts():
+            yield runs.row_record(verdict.row, verdict.identifier, sheet.lead_identifier(verdict), verdict.errors,
+                                  verdict.warnings, name=verdict.name)
 
     def data_rows(self):  # noqa: ANN201 - the sheet's DataRows again, for the result files
         return self.table.rows()
 
     def close(self) -> None:
-        self.merger.close()
+        self.sheet.close()
 
 
 def check_file(args: Any, *, enterprise: str | None = None) -> Checked:
     """Read, map and check the whole sheet; says how it went on standard error."""
     given = open_input(args, enterprise=enterprise)
-    merger = LeadMerger(mode="bounded")
-    atexit.register(merger.close)  # its spool file, if one was needed
-    checked = Checked(mapping_to_dict(given.mapping), given.table, merger,
-                      identifier_field=given.mapping.identifier_field(given.schema),
-                      mapping=given.mapping, schema=given.schema)
-    counts = {READY: 0, INVALID: 0}
     progress = Progress("checking")
     try:
-        for result in given.checked(progress):
-            counts[result.status] += 1
-            if result.key is not None:
-                merger.add_text(result.key, result.row, result.identifier, result.body_json)
-            checked.rows.append((result.row, result.identifier, result.key, result.errors, result.warnings))
+        try:
+            sheet = check_sheet(given.table, given.plan, on_progress=progress)
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{given.table.source.path}: reading stopped: {exc.strerror or exc}") from None
     finally:
         progress.close()
-    checked.counts = counts
-    print(summary_line("check", counts, always=(READY, INVALID), leads=merger.lead_count,
-                       merged=merger.merged_rows), file=sys.stderr)
+    atexit.register(sheet.close)  # its spool files
+    checked = Checked(mapping_to_dict(given.mapping), given.table, sheet,
+                      identifier_field=given.mapping.identifier_field(given.schema),
+                      mapping=given.mapping, schema=given.schema)
+    print(summary_line("check", sheet.counts, always=(READY, INVALID), leads=sheet.lead_count,
+                       merged=sheet.merged_rows), file=sys.stderr)
     return checked

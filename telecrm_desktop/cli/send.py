@@ -313,10 +313,10 @@ def _write_unsent_report(path: str, checked, reason: str) -> None:
     from telecrm_desktop.core.check.report import findings_text
     from telecrm_desktop.core.send.results import ResultRow
 
-    rows = (ResultRow(row, identifier or "", outcomes.PENDING if key is not None else outcomes.INVALID,
-                      reason if key is not None else findings_text(errors),
-                      findings_text(warnings) if warnings else "")
-            for row, identifier, key, errors, warnings in checked.rows)
+    rows = (ResultRow(v.row, v.identifier or "", outcomes.PENDING if v.key is not None else outcomes.INVALID,
+                      reason if v.key is not None else findings_text(v.errors),
+                      findings_text(v.warnings) if v.warnings else "")
+            for v in checked.rows)
     try:
         write_report_csv(path, rows, existing_columns=True)
     except OSError as exc:

@@ -67,29 +67,32 @@ class LeadMerger:
             return
         self.add_text(key, result.row, result.identifier, _dumps(result.body()), counted=True)
 
-    def add_text(self, key: str, row: int, identifier: str, body: str, *, counted: bool = False) -> None:
-        """A ready row whose request body is already JSON text: bounded or count mode."""
+    def add_text(self, key: str, row: int, identifier: str, body: str, *, counted: bool = False) -> int | None:
+        """A ready row whose request body is already JSON text: bounded or count mode.
+
+        Returns the first row of the lead this row joined (None when it starts a lead; count mode: None)."""
         if not counted:
             self.rows_added += 1
             if self.mode == "count":
                 self._counts[key] = self._counts.get(key, 0) + 1
-                return
+                return None
         if self._db is not None:
-            self._add_spooled(key, row, identifier, body)
-            return
+            return self._add_spooled(key, row, identifier, body)
         lead = self._leads.get(key)
         if lead is None:
             self._leads[key] = (row, identifier, _payload_line(str(row), identifier, body))
             if len(self._leads) > self.spool_after:
                 self._spool()
-        else:
-            rows, identifier, body = _merged_text((lead[0], lead[1], _body_of(lead[2])), row, identifier, body)
-            self._leads[key] = (rows, identifier, _payload_line(_rows_text(rows), identifier, body))
+            return None
+        rows, identifier, body = _merged_text((lead[0], lead[1], _body_of(lead[2])), row, identifier, body)
+        self._leads[key] = (rows, identifier, _payload_line(_rows_text(rows), identifier, body))
+        return rows[0]
 
     def _spool(self) -> None:
         fd, self._db_path = tempfile.mkstemp(prefix="telecrm-leads-", suffix=".sqlite", dir=self.spool_dir)
         os.close(fd)
-        db = sqlite3.connect(self._db_path, isolation_level=None)
+        # read later by another thread than the one that checked (the app's send), never by two at once
+        db = sqlite3.connect(self._db_path, isolation_level=None, check_same_thread=False)
         db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "CREATE TABLE lead (key TEXT PRIMARY KEY, rows TEXT, identifier TEXT, body TEXT);"
@@ -101,17 +104,18 @@ class LeadMerger:
         self._leads = {}
         self._db = db
 
-    def _add_spooled(self, key: str, row: int, identifier: str, body: str) -> None:
+    def _add_spooled(self, key: str, row: int, identifier: str, body: str) -> int | None:
         db = self._db
         assert db is not None
         cursor = db.execute("INSERT OR IGNORE INTO lead VALUES (?, ?, ?, ?)", (key, str(row), identifier, body))
         if cursor.rowcount:
             self._spooled += 1
-            return
+            return None
         lead = db.execute("SELECT rows, identifier, body FROM lead WHERE key = ?", (key,)).fetchone()
         rows, identifier, body = _merged_text(lead, row, identifier, body)
         db.execute("UPDATE lead SET rows = ?, identifier = ?, body = ? WHERE key = ?",
                    (_rows_text(rows), identifier, body, key))
+        return rows[0]
 
     # ---------------------------------------------------------------- reading
 

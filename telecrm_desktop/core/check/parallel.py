@@ -58,6 +58,7 @@ class CheckedRow(NamedTuple):
     warnings: tuple[Finding, ...]
     key: str | None
     body_json: str  # the request body as JSON text; "" for invalid rows, or when not asked for
+    name: str | None = None  # the lead's name field as encoded (the results' Name column)
 
 
 def compact(result: RowResult, bodies: bool = True) -> CheckedRow:
@@ -68,9 +69,12 @@ def compact(result: RowResult, bodies: bool = True) -> CheckedRow:
 def _compact_fields(result: RowResult, bodies: bool) -> tuple:
     # a plain tuple: a third of a named tuple's cost to pickle and unpickle
     key = result.key
+    name = result.fields.get("name")
+    name = name if isinstance(name, str) else None
     if key is None or not bodies:
-        return (result.row, result.identifier, result.status, result.errors, result.warnings, key, "")
-    return (result.row, result.identifier, result.status, result.errors, result.warnings, key, _dumps(result.body()))
+        return (result.row, result.identifier, result.status, result.errors, result.warnings, key, "", name)
+    return (result.row, result.identifier, result.status, result.errors, result.warnings, key, _dumps(result.body()),
+            name)
 
 
 def _start_worker(plan: RowPlan, bodies: bool, source, header_row: int, width: int) -> None:
@@ -236,10 +240,10 @@ class _Gather:
 
 def _moved(fields: tuple, offset: int) -> CheckedRow:
     """A chunk's row, numbered from 1 in the worker, at its place in the file."""
-    row, identifier, status, errors, warnings, key, body = fields
+    row, identifier, status, errors, warnings, key, body, name = fields
     row += offset
     if errors:
         errors = tuple(renumbered(f, row) for f in errors)
     if warnings:
         warnings = tuple(renumbered(f, row) for f in warnings)
-    return CheckedRow(row, identifier, status, errors, warnings, key, body)
+    return CheckedRow(row, identifier, status, errors, warnings, key, body, name)
