@@ -107,18 +107,17 @@ class FlowDriver:
         Rows that make no lead (held back) stay as they are: they are not sent either way."""
         w = self.window
         check = w.session.check
-        leads = sorted(check.leads, key=lambda lead: min(lead.rows))
-        if len(leads) <= count:
-            return len(leads), len(leads)
-        later = sorted(number for lead in leads[count:] for number in lead.rows)
-        w.review_screen.leave_out(later)
+        total = check.lead_count
+        if total <= count:
+            return total, total
+        w.review_screen.leave_out(list(check.rows_of_leads_after(count)))
         wait_until(lambda: not w.review_screen.is_checking() and w.session.check is not None,
                    self.timeout, "the rows to be checked again")
         now = w.review_screen.result.lead_count
         if now != count:
             raise FlowError(f"{count:,} leads were to be left for sending, but the check found {now:,}.")
         self.on_step("leave out")
-        return len(leads), now
+        return total, now
 
     def _message_or(self, fallback: str) -> str:
         bar = self.window.message_bar

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from telecrm_desktop.core.sources.row_store import RowStore
 from telecrm_desktop.gui.settings import app_settings
 
 
@@ -74,12 +75,12 @@ class WorkspaceSettings:
 
 @dataclass
 class LoadedSheet:
-    """The chosen file, sheet and header row, with its data rows held in memory for review."""
+    """The chosen file, sheet and header row, with its data rows kept for review."""
 
     path: Path
     source: Any  # core SheetSource
     table: Any  # core Table
-    rows: list = field(default_factory=list)  # core DataRow, in file order
+    rows: RowStore = field(default_factory=RowStore)  # core DataRows in file order, spooled to disk
     complete: bool = False  # all rows read
 
 

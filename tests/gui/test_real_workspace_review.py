@@ -125,7 +125,7 @@ def test_one_column_feeds_a_field_and_an_action_date(real_workspace, window, qtb
     assert [t["to"] for t in columns["Visit Date"]] == ["fields.follow_up_date", "actions.ACTION_1001.created_on"]
 
     to_review(window, qtbot)
-    body = window.session.check.leads[0].body
+    body = next(iter(window.session.check.leads)).body
     assert "follow_up_date" in body["fields"]
     assert body["actions"][0]["type"] == "ACTION_1001" and body["actions"][0]["created_on"].startswith("01/11/2026")
 
@@ -154,7 +154,7 @@ def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_worksp
                             "Source": {"to": "fields.contact_source"}})
     review = window.review_screen
     model = review.model
-    problems = [p for c in review.result.checks.values() for ps in c.cells.values() for p in ps]
+    problems = [f for v in review.result.sheet.verdicts() for f in v.findings]
     assert {p.value for p in problems} == {"Expo"} and all(p.rule.startswith("dropdown.") for p in problems)
 
     # the Map step's sample check says the same about the same values

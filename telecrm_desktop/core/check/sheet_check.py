@@ -155,6 +155,24 @@ class SheetCheck:
         first = self.first_row_of.get(number, number)
         return list(self.groups.get(first, [number]))
 
+    def rows_of_leads_after(self, count: int) -> Iterator[int]:
+        """The rows of every lead after the first `count` (leads in the order of their first rows)."""
+        kept: set[int] = set()
+        leads = 0
+        first_row_of = self.first_row_of
+        for number, code in zip(self.numbers, self.codes):
+            if code == INVALID_CODE:
+                continue
+            first = first_row_of.get(number)
+            if first is None:
+                leads += 1
+                if leads <= count:
+                    kept.add(number)
+                    continue
+                yield number
+            elif first not in kept:
+                yield number
+
     def lead_identifier(self, verdict: RowVerdict) -> str | None:
         """The identifier of the lead a row went into, as its request sends it (the last row's)."""
         if verdict.key is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,45 +34,84 @@ WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
 
 @dataclass
 class CheckView:
-    """A full check reduced to what the review screen shows."""
+    """A whole-sheet check (core.check.sheet_check.SheetCheck) with what the review screen needs at
+    once, worked out in the checking thread: the rows per filter as positions in the sheet's row
+    store, and which rows were merged."""
 
-    checks: dict[int, RowCheck]
-    merged_into: dict[int, int]  # row number -> first row of the lead it was merged into
-    lead_of_row: dict[int, object] = field(default_factory=dict)  # row number -> core Lead
+    sheet: object  # core SheetCheck
+    problem_positions: array  # positions (in the row store) of rows with an error or a warning
+    invalid_positions: array
+    excluded: set  # the rows left out when the check started: the check has none of them
     lead_count: int = 0
     merged_rows: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def merged_into(self) -> dict[int, int]:
+        return _MergedInto(self.sheet)
+
+    session: object = None  # the ImportSession whose rows and corrections the check read
+
     def request_json(self, number: int) -> str | None:
-        lead = self.lead_of_row.get(number)
+        """The request of the lead row `number` belongs to, built again by the core from its rows
+        (the check keeps leads as JSON text in a spool, not per row)."""
+        from telecrm_desktop.core.check.merge import LeadMerger
+
+        session = self.session
+        rows = self.sheet.lead_rows(number)
+        store = session.sheet.rows if session.sheet is not None else None
+        if store is None:
+            return None
+        merger = LeadMerger(mode="memory")
+        for n in rows:
+            position = store.position_of(n)
+            if position is not None:
+                merger.add(_convert(session, store[position]))
+        lead = next(merger.leads(), None)
         if lead is None:
             return None
-        rows = list(lead.rows)
-        head = f"// rows {', '.join(map(str, rows))} merged into one lead\n" if len(rows) > 1 else ""
+        head = f"// rows {', '.join(map(str, lead.rows))} merged into one lead\n" if len(lead.rows) > 1 else ""
         return head + json.dumps(lead.body, indent=2, ensure_ascii=False)
 
 
-def check_view(result) -> CheckView:
-    checks: dict[int, RowCheck] = {}
-    for rr in taking_turns(result.rows):  # in a worker thread beside the GUI's
-        findings = list(rr.errors) + list(rr.warnings)
-        checks[rr.row] = row_check_from_findings(rr.status, findings, rr.identifier or "")
-    merged_into: dict[int, int] = {}
-    lead_of_row: dict[int, object] = {}
-    merged = 0
-    for lead in taking_turns(result.leads):
-        rows = list(lead.rows)
-        for number in rows:
-            lead_of_row[number] = lead
-        if len(rows) > 1:
-            merged += len(rows) - 1
-            for number in rows[1:]:
-                merged_into[number] = rows[0]
-            merged_into[rows[0]] = rows[1]
-    counts: dict[str, int] = {}
-    for check in taking_turns(checks.values(), 2048):
-        counts[check.status] = counts.get(check.status, 0) + 1
-    return CheckView(checks, merged_into, lead_of_row, len(result.leads), merged, counts)
+class _MergedInto:
+    """Row number -> the row it is merged with (a lead's later rows: its first row; its first row:
+    the second), read from the check's groups."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+
+    def __contains__(self, number: int) -> bool:
+        return number in self.sheet.first_row_of or number in self.sheet.groups
+
+    def __getitem__(self, number: int) -> int:
+        first = self.sheet.first_row_of.get(number)
+        if first is not None:
+            return first
+        return self.sheet.groups[number][1]
+
+    def get(self, number: int, default=None):
+        return self[number] if number in self else default
+
+
+def check_view(sheet, store, excluded: set) -> CheckView:
+    """Runs in the checking thread: the filters' rows as store positions."""
+    def positions(numbers) -> array:
+        found = array("q")
+        if len(numbers) == len(store) and len(sheet) == len(store):
+            found.extend(range(len(store)))  # every row: positions are indexes
+            return found
+        position_of = store.position_of
+        for number in taking_turns(numbers, 4096):
+            position = position_of(number)
+            if position is not None:
+                found.append(position)
+        return found
+
+    from telecrm_desktop.core.check.sheet_check import INVALID, WARNING
+
+    return CheckView(sheet, positions(sheet.numbers_with(INVALID, WARNING)), positions(sheet.numbers_with(INVALID)),
+                     excluded, sheet.lead_count, sheet.merged_rows, dict(sheet.status_counts))
 
 
 def convert_context(mapping):
@@ -180,24 +220,25 @@ def _session_holds_run(session, run) -> bool:
         return False
 
 
-def _left_out_records(session) -> list:
-    """The rows the person left out, with their identifier and name as the core reads them."""
+def _left_out_records(session):
+    """The rows the person left out, with their identifier and name as the core reads them (streamed)."""
     from telecrm_desktop.core.send import runs
 
     if not session.excluded or session.sheet is None:
-        return []
+        return
     wanted = set(session.excluded)
-    records = []
-    for row in session.sheet.rows:
-        if row.number in wanted:
-            identifier, name = None, None
-            try:
-                rr = _convert(session, row)
-                identifier, name = rr.identifier, rr.fields.get("name")
-            except Exception:  # noqa: BLE001 - a row left out may be one that cannot be read at all
-                pass
-            records.append(runs.left_out_record(row.number, identifier, name))
-    return records
+    store = session.sheet.rows
+    for number in sorted(wanted):
+        position = store.position_of(number)
+        if position is None:
+            continue
+        identifier, name = None, None
+        try:
+            rr = _convert(session, store[position])
+            identifier, name = rr.identifier, rr.fields.get("name")
+        except Exception:  # noqa: BLE001 - a row left out may be one that cannot be read at all
+            pass
+        yield runs.left_out_record(number, identifier, name)
 
 
 def _convert(session, row):
@@ -287,13 +328,12 @@ class SendJob:
                 from telecrm_desktop.gui.bridge.existing_leads import add_leads_to_run  # modes, overwrite rules
 
                 add_leads_to_run(session, journal, run_id, dest.enterprise_id, check.leads, send_all=send_all)
-                lead_id = {n: l.identifier for l in check.leads for n in l.rows}
                 from telecrm_desktop.gui.widgets.send_without import dropped_notes
 
                 journal.add_rows(run_id, (
-                    runs.row_record(rr.row, rr.identifier, lead_id.get(rr.row), rr.errors,
-                                    list(rr.warnings) + dropped_notes(session, rr.row), name=rr.fields.get("name"))
-                    for rr in check.rows
+                    runs.row_record(v.row, v.identifier, check.lead_identifier(v), v.errors,
+                                    list(v.warnings) + dropped_notes(session, v.row), name=v.name)
+                    for v in check.verdicts()
                 ))
                 journal.add_rows(run_id, _left_out_records(session))
             # leads a killed run left on their way, settled before counting so the screen's numbers add up

@@ -23,6 +23,7 @@ from telecrm_desktop.core.send.run_claim import RunBusy
 from telecrm_desktop.core.secrets import SecretsError, redact
 from telecrm_desktop.core.send.engine import SendControl
 from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+from telecrm_desktop.core.sources.row_store import RowStore
 from telecrm_desktop.core.sources.table import SourceError
 from telecrm_desktop.core.storage import StorageProblem
 from telecrm_desktop.core.template.mapping import MappingError
@@ -42,8 +43,14 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.1  # seconds between two progress signals
 FIRST_SCREEN_ROWS = 200  # rows sent at once so the first screen shows immediately
+STORE_BATCH = 1000  # rows written to the row store at a time
 FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first screen
 PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview to be painted
+
+
+def check_workers(table) -> int:
+    """The check runs in this thread (0): the app's rows come from its row store, not the file."""
+    return 0
 
 
 def _lower_first(text: str) -> str:
@@ -158,8 +165,8 @@ class SheetReadWorker(Worker):
     pauses_collector = True
 
     opened = Signal(object, object, int)  # source, preview records, header row in use
-    table_ready = Signal(object)  # core Table
-    rows_read = Signal(object)  # a batch (list) of core DataRow
+    table_ready = Signal(object)  # core Table; the worker's `rows` (a RowStore) is then ready to share
+    rows_read = Signal(int)  # rows in the store so far
 
     def __init__(self, path: Path, *, sheet=None, encoding=None, delimiter=None, header_row=None,
                  template_sheet=None):
@@ -195,51 +202,57 @@ class SheetReadWorker(Worker):
         self._preview_painted.wait(PREVIEW_PAINT_WAIT)
         table = read_table(source, header_row)
         estimate = source.estimated_records()
+        self.rows = rows = RowStore()  # the LoadedSheet's rows: filled here, read by the window
         self.table_ready.emit(table)
         # the first screen comes from the preview (an .xlsx's is streamed from the zip, long
-        # before calamine has loaded the sheet); the full read then carries on below it
+        # before the full read gets there); the full read then carries on below it
         first = list(table.rows(source.preview(header_row + FIRST_SCREEN_ROWS)))
         if first:
-            self.rows_read.emit(first)
+            rows.extend(first)
+            self.rows_read.emit(len(first))
             self.progress.emit((len(first), source.progress(), estimate))
         # the window lays out and paints the file's top without the reading loop beside it
         # competing for the interpreter lock (measured: 70-100 ms stalls on that first paint)
         time.sleep(FIRST_PAINT_PAUSE)
         shown = first[-1].number if first else header_row
+        del first
         batch: list = []
         throttle = Throttle()
-        first_sent = bool(first)
-        count = len(first)
+        first_sent = bool(rows)
         for row in taking_turns(table.rows()):
             if self.cancelled:
                 return None
             if row.number <= shown:
                 continue
             batch.append(row)
-            count += 1
-            if (not first_sent and len(batch) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):
-                self.rows_read.emit(batch)
-                self.progress.emit((count, source.progress(), estimate))
+            if len(batch) >= STORE_BATCH or (not first_sent and len(batch) >= FIRST_SCREEN_ROWS):
+                rows.extend(batch)
+                batch = []
+            if (not first_sent and len(rows) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):
+                rows.extend(batch)
                 batch, first_sent = [], True
-        if batch:
-            self.rows_read.emit(batch)
-        self.progress.emit((count, 1.0, estimate))
+                self.rows_read.emit(len(rows))
+                self.progress.emit((len(rows), source.progress(), estimate))
+        rows.extend(batch)
+        self.rows_read.emit(len(rows))
+        self.progress.emit((len(rows), 1.0, estimate))
         return table
 
 
 class CheckWorker(Worker):
-    """Validates every row and merges leads (core.check.merge.build_leads) for the review screen."""
+    """Checks every row and merges leads (core.check.sheet_check, as the command line's send does),
+    kept compactly, plus what the review screen's filters need (pipeline_bridge.check_view)."""
 
-    pauses_collector = True
-
-    def __init__(self, table, mapping, schema=None):
+    def __init__(self, table, mapping, schema=None, store=None):
         super().__init__()
         self.table, self.mapping, self.schema = table, mapping, schema
+        self.store = store if store is not None else getattr(table, "loaded_rows", None)
 
     def work(self):
         # imported here, in the worker's thread on the first check: the merger's JSON writer
         # (orjson, 8 ms) is not needed before the window shows
-        from telecrm_desktop.core.check.merge import build_leads
+        from telecrm_desktop.core.check.pipeline import RowPlan
+        from telecrm_desktop.core.check.sheet_check import check_sheet
 
         throttle = Throttle()
 
@@ -248,15 +261,15 @@ class CheckWorker(Worker):
             if throttle.ready():
                 self.progress.emit(args)
 
-        result = build_leads(
-            self.table, self.mapping, self.schema,
-            on_progress=on_progress, should_stop=self._stop.is_set,
-        )
-        if result is None or self.cancelled:
+        plan = RowPlan(self.table.headers, self.mapping, None, self.schema)
+        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set,
+                            workers=check_workers(self.table))
+        if self.cancelled:
+            sheet.close()
             return None
-        # reshaping 100,000 rows for the view happens here, off the GUI thread
-        view = check_view(result)
-        return result, view
+        # the filters' rows, worked out here, off the GUI thread
+        view = check_view(sheet, self.store, getattr(self.table, "excluded", set()))
+        return sheet, view
 
     def describe_failure(self, exc: Exception) -> str:
         if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier

@@ -22,13 +22,13 @@ def corrected_row(row: DataRow, headers: list[str], edits: dict[str, Any] | None
 
 @dataclass
 class EditedTable(Table):
-    loaded_rows: list = field(default_factory=list)
+    loaded_rows: Any = field(default_factory=list)  # the sheet's RowStore (or a list of DataRow)
     edits: dict[int, dict[str, Any]] = field(default_factory=dict)
     excluded: set[int] = field(default_factory=set)
 
     def rows(self) -> Iterator[DataRow]:
         # checked in a worker thread beside the GUI's: it takes turns on the interpreter lock
-        for row in taking_turns(list(self.loaded_rows)):
+        for row in taking_turns(self.loaded_rows):
             if row.number in self.excluded:
                 continue
             yield corrected_row(row, self.headers, self.edits.get(row.number))

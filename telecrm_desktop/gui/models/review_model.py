@@ -7,6 +7,8 @@ display text is computed in data() for the cells on screen only, and filtering i
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +66,75 @@ def row_check_from_findings(status: str, findings, identifier: str = "") -> RowC
     return RowCheck(status, cells, identifier)
 
 
+_NO_PROBLEMS = RowCheck(READY, {})
+_CACHED_CHECKS = 1024
+
+
+class RowChecks:
+    """Row number -> RowCheck, for every row of the sheet without a dict of them all: read from a
+    compact whole-sheet check (core.check.sheet_check.SheetCheck) when a row is painted, plus the
+    rows checked again one by one since (an edit)."""
+
+    def __init__(self, sheet=None, checks: dict[int, RowCheck] | None = None,
+                 positions: dict[tuple, Any] | None = None) -> None:
+        self.sheet = sheet
+        self.plain = checks if checks is not None else {}  # a small sheet's, or a test's, dict
+        self.changed: dict[int, RowCheck] = {}
+        self.positions = positions or {}  # (statuses...) -> store positions, worked out by the check
+        self._cache: dict[int, RowCheck] = {}
+
+    def get(self, number: int, default=None):
+        found = self.changed.get(number) or self.plain.get(number)
+        if found is not None or self.sheet is None:
+            return found if found is not None else default
+        found = self._cache.get(number)
+        if found is not None:
+            return found
+        status = self.sheet.status_of(number)
+        if status is None:
+            return default
+        if status == READY:
+            return _NO_PROBLEMS
+        verdict = self.sheet.verdict(number)
+        found = row_check_from_findings(verdict.status, verdict.findings, verdict.identifier or "")
+        if len(self._cache) >= _CACHED_CHECKS:
+            self._cache.clear()
+        self._cache[number] = found
+        return found
+
+    def status(self, number: int) -> str | None:
+        found = self.changed.get(number) or self.plain.get(number)
+        if found is not None:
+            return found.status
+        return self.sheet.status_of(number) if self.sheet is not None else None
+
+    def __setitem__(self, number: int, check: RowCheck) -> None:
+        self.changed[number] = check
+
+    def numbers_with(self, statuses: tuple[str, ...]) -> list[int] | None:
+        """Row numbers with these statuses when the checks are a plain dict; None for a compact check
+        (its rows come as positions: `positions_with`)."""
+        if self.sheet is not None:
+            return None
+        merged = {**self.plain, **self.changed}
+        return sorted(n for n, c in merged.items() if c.status in statuses)
+
+    def positions_with(self, statuses: tuple[str, ...], position_of) -> array:
+        """Store positions of the rows with these statuses: the check's, corrected by rows checked since."""
+        found = array("q", self.positions.get(statuses, ()))
+        for number, check in sorted(self.changed.items()):
+            position = position_of(number)
+            if position is None:
+                continue
+            i = bisect_left(found, position)
+            present = i < len(found) and found[i] == position
+            if check.status in statuses and not present:
+                found.insert(i, position)
+            elif check.status not in statuses and present:
+                found.pop(i)
+        return found
+
+
 class ReviewModel(OneCallPerCell, QAbstractTableModel):
     STATUS_COLUMN = 0
     cell_edited = Signal(int, str, object)  # row number, column name, new value
@@ -71,12 +142,12 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.headers: list[str] = []
-        self.rows: list = []  # core DataRow (shared with the session; may grow while loading)
+        self.rows: Any = []  # the sheet's RowStore (a list of DataRow in tests); may grow while loading
         self.edits: dict[int, dict[str, Any]] = {}
         self.excluded: set[int] = set()
-        self.checks: dict[int, RowCheck] = {}  # row number -> check
-        self.merged_into: dict[int, int] = {}  # row number -> first row of its lead (when merged)
-        self._visible: list[int] | None = None  # positions into rows; None = all
+        self.checks = RowChecks()  # row number -> RowCheck
+        self.merged_into: Any = {}  # row number -> first row of its lead (when merged)
+        self._visible: Any = None  # positions into rows (an array); None = all
         self.mode = SHOW_ALL
         self._column_of: dict[str, int] = {}
         self.ignored: set[str] = set()  # columns the mapping does not send: shown muted
@@ -89,10 +160,9 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         self.beginResetModel()
         self.headers = list(headers)
         self._column_of = {h: i + 1 for i, h in enumerate(self.headers)}
-        dispose_later(self.rows, self.checks, self.merged_into)  # a big old sheet: freed in the background
         self.rows, self.edits, self.excluded = rows, edits, excluded
         self.undo_stack = []
-        self.checks = {}
+        self.checks = RowChecks()
         self.merged_into = {}
         self._counts = None
         self._shown = len(rows)
@@ -111,14 +181,18 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
 
     _shown = 0
 
-    def set_checks(self, checks: dict[int, RowCheck], merged_into: dict[int, int] | None = None,
-                   status_counts: dict[str, int] | None = None) -> None:
-        """`status_counts` (READY/WARNING/INVALID over `checks`) spares a pass over every row."""
+    def set_checks(self, checks, merged_into=None, status_counts: dict[str, int] | None = None,
+                   excluded_at_check: set[int] | None = None) -> None:
+        """`checks`: a RowChecks, or a dict of row number -> RowCheck. `status_counts` (READY/WARNING/
+        INVALID over the rows checked) and `excluded_at_check` (the rows left out when the check
+        started) spare a pass over every row."""
         self.beginResetModel()
-        if checks is not self.checks:
-            dispose_later(self.checks, self.merged_into)
+        if isinstance(checks, dict):
+            if checks is not getattr(self.checks, "plain", None):
+                dispose_later(self.checks.plain)
+            checks = RowChecks(checks=checks)
         self.checks = checks
-        self._counts = self._count_all(status_counts)
+        self._counts = self._count_all(status_counts, excluded_at_check)
         self.merged_into = merged_into or {}
         self._rebuild_filter()
         self.endResetModel()
@@ -146,11 +220,17 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
             self._shown = len(self.rows)
             return
         wanted = {SHOW_PROBLEMS: (INVALID, WARNING), SHOW_INVALID: (INVALID,)}.get(self.mode, ())
-        if self.mode == SHOW_EXCLUDED:
-            numbers = sorted(self.excluded)
-        else:  # only the rows with findings, not every row of the sheet
-            numbers = sorted(n for n, c in self.checks.items() if c.status in wanted and n not in self.excluded)
-        visible = [p for p in map(self.position_of_number, numbers) if p is not None]
+        numbers = sorted(self.excluded) if self.mode == SHOW_EXCLUDED else self.checks.numbers_with(wanted)
+        if numbers is not None:
+            if self.mode != SHOW_EXCLUDED and self.excluded:
+                numbers = [n for n in numbers if n not in self.excluded]
+            self._visible = array("q", (p for p in map(self.position_of_number, numbers) if p is not None))
+            return
+        # a compact check: its rows per filter, as positions worked out when it ran
+        visible = self.checks.positions_with(wanted, self.position_of_number)
+        if self.excluded:
+            number_at, excluded = self._number_at, self.excluded
+            visible = array("q", (p for p in visible if number_at(p) not in excluded))
         self._visible = visible
 
     # ----- lookups -----
@@ -160,7 +240,18 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
     def row_at(self, view_row: int):
         return self.rows[self.position_of(view_row)]
 
+    def number_at(self, view_row: int) -> int:
+        """The row number shown on this line of the table, without reading the row's cells."""
+        return self._number_at(self.position_of(view_row))
+
+    def _number_at(self, position: int) -> int:
+        number_at = getattr(self.rows, "number_at", None)
+        return number_at(position) if number_at is not None else self.rows[position].number
+
     def position_of_number(self, number: int) -> int | None:
+        position_of = getattr(self.rows, "position_of", None)
+        if position_of is not None:
+            return position_of(number)
         # rows are in file order with increasing numbers: binary search
         lo, hi = 0, len(self.rows)
         while lo < hi:
@@ -179,11 +270,24 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         i = bisect.bisect_left(self._visible, position)
         return i if i < len(self._visible) and self._visible[i] == position else None
 
+    def problem_rows_from(self, start: int):
+        """View rows that may hold a problem, from `start` on and round to the top again (the
+        caller checks each): with a compact check only its problem rows, not every row."""
+        n = self.rowCount()
+        if self.checks.sheet is None or self._visible is not None:
+            for offset in range(n):
+                yield (start + offset) % n
+            return
+        positions = self.checks.positions_with((INVALID, WARNING), self.position_of_number)
+        first = bisect_left(positions, start)
+        for position in list(positions[first:]) + list(positions[:first]):
+            if position < n:
+                yield position
+
     def status_of(self, number: int) -> str:
         if number in self.excluded:
             return EXCLUDED
-        check = self.checks.get(number)
-        return check.status if check else UNCHECKED
+        return self.checks.status(number) or UNCHECKED
 
     def value_of(self, row, column_index: int):
         """The value shown and sent: the user's correction when there is one, else the file's."""
@@ -217,7 +321,7 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return "Status" if section == 0 else self.headers[section - 1]
         if 0 <= section < self.rowCount():
-            number = self.row_at(section).number
+            number = self.number_at(section)
             mark = {INVALID: " ✕", WARNING: " ⚠", EXCLUDED: " –"}.get(self.status_of(number), "")
             return f"{number}{mark}"
         return None
@@ -365,15 +469,26 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
 
     _counts: dict[str, int] | None = None
 
-    def _count_all(self, status_counts: dict[str, int] | None) -> dict[str, int]:
+    def _count_all(self, status_counts: dict[str, int] | None,
+                   excluded_at_check: set[int] | None = None) -> dict[str, int]:
         counts = {READY: 0, WARNING: 0, INVALID: 0, EXCLUDED: 0, UNCHECKED: 0}
-        if status_counts is None or self.excluded:
+        if status_counts is None or (self.excluded and excluded_at_check is None):
             for row in self.rows:
                 counts[self.status_of(row.number)] += 1
             return counts
         for status, n in status_counts.items():
             counts[status] = counts.get(status, 0) + n
-        counts[UNCHECKED] = max(0, len(self.rows) - sum(status_counts.values()))
+        checked = sum(status_counts.values())
+        if self.excluded or excluded_at_check:
+            at_check = excluded_at_check or set()
+            # rows left out while the check ran were counted by it; rows taken back were not checked
+            for number in self.excluded - at_check:
+                status = self.checks.status(number)
+                if status is not None:
+                    counts[status] -= 1
+                    checked -= 1
+            counts[EXCLUDED] = len(self.excluded)
+        counts[UNCHECKED] = max(0, len(self.rows) - checked - counts[EXCLUDED])
         return counts
 
     def counts(self) -> dict[str, int]:

@@ -280,14 +280,13 @@ class OpenScreen(Screen):
     def _table_ready(self, table) -> None:
         if not self._is_current():
             return
-        self.session.set_sheet(LoadedSheet(self._path, self._source, table))
+        self.session.set_sheet(LoadedSheet(self._path, self._source, table, rows=self.worker.rows))
         self.footer_changed.emit()
 
-    def _rows_arrived(self, batch) -> None:
+    def _rows_arrived(self, count: int) -> None:
         if not self._is_current() or self.session.sheet is None:
             return
-        self.session.sheet.rows.extend(batch)
-        self._rows_read = len(self.session.sheet.rows)
+        self._rows_read = count  # the reader put them in the sheet's row store
 
     def _progress(self, value) -> None:
         if not self._is_current():

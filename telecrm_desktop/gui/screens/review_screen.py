@@ -22,7 +22,7 @@ from telecrm_desktop.gui.models.edited_table import EditedTable
 from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
-    ReviewModel,
+    ReviewModel, RowChecks,
 )
 from telecrm_desktop.gui.widgets.parts import (
     CounterTile, QuietProgressBar, Screen, after_paint, compact_table, page_header,
@@ -347,7 +347,11 @@ class ReviewScreen(Screen):
             self.message.emit("warning", "The template names columns this sheet does not have, so they are "
                                          "left out: " + ", ".join(f"“{c}”" for c in missing[:6]) + ".")
         place = self._current_place()
-        self.model.set_checks(self.result.checks, self.result.merged_into, self.result.status_counts)
+        view = self.result
+        view.session = self.session
+        positions = {(INVALID, WARNING): view.problem_positions, (INVALID,): view.invalid_positions}
+        self.model.set_checks(RowChecks(view.sheet, positions=positions), view.merged_into, view.status_counts,
+                              view.excluded)
         self._show_every_lead_warnings()
         self._update_counts()
         self._restore_place(place)  # the reset forgot the current cell: fix -> F8 -> fix goes on from it
@@ -494,12 +498,10 @@ class ReviewScreen(Screen):
 
     def select_next_problem(self) -> None:
         start = self.view.currentIndex().row() + 1 if self.view.currentIndex().isValid() else 0
-        n = self.model.rowCount()
-        for offset in range(n):
-            view_row = (start + offset) % n
-            row = self.model.row_at(view_row)
-            check = self.model.checks.get(row.number)
-            if check and check.status in (INVALID, WARNING) and row.number not in self.model.excluded:
+        for view_row in self.model.problem_rows_from(start):
+            number = self.model.number_at(view_row)
+            check = self.model.checks.get(number)
+            if check and check.status in (INVALID, WARNING) and number not in self.model.excluded:
                 column = next((self.model.column_index(h) for h in check.cells if h is not None
                                and self.model.column_index(h) is not None), 0)
                 index = self.model.index(view_row, column)

@@ -162,11 +162,11 @@ class ExistingLeadsPanel(QFrame):
     def start_lookup(self) -> None:
         if self.worker is not None or self.session.check is None:
             return
-        if not self.session.check.leads:
+        if not self.session.check.lead_count:
             self.message.emit("warning", "There are no valid leads to look up.")
             return
         self.progress.setRange(0, 0)
-        self.status_label.setText(f"Looking up {len(self.session.check.leads):,} leads in telecrm…")
+        self.status_label.setText(f"Looking up {self.session.check.lead_count:,} leads in telecrm…")
         self._start(LookupWorker(self.session, getattr(self.session, "existing_leads", None)))
 
     def _start(self, worker) -> None:
