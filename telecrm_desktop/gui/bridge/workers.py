@@ -48,11 +48,6 @@ FIRST_PAINT_PAUSE = 0.06  # seconds the reader waits after sending the first scr
 PREVIEW_PAINT_WAIT = 0.25  # at most this long the reader waits for the preview to be painted
 
 
-def check_workers(table) -> int:
-    """The check runs in this thread (0): the app's rows come from its row store, not the file."""
-    return 0
-
-
 def _lower_first(text: str) -> str:
     """A sentence to follow a colon: "The file…" -> "the file…", but "TELECRM_SYNC_URL…" stays."""
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
@@ -218,21 +213,17 @@ class SheetReadWorker(Worker):
         del first
         batch: list = []
         throttle = Throttle()
-        first_sent = bool(rows)
         for row in taking_turns(table.rows()):
             if self.cancelled:
                 return None
-            if row.number <= shown:
-                continue
-            batch.append(row)
-            if len(batch) >= STORE_BATCH or (not first_sent and len(batch) >= FIRST_SCREEN_ROWS):
+            if row.number > shown:
+                batch.append(row)
+            if len(batch) >= STORE_BATCH or (not rows and len(batch) >= FIRST_SCREEN_ROWS):
                 rows.extend(batch)
                 batch = []
-            if (not first_sent and len(rows) >= FIRST_SCREEN_ROWS) or (first_sent and throttle.ready()):
-                rows.extend(batch)
-                batch, first_sent = [], True
-                self.rows_read.emit(len(rows))
-                self.progress.emit((len(rows), source.progress(), estimate))
+                if throttle.ready():
+                    self.rows_read.emit(len(rows))
+                    self.progress.emit((len(rows), source.progress(), estimate))
         rows.extend(batch)
         self.rows_read.emit(len(rows))
         self.progress.emit((len(rows), 1.0, estimate))
@@ -262,8 +253,8 @@ class CheckWorker(Worker):
                 self.progress.emit(args)
 
         plan = RowPlan(self.table.headers, self.mapping, None, self.schema)
-        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set,
-                            workers=check_workers(self.table))
+        # in this thread: the rows come from the app's row store (with the corrections), not the file
+        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set, workers=0)
         if self.cancelled:
             sheet.close()
             return None
