@@ -116,3 +116,27 @@ def test_the_check_is_the_same_on_several_cores(tmp_path):
     assert list(shared.verdicts()) == list(alone.verdicts())
     assert [(l.rows, l.body) for l in shared.leads] == [(l.rows, l.body) for l in alone.leads]
     assert shared.groups == alone.groups and shared.status_counts == alone.status_counts
+
+
+def test_left_out_rows_are_read_for_their_name_and_kept_out_of_the_leads(tmp_path):
+    path = write(tmp_path / "leads.csv", messy_rows(300))
+    table = read_table(open_sheet(path))
+    every = list(table.rows())
+    left_out = {row.number for row in every[::3]}
+
+    class Without(type(table)):
+        def rows(self, records=None):
+            return (row for row in every if row.number not in left_out)
+
+    kept = Without(table.source, table.header_row, table.headers, table.raw_headers)
+    reference = build_leads(kept, MAPPING)
+    sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0, left_out=left_out)
+    assert [(l.rows, l.body) for l in sheet.leads] == [(l.rows, l.body) for l in reference.leads]
+    assert [v.row for v in sheet.verdicts()] == [r.row for r in reference.rows]
+    assert sheet.status_counts["ready"] + sheet.status_counts["warning"] + sheet.status_counts["invalid"] == len(
+        reference.rows)
+    named = {v.row: (v.identifier, v.name) for v in sheet.verdicts(left_out=True)}
+    assert set(named) == left_out and sheet.left_out_count == len(left_out)
+    assert named[every[3].number] == ("919876500003", "Lead 3 Zoë")
+    assert all(sheet.status_of(n) is None for n in left_out)
+    assert not set(sheet.rows_of_leads_after(0)) & left_out

@@ -24,8 +24,9 @@ from telecrm_desktop.core.sources.table import Table
 from telecrm_desktop.core.spool import Spool
 
 WARNING = "warning"  # a ready row with warnings, as Review shows it (the report says "ready")
-UNCHECKED, READY_CODE, WARNING_CODE, INVALID_CODE = 0, 1, 2, 3
-STATUS_OF_CODE = {READY_CODE: READY, WARNING_CODE: WARNING, INVALID_CODE: INVALID}
+LEFT_OUT = "left out"  # a row the person left out: converted for its identifier and name only
+UNCHECKED, READY_CODE, WARNING_CODE, INVALID_CODE, LEFT_OUT_CODE = 0, 1, 2, 3, 4
+STATUS_OF_CODE = {READY_CODE: READY, WARNING_CODE: WARNING, INVALID_CODE: INVALID, LEFT_OUT_CODE: LEFT_OUT}
 _LOG_BATCH = 1000
 _STOP_EVERY = 1000
 
@@ -62,7 +63,8 @@ def _code(row: CheckedRow) -> int:
 
 
 class SheetCheck:
-    def __init__(self, *, folder: str | None = None, missing_columns: list[str] | None = None) -> None:
+    def __init__(self, *, folder: str | None = None, missing_columns: list[str] | None = None,
+                 left_out: set[int] | frozenset[int] = frozenset()) -> None:
         self.merger = LeadMerger(mode="bounded", spool_dir=folder)
         self.numbers = array("q")  # checked rows' numbers, in file order
         self.codes = bytearray()  # their status codes, aligned with `numbers`
@@ -73,18 +75,24 @@ class SheetCheck:
         self.counts = {READY: 0, INVALID: 0}  # as the report counts them
         self.status_counts = {READY: 0, WARNING: 0, INVALID: 0}  # as Review shows them
         self.missing_columns = list(missing_columns or [])
+        self.left_out = left_out  # row numbers to keep out of the leads (the app's Review step)
+        self.left_out_count = 0
         self.stopped = False
         self._closer = weakref.finalize(self, _close, self.merger, self._log)
 
     # ----- filling -----
     def add(self, row: CheckedRow) -> None:
         number = row.row
-        code = _code(row)
+        left_out = number in self.left_out
+        code = LEFT_OUT_CODE if left_out else _code(row)
         self.numbers.append(number)
         self.codes.append(code)
-        self.status_counts[STATUS_OF_CODE[code]] += 1
-        self.counts[row.status] += 1
-        if row.key is not None:
+        if left_out:
+            self.left_out_count += 1
+        else:
+            self.status_counts[STATUS_OF_CODE[code]] += 1
+            self.counts[row.status] += 1
+        if row.key is not None and not left_out:
             first = self.merger.add_text(row.key, number, row.identifier, row.body_json)
             if first is not None:
                 self.first_row_of[number] = first
@@ -120,9 +128,10 @@ class SheetCheck:
         return i if i < len(self.numbers) and self.numbers[i] == number else None
 
     def status_of(self, number: int) -> str | None:
-        """READY / WARNING / INVALID, or None for a row not checked (left out)."""
+        """READY / WARNING / INVALID, or None for a row not checked or left out."""
         i = self.index_of(number)
-        return None if i is None else STATUS_OF_CODE[self.codes[i]]
+        code = self.codes[i] if i is not None else LEFT_OUT_CODE
+        return None if code == LEFT_OUT_CODE else STATUS_OF_CODE[code]
 
     def verdict(self, number: int) -> RowVerdict | None:
         i = self.index_of(number)
@@ -133,10 +142,12 @@ class SheetCheck:
         return RowVerdict(self.numbers[i], identifier, key, name, STATUS_OF_CODE[self.codes[i]],
                           _findings(errors), _findings(warnings))
 
-    def verdicts(self) -> Iterator[RowVerdict]:
-        """Every checked row's verdict, in file order."""
+    def verdicts(self, *, left_out: bool = False) -> Iterator[RowVerdict]:
+        """Every checked row's verdict in file order; `left_out=True`: the left-out rows' instead."""
+        codes = self.codes
         for i, logged in enumerate(self._log):
-            yield self._verdict(i, logged)
+            if (codes[i] == LEFT_OUT_CODE) == left_out:
+                yield self._verdict(i, logged)
 
     def numbers_with(self, *statuses: str) -> array:
         """Row numbers whose status is one of `statuses`, in file order."""
@@ -161,7 +172,7 @@ class SheetCheck:
         leads = 0
         first_row_of = self.first_row_of
         for number, code in zip(self.numbers, self.codes):
-            if code == INVALID_CODE:
+            if code != READY_CODE and code != WARNING_CODE:
                 continue
             first = first_row_of.get(number)
             if first is None:
@@ -194,9 +205,10 @@ def _close(merger: LeadMerger, log: Spool) -> None:
 
 def check_sheet(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
                 should_stop: Callable[[], bool] | None = None, workers: int | None = None,
-                folder: str | None = None) -> SheetCheck:
-    """Every row of `table` checked (on every core for a big file) and merged into leads."""
-    result = SheetCheck(folder=folder, missing_columns=plan.missing_columns)
+                folder: str | None = None, left_out: set[int] | frozenset[int] = frozenset()) -> SheetCheck:
+    """Every row of `table` checked (on every core for a big file) and merged into leads; rows in
+    `left_out` are read for their identifier and name and kept out of the leads and counts."""
+    result = SheetCheck(folder=folder, missing_columns=plan.missing_columns, left_out=left_out)
     try:
         add = result.add
         for count, row in enumerate(checked_rows(table, plan, on_progress=on_progress, workers=workers), 1):

@@ -98,7 +98,7 @@ def check_view(sheet, store, excluded: set) -> CheckView:
     """Runs in the checking thread: the filters' rows as store positions."""
     def positions(numbers) -> array:
         found = array("q")
-        if len(numbers) == len(store) and len(sheet) == len(store):
+        if len(numbers) == len(store):
             found.extend(range(len(store)))  # every row: positions are indexes
             return found
         position_of = store.position_of
@@ -220,25 +220,12 @@ def _session_holds_run(session, run) -> bool:
         return False
 
 
-def _left_out_records(session):
-    """The rows the person left out, with their identifier and name as the core reads them (streamed)."""
+def _left_out_records(check):
+    """The rows the person left out, with their identifier and name as the check read them."""
     from telecrm_desktop.core.send import runs
 
-    if not session.excluded or session.sheet is None:
-        return
-    wanted = set(session.excluded)
-    store = session.sheet.rows
-    for number in sorted(wanted):
-        position = store.position_of(number)
-        if position is None:
-            continue
-        identifier, name = None, None
-        try:
-            rr = _convert(session, store[position])
-            identifier, name = rr.identifier, rr.fields.get("name")
-        except Exception:  # noqa: BLE001 - a row left out may be one that cannot be read at all
-            pass
-        yield runs.left_out_record(number, identifier, name)
+    for verdict in check.verdicts(left_out=True):
+        yield runs.left_out_record(verdict.row, verdict.identifier, verdict.name)
 
 
 def _convert(session, row):
@@ -335,7 +322,7 @@ class SendJob:
                                     list(v.warnings) + dropped_notes(session, v.row), name=v.name)
                     for v in check.verdicts()
                 ))
-                journal.add_rows(run_id, _left_out_records(session))
+                journal.add_rows(run_id, _left_out_records(check))
             # leads a killed run left on their way, settled before counting so the screen's numbers add up
             recovered = journal.recover_interrupted(run_id)
             if recovered and on_event:

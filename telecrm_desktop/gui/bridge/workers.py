@@ -254,7 +254,8 @@ class CheckWorker(Worker):
 
         plan = RowPlan(self.table.headers, self.mapping, None, self.schema)
         # in this thread: the rows come from the app's row store (with the corrections), not the file
-        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set, workers=0)
+        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set, workers=0,
+                            left_out=getattr(self.table, "excluded", frozenset()))
         if self.cancelled:
             sheet.close()
             return None

@@ -1,4 +1,4 @@
-"""The sheet as the user left it on the review screen: corrections applied, left-out rows skipped.
+"""The sheet as the user left it on the review screen: corrections applied, left-out rows named.
 
 A core Table whose rows come from memory, so the core validates and builds requests from exactly
 what the user sees; the file on disk is never touched.
@@ -27,11 +27,12 @@ class EditedTable(Table):
     excluded: set[int] = field(default_factory=set)
 
     def rows(self) -> Iterator[DataRow]:
+        """Every row, left-out ones too (the check reads their identifier and name for the results
+        and keeps them out of the leads: see `excluded`)."""
         # checked in a worker thread beside the GUI's: it takes turns on the interpreter lock
+        edits, headers = self.edits, self.headers
         for row in taking_turns(self.loaded_rows):
-            if row.number in self.excluded:
-                continue
-            yield corrected_row(row, self.headers, self.edits.get(row.number))
+            yield corrected_row(row, headers, edits.get(row.number))
 
     @classmethod
     def from_session(cls, session) -> "EditedTable":
