@@ -77,8 +77,10 @@ def _compact_fields(result: RowResult, bodies: bool) -> tuple:
             name)
 
 
-def _start_worker(plan: RowPlan, bodies: bool, source, header_row: int, width: int) -> None:
+def _start_worker(plan: RowPlan | tuple, bodies: bool, source, header_row: int, width: int) -> None:
     global _plan, _bodies, _source, _header_row, _width
+    if isinstance(plan, tuple):  # a spawned worker: the plan's compiled steps do not pickle, its recipe does
+        plan = RowPlan(*plan)
     _plan, _bodies, _source, _header_row, _width = plan, bodies, source, header_row, width
     # Ctrl-C is the parent's to handle: it stops reading and the pool winds down, tracebacks-free
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -122,29 +124,35 @@ def worker_count(rows_estimate: int | None) -> int:
 
 
 def checked_rows(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
-                 workers: int | None = None, bodies: bool = True) -> Iterator[CheckedRow]:
+                 workers: int | None = None, bodies: bool = True, start: str = "fork") -> Iterator[CheckedRow]:
     """Every data row checked, in row order, on `workers` processes (None: as many as fit).
 
-    `bodies=False`: the rows' JSON text is left out (nothing will be merged into payloads)."""
+    `bodies=False`: the rows' JSON text is left out (nothing will be merged into payloads).
+    `start="spawn"`: the workers are new interpreters (the desktop app: a process running Qt
+    threads is never forked); they build the plan again from its recipe."""
     if workers is None:
         workers = worker_count(table.source.estimated_records())
     if workers < 2:
         for result in check_rows(table, plan, on_progress=on_progress):
             yield compact(result, bodies)
         return
-    yield from _in_workers(table, plan, workers, on_progress, bodies)
+    yield from _in_workers(table, plan, workers, on_progress, bodies, start)
 
 
-def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress, bodies: bool) -> Iterator[CheckedRow]:
+def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress, bodies: bool,
+                start: str = "fork") -> Iterator[CheckedRow]:
     source = table.source
-    chunked = isinstance(source, CsvSource) and source.splittable()
-    context = multiprocessing.get_context("fork")
+    chunked = isinstance(source, CsvSource) and source.splittable() and type(table).rows is Table.rows
+    context = multiprocessing.get_context(start)
+    forked = start == "fork"
+    recipe = plan if forked else (plan.headers, plan.mapping, plan.ctx, plan.schema)
     # Frozen before the fork: a worker's cycle collector then never walks (and so never copies,
     # page by page) the heap it shares with this process
-    gc.freeze()
+    if forked:
+        gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(plan, bodies, source if chunked else None, table.header_row,
+                                 initargs=(recipe, bodies, source if chunked else None, table.header_row,
                                            len(table.headers))) as pool:
             gather = _Gather(pool, workers * AHEAD, source, on_progress)
             rows = table.rows()
@@ -154,7 +162,8 @@ def _in_workers(table: Table, plan: RowPlan, workers: int, on_progress, bodies: 
             if rows is not None:
                 yield from gather.batches(rows)
     finally:
-        gc.unfreeze()
+        if forked:
+            gc.unfreeze()
     if on_progress is not None:
         on_progress(gather.done, 1.0)
 

@@ -205,13 +205,16 @@ def _close(merger: LeadMerger, log: Spool) -> None:
 
 def check_sheet(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
                 should_stop: Callable[[], bool] | None = None, workers: int | None = None,
-                folder: str | None = None, left_out: set[int] | frozenset[int] = frozenset()) -> SheetCheck:
+                folder: str | None = None, left_out: set[int] | frozenset[int] = frozenset(),
+                start: str = "fork") -> SheetCheck:
     """Every row of `table` checked (on every core for a big file) and merged into leads; rows in
-    `left_out` are read for their identifier and name and kept out of the leads and counts."""
+    `left_out` are read for their identifier and name and kept out of the leads and counts.
+    `start`: how worker processes start (core.check.parallel.checked_rows)."""
     result = SheetCheck(folder=folder, missing_columns=plan.missing_columns, left_out=left_out)
     try:
         add = result.add
-        for count, row in enumerate(checked_rows(table, plan, on_progress=on_progress, workers=workers), 1):
+        for count, row in enumerate(checked_rows(table, plan, on_progress=on_progress, workers=workers,
+                                                            start=start), 1):
             add(row)
             if should_stop is not None and count % _STOP_EVERY == 0 and should_stop():
                 result.stopped = True

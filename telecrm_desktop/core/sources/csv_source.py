@@ -54,6 +54,12 @@ class CsvSource:
         self._preview: list[Record] = []
         self._preview_complete = False
 
+    def __getstate__(self) -> dict:
+        # sent to a spawned check worker, which parses chunks of the file itself: no open handle
+        state = dict(self.__dict__)
+        state["_handle"], state["_preview"], state["_preview_complete"] = None, [], False
+        return state
+
     def records(self, start: int = 0, first_number: int = 1) -> Iterator[Record]:
         """Every record; or those from byte `start` (where a record begins) on, numbered from
         `first_number` (the rest of a file that could not be checked in chunks: core.check.parallel)."""

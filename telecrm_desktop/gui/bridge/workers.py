@@ -32,9 +32,9 @@ from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
 from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError
 from telecrm_desktop.gui.bridge import pipeline_bridge
 from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
-from telecrm_desktop.gui.bridge.gil import give_way, taking_turns
+from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.bridge.jobs import Jobs
-from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere, check_view
+from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
 from telecrm_desktop.gui.bridge.schema_link import sync_access
 from telecrm_desktop.gui.bridge.token_store import sentence
 from telecrm_desktop.gui.network_settings import network_settings
@@ -228,46 +228,6 @@ class SheetReadWorker(Worker):
         self.rows_read.emit(len(rows))
         self.progress.emit((len(rows), 1.0, estimate))
         return table
-
-
-class CheckWorker(Worker):
-    """Checks every row and merges leads (core.check.sheet_check, as the command line's send does),
-    kept compactly, plus what the review screen's filters need (pipeline_bridge.check_view)."""
-
-    def __init__(self, table, mapping, schema=None, store=None):
-        super().__init__()
-        self.table, self.mapping, self.schema = table, mapping, schema
-        self.store = store if store is not None else getattr(table, "loaded_rows", None)
-
-    def work(self):
-        # imported here, in the worker's thread on the first check: the merger's JSON writer
-        # (orjson, 8 ms) is not needed before the window shows
-        from telecrm_desktop.core.check.pipeline import RowPlan
-        from telecrm_desktop.core.check.sheet_check import check_sheet
-
-        throttle = Throttle()
-
-        def on_progress(*args):
-            give_way()
-            if throttle.ready():
-                self.progress.emit(args)
-
-        plan = RowPlan(self.table.headers, self.mapping, None, self.schema)
-        # in this thread: the rows come from the app's row store (with the corrections), not the file
-        sheet = check_sheet(self.table, plan, on_progress=on_progress, should_stop=self._stop.is_set, workers=0,
-                            left_out=getattr(self.table, "excluded", frozenset()))
-        if self.cancelled:
-            sheet.close()
-            return None
-        # the filters' rows, worked out here, off the GUI thread
-        view = check_view(sheet, self.store, getattr(self.table, "excluded", set()))
-        return sheet, view
-
-    def describe_failure(self, exc: Exception) -> str:
-        if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
-            text = str(exc).strip()
-            return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-        return super().describe_failure(exc)
 
 
 class SendWorker(Worker):

@@ -27,7 +27,8 @@ from telecrm_desktop.gui.models.review_model import (
 from telecrm_desktop.gui.widgets.parts import (
     CounterTile, QuietProgressBar, Screen, after_paint, compact_table, page_header,
 )
-from telecrm_desktop.gui.bridge.workers import CheckWorker, start_worker
+from telecrm_desktop.gui.bridge.check_worker import CheckWorker
+from telecrm_desktop.gui.bridge.workers import start_worker
 
 STATUS_WORDS = {READY: "ready", WARNING: "ready, with warnings", INVALID: "held back (invalid)",
                 EXCLUDED: "left out", "unchecked": "being checked"}
@@ -300,7 +301,7 @@ class ReviewScreen(Screen):
         if self.worker is not None:
             self.worker.cancel()
         table = EditedTable.from_session(self.session)
-        self.worker = worker = CheckWorker(table, self.session.mapping, self.session.schema)
+        self.worker = worker = CheckWorker(table, self.session.mapping, self.session.schema, file_table=sheet.table)
         worker.progress.connect(self._check_progress)
         worker.failed.connect(self._check_failed)
         worker.finished.connect(self._check_finished)

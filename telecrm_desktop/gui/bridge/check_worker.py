@@ -1,0 +1,63 @@
+"""The Review step's check in the background: every row of the sheet checked and merged into leads
+(core.check.sheet_check, the command line's own), kept compactly, with what the review screen's
+filters need worked out in the same thread."""
+
+from __future__ import annotations
+
+from telecrm_desktop.core.template.mapping import MappingError
+from telecrm_desktop.gui.bridge.gil import give_way
+from telecrm_desktop.gui.bridge.pipeline_bridge import check_view
+from telecrm_desktop.gui.bridge.workers import Throttle, Worker
+
+
+class CheckWorker(Worker):
+    """Checks every row and merges leads (core.check.sheet_check, as the command line's send does),
+    kept compactly, plus what the review screen's filters need (pipeline_bridge.check_view)."""
+
+    def __init__(self, table, mapping, schema=None, file_table=None):
+        super().__init__()
+        self.table, self.mapping, self.schema = table, mapping, schema  # table: gui EditedTable
+        self.store = getattr(table, "loaded_rows", None)
+        self.file_table = file_table  # the file as read: its workers parse it when nothing was corrected
+
+    def work(self):
+        # imported here, in the worker's thread on the first check: the merger's JSON writer
+        # (orjson, 8 ms) is not needed before the window shows
+        from telecrm_desktop.core.check.parallel import worker_count
+        from telecrm_desktop.core.check.pipeline import RowPlan
+        from telecrm_desktop.core.check.sheet_check import check_sheet
+        from telecrm_desktop.core.sources.table import SourceError
+
+        throttle = Throttle()
+
+        def on_progress(*args):
+            give_way()
+            if throttle.ready():
+                self.progress.emit(args)
+
+        table = self.table
+        plan = RowPlan(table.headers, self.mapping, None, self.schema)
+        # a big sheet is checked on every core, in new processes (this one runs Qt threads)
+        workers = worker_count(len(self.store)) if self.store is not None else 0
+        options = dict(on_progress=on_progress, should_stop=self._stop.is_set, workers=workers, start="spawn",
+                       left_out=getattr(table, "excluded", frozenset()))
+        sheet = None
+        if workers and self.file_table is not None and not table.edits and not table.excluded:
+            try:  # nothing corrected: the workers read the file itself, as the command line's do
+                sheet = check_sheet(self.file_table, plan, **options)
+            except SourceError:  # changed on disk since it was read: check what the window holds
+                sheet = None
+        if sheet is None:
+            sheet = check_sheet(table, plan, **options)
+        if self.cancelled:
+            sheet.close()
+            return None
+        # the filters' rows, worked out here, off the GUI thread
+        view = check_view(sheet, self.store, getattr(table, "excluded", set()))
+        return sheet, view
+
+    def describe_failure(self, exc: Exception) -> str:
+        if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
+            text = str(exc).strip()
+            return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        return super().describe_failure(exc)
