@@ -44,6 +44,10 @@ class RowStore:
     def number_at(self, position: int) -> int:
         return self._numbers[position]
 
+    def numbers(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """The row numbers at positions start..stop-1."""
+        return self._numbers[start:self._count if stop is None else min(stop, self._count)].tolist()
+
     def position_of(self, number: int) -> int | None:
         """The position of the row a person calls `number`, or None when the sheet has no such row."""
         count = self._count

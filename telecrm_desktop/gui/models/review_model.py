@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 from telecrm_desktop.gui.widgets import style
 from telecrm_desktop.gui.bridge.disposal import dispose_later
 from telecrm_desktop.gui.models.cell_text import cell_text
+from telecrm_desktop.gui.models.corrections import Corrections
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 
 from telecrm_desktop.gui.models.row_checks import (  # noqa: F401 - RowCheck & co. are imported from here too
@@ -25,15 +26,15 @@ from telecrm_desktop.gui.models.row_checks import (  # noqa: F401 - RowCheck & c
 )
 
 EXCLUDED, UNCHECKED = "excluded", "unchecked"
+BULK_ROWS = 10_000  # rows left out (or taken back) at once past which counts wait for the check
 STATUS_TEXT = {READY: "✓ ready", WARNING: "⚠ warning", INVALID: "✕ invalid", EXCLUDED: "left out",
                UNCHECKED: "…"}
 SHOW_ALL, SHOW_PROBLEMS, SHOW_INVALID, SHOW_EXCLUDED = range(4)
-FILE_VALUE = object()  # in the undo stack: the cell had no correction, it showed the file's value
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole})
 
 
-class ReviewModel(OneCallPerCell, QAbstractTableModel):
+class ReviewModel(Corrections, OneCallPerCell, QAbstractTableModel):
     STATUS_COLUMN = 0
     cell_edited = Signal(int, str, object)  # row number, column name, new value
 
@@ -279,73 +280,30 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
             return font
         return None
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
-            return False
-        row = self.row_at(index.row())
-        header = self.headers[index.column() - 1]
-        original = row.values[index.column() - 1]
-        text = "" if value is None else str(value)
-        previous = self.edits.get(row.number, {}).get(header, FILE_VALUE)
-        if text == cell_text(original):
-            self._set_edit(row.number, header, FILE_VALUE)  # typed back to what the file says: no correction
+    def rows_holding(self, column_index: int, text: str) -> list[int]:
+        """Numbers of the rows whose cell (as corrected) reads `text`: with a compact check only its
+        problem rows and the corrected ones are read (a value the check found fault with is a
+        problem in every row that holds it), not every row of a million."""
+        if self.checks.sheet is None:
+            candidates = range(len(self.rows))
         else:
-            self._set_edit(row.number, header, text)
-        if previous != self.edits.get(row.number, {}).get(header, FILE_VALUE):
-            self.undo_stack.append([(row.number, header, previous)])
-        self.dataChanged.emit(index, index)
-        self.cell_edited.emit(row.number, header, text)
-        return True
+            found = set(self.checks.positions_with((INVALID, WARNING), self.position_of_number))
+            found.update(p for p in map(self.position_of_number, self.edits) if p is not None)
+            candidates = sorted(found)
+        rows = self.rows
+        return [row.number for row in (rows[p] for p in candidates)
+                if cell_text(self.value_of(row, column_index)) == text]
 
-    def _set_edit(self, number: int, header: str, value) -> None:
-        if value is FILE_VALUE:
-            row_edits = self.edits.get(number)
-            if row_edits is not None:
-                row_edits.pop(header, None)
-                if not row_edits:
-                    self.edits.pop(number, None)
-        else:
-            self.edits.setdefault(number, {})[header] = value
-
-    def is_corrected(self, number: int, header: str) -> bool:
-        return header in self.edits.get(number, {})
-
-    def set_corrections(self, changes: list[tuple[int, str, Any]]) -> None:
-        """Several cells corrected at once (e.g. a suggested value in every row): one undo step."""
-        step = []
-        for number, header, value in changes:
-            step.append((number, header, self.edits.get(number, {}).get(header, FILE_VALUE)))
-            self._set_edit(number, header, value)
-        if step:
-            self.undo_stack.append(step)
-            self._cells_changed(step)
-
-    def revert(self, number: int, header: str) -> bool:
-        """Drop the cell's correction: it shows and sends the file's value again (undoable)."""
-        if not self.is_corrected(number, header):
-            return False
-        self.set_corrections([(number, header, FILE_VALUE)])
-        return True
-
-    def undo(self) -> list[tuple[int, str]]:
-        """Put back what the newest correction replaced; returns the cells it touched."""
-        if not self.undo_stack:
-            return []
-        step = self.undo_stack.pop()
-        for number, header, value in reversed(step):
-            self._set_edit(number, header, value)
-        self._cells_changed(step)
-        return [(number, header) for number, header, _ in step]
-
-    def _cells_changed(self, cells) -> None:
-        for number, header, *_ in cells:
-            position, column = self.position_of_number(number), self.column_index(header)
-            view_row = self.view_row_of_position(position) if position is not None else None
-            if view_row is not None and column is not None:
-                index = self.index(view_row, column)
-                self.dataChanged.emit(index, index)
+    def numbers_in(self, first_view_row: int, last_view_row: int) -> list[int]:
+        """Row numbers shown on view rows first..last (a whole selection without a QModelIndex each)."""
+        if self._visible is None and hasattr(self.rows, "number_at"):
+            return self.rows.numbers(first_view_row, last_view_row + 1)
+        return [self.number_at(r) for r in range(first_view_row, last_view_row + 1)]
 
     def set_excluded(self, numbers: list[int], excluded: bool) -> None:
+        if len(numbers) > BULK_ROWS:
+            self._set_excluded_in_bulk(numbers, excluded)
+            return
         for number in numbers:
             before = self.status_of(number)
             if excluded:
@@ -361,6 +319,19 @@ class ReviewModel(OneCallPerCell, QAbstractTableModel):
             self.endResetModel()
         elif self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.headers)))
+
+    def _set_excluded_in_bulk(self, numbers, excluded: bool) -> None:
+        """Many rows at once (a selection of 100,000): sets do the work in C. The status counts of
+        those rows are not worked out one by one: they come with the check that follows."""
+        if excluded:
+            self.excluded.update(numbers)
+        else:
+            self.excluded.difference_update(numbers)
+        if self._counts is not None:
+            self._counts[EXCLUDED] = len(self.excluded)
+        self.beginResetModel()
+        self._rebuild_filter()
+        self.endResetModel()
 
     def column_index(self, header: str) -> int | None:
         return self._column_of.get(header)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from telecrm_desktop.gui.bridge import pipeline_bridge
 from telecrm_desktop.gui.bridge.disposal import dispose_later
 from telecrm_desktop.gui.models.edited_table import EditedTable
-from telecrm_desktop.gui.models.cell_text import cell_text
 from telecrm_desktop.gui.models.review_model import (
     EXCLUDED, INVALID, READY, SHOW_ALL, SHOW_EXCLUDED, SHOW_INVALID, SHOW_PROBLEMS, WARNING,
     ReviewModel, RowChecks,
@@ -408,9 +407,12 @@ class ReviewScreen(Screen):
         self.footer_changed.emit()
 
     def exclude_selected(self, exclude: bool) -> None:
-        numbers = sorted({self.model.row_at(i.row()).number for i in self.view.selectionModel().selectedIndexes()})
+        selected: set[int] = set()
+        for block in self.view.selectionModel().selection():  # ranges, not an index per cell
+            selected.update(self.model.numbers_in(block.top(), block.bottom()))
+        numbers = sorted(selected)
         if not numbers and self.view.currentIndex().isValid():
-            numbers = [self.model.row_at(self.view.currentIndex().row()).number]
+            numbers = [self.model.number_at(self.view.currentIndex().row())]
         self.leave_out(numbers, exclude)
 
     def leave_out(self, numbers: list[int], exclude: bool = True) -> None:
@@ -558,9 +560,7 @@ class ReviewScreen(Screen):
         for _, header, problem in sorted(candidates, key=lambda c: c[0]):
             suggestion = pipeline_bridge.suggested_value(self.session, header, problem)
             if suggestion and suggestion != problem.value:
-                column = self.model.column_index(header) - 1
-                numbers = [r.number for r in self.model.rows
-                           if cell_text(self.model.value_of(r, column)) == problem.value]
+                numbers = self.model.rows_holding(self.model.column_index(header) - 1, problem.value)
                 self._fix = (header, problem.value, suggestion, numbers)
                 n = len(numbers)
                 self.fix_button.setText(f"Use “{suggestion}” for “{problem.value}” in {n:,} row{'s' if n != 1 else ''}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from telecrm_desktop.gui.models.cell_text import cell_text
 
 LABEL_RULES = ("dropdown.", "status.", "lost_reason.", "assignee.")
 
@@ -63,8 +62,7 @@ class ReplaceValueBar(QWidget):
             if not options:
                 continue
             model = self.screen.model
-            column = model.column_index(header) - 1
-            numbers = [r.number for r in model.rows if cell_text(model.value_of(r, column)) == problem.value]
+            numbers = model.rows_holding(model.column_index(header) - 1, problem.value)
             self._offer = (header, problem.value, numbers)
             n = len(numbers)
             self.label.setText(f"Replace “{problem.value}” in all {n:,} row{'s' if n != 1 else ''} of "
