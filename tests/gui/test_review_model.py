@@ -154,3 +154,51 @@ def test_a_painted_cell_is_one_call_with_every_role(qapp, qtbot):
     view.resize(700, 300)
     assert not view.grab().isNull()
     assert calls["multi"] > 0 and calls["data"] >= calls["multi"]  # roles answered inside multiData
+
+
+def test_leaving_out_many_rows_at_once_counts_them_with_the_next_check(qapp):
+    rows = make_rows(30_000)
+    model = ReviewModel()
+    model.set_sheet(HEADERS, rows, {}, set())
+    checks = {r.number: row_check_from_findings("ready", []) for r in rows}
+    model.set_checks(checks, status_counts={READY: 30_000})
+    numbers = [r.number for r in rows[:20_000]]
+    model.set_excluded(numbers, True)  # past BULK_ROWS: sets in C, no status per row
+    assert len(model.excluded) == 20_000 and model.status_of(numbers[0]) == EXCLUDED
+    assert model.counts()[EXCLUDED] == 20_000
+    model.set_mode(SHOW_PROBLEMS)
+    assert model.rowCount() == 0
+    # the check that follows knows nothing of the left-out rows: the counts add up again
+    kept = {n: c for n, c in checks.items() if n not in model.excluded}
+    model.set_checks(kept, status_counts={READY: 10_000}, excluded_at_check=set(model.excluded))
+    assert model.counts() == {READY: 10_000, WARNING: 0, INVALID: 0, EXCLUDED: 20_000, "unchecked": 0}
+    model.set_excluded(numbers[:15_000], False)
+    assert len(model.excluded) == 5_000
+
+
+def test_rows_holding_a_value_are_found_among_the_problem_rows_and_corrections(qapp, tmp_path):
+    from telecrm_desktop.core.check.pipeline import RowPlan
+    from telecrm_desktop.core.check.sheet_check import check_sheet
+    from telecrm_desktop.core.sources import open_sheet, read_table
+    from telecrm_desktop.core.sources.row_store import RowStore
+    from telecrm_desktop.gui.bridge.pipeline_bridge import check_view
+    from telecrm_desktop.gui.models.review_model import RowChecks
+    from tests.core.test_parallel import MAPPING, messy_rows, write
+
+    table = read_table(open_sheet(write(tmp_path / "leads.csv", messy_rows(400))))
+    store = RowStore(table.rows())
+    sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0)
+    view = check_view(sheet, store, set())
+    model = ReviewModel()
+    model.set_sheet(table.headers, store, {}, set())
+    model.set_checks(RowChecks(sheet, positions={("invalid", "warning"): view.problem_positions,
+                                                 ("invalid",): view.invalid_positions}),
+                     view.merged_into, view.status_counts, set())
+    mobile = table.headers.index("Mobile")
+    expected = [r.number for r in store if r.values[mobile] == "12345"]
+    assert expected and model.rows_holding(mobile, "12345") == expected
+    model.edits[store[0].number] = {"Mobile": "12345"}  # a correction that made a good row hold it
+    assert model.rows_holding(mobile, "12345") == sorted(expected + [store[0].number])
+    assert model.status_of(expected[0]) == INVALID and model.rowCount() == len(store)
+    model.set_mode(SHOW_INVALID)
+    assert [model.number_at(r) for r in range(model.rowCount())] == list(sheet.numbers_with("invalid"))
