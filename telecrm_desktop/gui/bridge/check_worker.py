@@ -42,8 +42,8 @@ class CheckWorker(Worker):
         options = dict(on_progress=on_progress, should_stop=self._stop.is_set, workers=workers, start="spawn",
                        left_out=getattr(table, "excluded", frozenset()))
         sheet = None
-        if workers and self.file_table is not None and not table.edits and not table.excluded:
-            try:  # nothing corrected: the workers read the file itself, as the command line's do
+        if workers and self._file_splits() and not table.edits and not table.excluded:
+            try:  # nothing corrected: the workers parse the file themselves, as the command line's do
                 sheet = check_sheet(self.file_table, plan, **options)
             except SourceError:  # changed on disk since it was read: check what the window holds
                 sheet = None
@@ -55,6 +55,13 @@ class CheckWorker(Worker):
         # the filters' rows, worked out here, off the GUI thread
         view = check_view(sheet, self.store, getattr(table, "excluded", set()))
         return sheet, view
+
+    def _file_splits(self) -> bool:
+        """A CSV file the workers can cut into chunks (a workbook is read here: from the row store)."""
+        from telecrm_desktop.core.sources.csv_source import CsvSource
+
+        source = getattr(self.file_table, "source", None)
+        return isinstance(source, CsvSource) and source.splittable()
 
     def describe_failure(self, exc: Exception) -> str:
         if isinstance(exc, MappingError):  # e.g. the template maps no column to the identifier
