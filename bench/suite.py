@@ -236,7 +236,7 @@ def app_self_test(s: Sizes) -> list[Row]:
     last = lines[-1]
     # which step drives the peak: each step line ends with the peak so far
     steps = {m.group(1): int(m.group(2)) for m in (
-        re.match(r"self-test: ([a-z ]+) ok: .*\(peak memory so far (\d+) MB\)$", line) for line in lines) if m}
+        re.match(r"self-test: ([a-z ]+) ok: .*, peak memory so far (\d+) MB\)$", line) for line in lines) if m}
     found = re.fullmatch(r"self-test passed: (\d+) rows, peak memory (\d+) MB", last)
     if found is None:
         raise BenchFailed(f"the self-test's last line was {last!r}")
