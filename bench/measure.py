@@ -32,7 +32,9 @@ class Sample:
 
 
 class BenchFailed(Exception):
-    pass
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output  # what the command printed before it failed or was stopped
 
 
 def run_command(command: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[bytes, float, object]:
@@ -113,11 +115,12 @@ def run_watched(command: list[str], env: dict | None = None, timeout: float = 36
         errors = errors_file.read().decode(errors="replace")
     wall = time.perf_counter() - started
     exit_code = os.waitstatus_to_exitcode(status)
+    printed = output.decode(errors="replace")
     if timed_out.is_set():
-        raise BenchFailed(f"{' '.join(command[:4])} was stopped after {timeout:g} s (peak {peak:.0f} MB so far)")
+        raise BenchFailed(f"{' '.join(command[:4])} was stopped after {timeout:g} s (peak {peak:.0f} MB so far)", printed)
     if exit_code not in ok_exits:
         tail = errors.strip().splitlines()[-5:]
-        raise BenchFailed(f"{' '.join(command[:4])} failed with exit {exit_code}: " + " | ".join(tail))
+        raise BenchFailed(f"{' '.join(command[:4])} failed with exit {exit_code}: " + " | ".join(tail), printed)
     # Linux reports KiB; a vforked child's maxrss starts from this (small) process's peak
-    return Watched(output.decode(errors="replace"), exit_code, wall, usage.ru_utime + usage.ru_stime,
+    return Watched(printed, exit_code, wall, usage.ru_utime + usage.ru_stime,
                    max(peak, usage.ru_maxrss / 1024))

@@ -267,6 +267,12 @@ SELF_TEST_STEP = re.compile(r"self-test: (?P<step>[a-z ]+) ok: .* \((?P<seconds>
                             r"(?P<stall>\d+) ms, peak memory so far (?P<peak>\d+) MB\)$")
 
 
+def self_test_steps(output: str) -> dict:
+    """Each step line of the self-test's output: the step's seconds, longest stall and peak so far."""
+    return {m["step"]: {"seconds": float(m["seconds"]), "stall_ms": int(m["stall"]), "peak_mb": int(m["peak"])}
+            for m in map(SELF_TEST_STEP.match, output.splitlines()) if m}
+
+
 def app_walk(sheet: Path, template: Path, timeout: float) -> dict:
     """`telecrm-desktop --self-test SHEET --mapping TEMPLATE`, read back from its lines: the peak
     memory it reports for the app and its workers, the first screen of rows, the check, the longest
@@ -279,8 +285,7 @@ def app_walk(sheet: Path, template: Path, timeout: float) -> dict:
     summary = SELF_TEST_SUMMARY.fullmatch(lines[-2]) if len(lines) > 1 else None
     if passed is None or summary is None:
         raise BenchFailed(f"the self-test's last lines were {lines[-2:]!r}")
-    steps = {m["step"]: {"seconds": float(m["seconds"]), "stall_ms": int(m["stall"]), "peak_mb": int(m["peak"])}
-             for m in map(SELF_TEST_STEP.match, lines) if m}
+    steps = self_test_steps(run.stdout)
     stalled_in = next((line.split(" in ", 1)[1] for line in lines if line.startswith("self-test: the GUI thread stalled")), "")
     return {"rows": int(passed[1]), "peak_mb": float(passed[2]), "first_screen_s": float(summary["first_screen"]),
             "check_s": float(summary["check"]), "stall_ms": float(summary["stall"]), "stall_step": summary["stall_step"],
@@ -304,20 +309,20 @@ def _sheet_leg(kind: str, rows: int, runs: int, s: Sizes) -> list[Row]:
     sheet = data.csv_sheet(rows) if kind == "csv" else data.xlsx_sheet(rows)
     template, schema = data.sandbox_mapping_file(), data.sandbox_schema_file()
     load_before = os.getloadavg()[0]
-    apps, clis, failure = [], [], ""
+    apps, clis, failure, reached = [], [], "", {}
     for _ in range(runs):  # alternated, so a change in the machine's load hits both alike
         clis.append(cli_check(sheet, template, schema))
         try:
             apps.append(app_walk(sheet, template, s.app_timeout))
         except BenchFailed as exc:  # the command line's figures stand; the app's row says why it has none
-            failure = str(exc)
+            failure, reached = str(exc), self_test_steps(exc.output)  # and how far the walk got
             break
     cli = {key: statistics.median(c[key] for c in clis) for key in ("wall_s", "cpu_s", "peak_mb")}
     details = {"runs": len(apps), "cli_runs": clis, "load_before": load_before, "load_after": os.getloadavg()[0]}
     if apps:
         details.update(app_runs=[{k: v for k, v in a.items() if k != "steps"} for a in apps], steps=apps[0]["steps"])
     if failure:
-        details["app_failed"] = failure
+        details.update(app_failed=failure, app_steps_before_it=reached)
     app = {key: statistics.median(a[key] for a in apps) if apps else None
            for key in ("peak_mb", "first_screen_s", "check_s", "stall_ms")}
     name = f"big sheet, {rows:,} x {len(data.HEADERS)} {kind}"

@@ -88,4 +88,5 @@ def test_an_app_walk_past_its_timeout_is_stopped_and_the_command_lines_figures_s
     peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1, app_timeout=0.5))
     assert "was stopped after 0.5 s" in peak.details["app_failed"] and peak.ratio == peak.details["app_failed"]
     assert peak.result is None and peak.baseline > 10 and check.baseline > 0
+    assert set(peak.details["app_steps_before_it"]) <= {"workspace", "open", "map"}  # the steps it finished
     assert [r.met for r in (peak, first_screen, check, stall)] == [None] * 4
