@@ -63,19 +63,33 @@ class StallProbe:
         return [f"{phase}: {frames} ({n * 5} ms)" for (phase, frames), n in self.culprits.most_common(count)]
 
 
+# the code that walks the app (FlowDriver, the self-test's door) is not the app's; while it pumps
+# events the GUI thread runs Qt's C++ code or the app's slots (then those are the innermost frames)
+WALKERS = ("flow_driver", "self_test")
+PUMPS = ("wait_until", "settle")
+
+
 def _app_frames(frame, depth: int = 3) -> str:
-    """The innermost frames of the app's own GUI code (not the benchmark's or the driver's)."""
+    """The innermost frames of the app's own GUI code, up to the walk's (benchmark, driver, door)."""
     names, innermost = [], frame
     while frame is not None and len(names) < depth:
         code = frame.f_code
-        if "telecrm_desktop" in code.co_filename and "flow_driver" not in code.co_filename:
+        if "telecrm_desktop" in code.co_filename:
+            if Path(code.co_filename).stem in WALKERS:
+                break
             names.append(f"{Path(code.co_filename).stem}.{code.co_name}:{frame.f_lineno}")
         frame = frame.f_back
     if names:
         return " < ".join(names)
     if innermost is None:
         return "Qt, no Python frame"
-    return f"Qt, below {Path(innermost.f_code.co_filename).stem}.{innermost.f_code.co_name}"
+    code = innermost.f_code
+    where = f"{Path(code.co_filename).stem}.{code.co_name}"
+    if code.co_name in PUMPS:  # no Python of the app's on the stack: C++, or waiting for the interpreter lock
+        return f"Qt or the interpreter lock, below {where}"
+    if Path(code.co_filename).stem in WALKERS:
+        return f"{where}:{innermost.f_lineno} (the walk's own code)"
+    return f"Qt, below {where}"
 
 
 def percentile(values: list[float], share: float) -> float:
