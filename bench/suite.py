@@ -263,13 +263,14 @@ STALL_GOAL_MS = 50.0
 SELF_TEST_SUMMARY = re.compile(r"self-test summary: first screen of rows (?P<first_screen>\d+\.\d+) s, "
                                r"whole-sheet check (?P<check>\d+\.\d+) s, longest GUI stall (?P<stall>\d+) ms "
                                r"at the (?P<stall_step>[a-z ]+) step, whole walk (?P<walk>\d+\.\d+) s")
-SELF_TEST_STEP = re.compile(r"self-test: (?P<step>[a-z ]+) ok: .* \((?P<seconds>\d+\.\d+) s, longest GUI stall "
+SELF_TEST_STEP = re.compile(r"self-test: (?P<step>[a-z ]+) ok: (?P<said>.*) \((?P<seconds>\d+\.\d+) s, longest GUI stall "
                             r"(?P<stall>\d+) ms, peak memory so far (?P<peak>\d+) MB\)$")
 
 
 def self_test_steps(output: str) -> dict:
-    """Each step line of the self-test's output: the step's seconds, longest stall and peak so far."""
-    return {m["step"]: {"seconds": float(m["seconds"]), "stall_ms": int(m["stall"]), "peak_mb": int(m["peak"])}
+    """Each step line of the self-test's output: what it said, its seconds, longest stall and peak so far."""
+    return {m["step"]: {"said": m["said"], "seconds": float(m["seconds"]), "stall_ms": int(m["stall"]),
+                        "peak_mb": int(m["peak"])}
             for m in map(SELF_TEST_STEP.match, output.splitlines()) if m}
 
 

@@ -73,6 +73,7 @@ def test_the_big_sheet_benchmark_runs_the_app_and_the_command_line_on_one_file_a
     assert app["rows"] == 300 and app["tree_peak_mb"] > 30
     assert list(peak.details["steps"]) == ["workspace", "open", "map", "review", "problems filter", "all rows",
                                            "last row", "leave out", "send", "results"]
+    assert peak.details["steps"]["all rows"]["said"] == "300 rows shown"
     assert peak.details["cli_runs"][0]["exit"] == 0  # every generated row is ready in the sandbox workspace
     assert peak.details["load_before"] >= 0 and "app_failed" not in peak.details
     assert first_screen.unit == "s" and 0 < first_screen.result == app["first_screen_s"] and first_screen.goal == "<= 1 s"
