@@ -51,6 +51,11 @@ class StallProbe:
     def enter(self, phase: str) -> None:
         self.phase = phase
 
+    def forget_gap(self) -> None:
+        """The time since the last tick was the measurer's own (reading memory, printing a line):
+        the next gap starts now."""
+        self._last = time.perf_counter()
+
     def stop(self) -> None:
         self._stop.set()
         self.timer.stop()
@@ -63,9 +68,10 @@ class StallProbe:
         return [f"{phase}: {frames} ({n * 5} ms)" for (phase, frames), n in self.culprits.most_common(count)]
 
 
-# the code that walks the app (FlowDriver, the self-test's door) is not the app's; while it pumps
-# events the GUI thread runs Qt's C++ code or the app's slots (then those are the innermost frames)
-WALKERS = ("flow_driver", "self_test")
+# the code that walks and measures the app (FlowDriver, the self-test's door, its meters) is not the
+# app's; while it pumps events the GUI thread runs Qt's C++ code or the app's slots (then those are
+# the innermost frames)
+WALKERS = ("flow_driver", "self_test", "peak_memory", "stall_probe")
 PUMPS = ("wait_until", "settle")
 
 

@@ -35,3 +35,29 @@ def test_pumping_with_no_app_code_is_qt_or_the_interpreter_lock_not_the_caller_o
 def test_the_walks_own_work_is_named_as_such():
     frame = frames_of([(APP, "main"), (DOOR, "run_on_file"), (DRIVER, "leave_out_leads_after")])
     assert _app_frames(frame) == "flow_driver.leave_out_leads_after:2 (the walk's own code)"
+
+
+def test_the_doors_own_memory_reading_is_named_as_the_walks():
+    frame = frames_of([(APP, "main"), (DOOR, "run_on_file"), (DOOR, "ok"),
+                       ("/site/telecrm_desktop/gui/peak_memory.py", "so_far_mb")])
+    assert _app_frames(frame) == "peak_memory.so_far_mb:2 (the walk's own code)"
+
+
+def test_a_gap_the_measurer_forgets_is_no_stall(qtbot):
+    import time
+
+    from telecrm_desktop.gui.stall_probe import StallProbe
+
+    probe = StallProbe()
+    try:
+        qtbot.wait(30)
+        probe.enter("forgotten")
+        time.sleep(0.5)  # the door reading memory and printing its line, on the GUI thread
+        probe.forget_gap()
+        qtbot.wait(30)
+        probe.enter("felt")
+        time.sleep(0.5)  # the same without forgetting: a stall a person would feel
+        qtbot.wait(30)
+    finally:
+        probe.stop()
+    assert probe.longest_ms("forgotten") < 400 <= probe.longest_ms("felt")  # wide margins: a busy machine
