@@ -33,10 +33,25 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME",
                         help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}")
     parser.add_argument("--runs", type=int, help="runs per measurement (the median is reported)")
+    parser.add_argument("--repeat", type=int, metavar="N",
+                        help="runs per measurement, the heavy ones (1M rows, the GUI stall run) too")
+    parser.add_argument("--rows", type=int, metavar="N", help="big-sheet: the big sheet's rows (default 1,048,576)")
+    parser.add_argument("--sheet-kind", action="append", choices=("csv", "xlsx"), metavar="KIND",
+                        help="big-sheet: csv (default) or xlsx; repeat for both")
+    parser.add_argument("--app-timeout", type=float, metavar="SECONDS",
+                        help="big-sheet: stop the app's walk on the big sheet after this long (default 1800)")
     args = parser.parse_args(argv)
     sizes = dataclasses.replace(QUICK if args.quick else Sizes())
     if args.runs:
         sizes.runs = args.runs
+    if args.repeat:
+        sizes.runs = sizes.heavy_runs = args.repeat
+    if args.rows:
+        sizes.sheet_rows = args.rows
+    if args.sheet_kind:
+        sizes.sheet_kinds = tuple(dict.fromkeys(args.sheet_kind))
+    if args.app_timeout:
+        sizes.app_timeout = args.app_timeout
     info = machine()
     print(f"{info['cpus']} x {info['cpu']}, {info['ram_gb']} GB RAM, Python {info['python']}, commit {info['commit']}; "
           f"load average {info['load_before']:.1f}", flush=True)

@@ -162,3 +162,23 @@ def sandbox_mapping_file() -> Path:
 def write_mapping(path: Path) -> Path:
     path.write_text(json.dumps(MAPPING, indent=2), encoding="utf-8")
     return path
+
+
+def sandbox_schema_file() -> Path:
+    """The built-in sandbox workspace's schema, pulled as the app pulls it when a person picks the
+    sandbox, for `telecrm-import check --schema`: the command line then checks the sheet against
+    the same workspace as the app's self-test does."""
+    from telecrm_desktop.core.secrets import SYNC, Token
+    from telecrm_desktop.core.workspace.schema_io import pull_schema, save_schema
+    from telecrm_desktop.core.workspace.sync_client import SyncClient
+    from telecrm_desktop.sandbox import SandboxServer
+
+    OUT.mkdir(exist_ok=True)
+    server = SandboxServer(existing_leads=True).start()
+    try:
+        token = server.sync_token
+        with SyncClient(server.sync_url, server.enterprise_id, Token(token.label, SYNC, token.value)) as client:
+            schema = pull_schema(client)
+    finally:
+        server.stop()
+    return save_schema(schema, OUT / "sandbox.schema.json")

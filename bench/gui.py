@@ -2,21 +2,19 @@
 
 - first view: from OpenScreen.open_path (the user's "open") to the preview of the sheet's top,
   and to the first screen of data rows (workers.FIRST_SCREEN_ROWS) in the session's model.
-- stall: a 5 ms QTimer on the GUI thread records the gaps between its ticks while the app reads
-  a large file, checks it, then opens a smaller one and sends it to the embedded sandbox.
+- stall: a 5 ms QTimer on the GUI thread (telecrm_desktop.gui.stall_probe) records the gaps between
+  its ticks while the app reads a large file, checks it, then opens a smaller one and sends it to
+  the embedded sandbox.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
-PROBE_MS = 5
+from telecrm_desktop.gui.stall_probe import StallProbe, percentile
 
 
 def _start_app():
@@ -60,71 +58,6 @@ def first_view(path: str) -> dict:
     if screen.worker is not None:
         screen.worker.cancel()
     return {"seconds": rows, "preview_seconds": preview}
-
-
-class StallProbe:
-    """Gaps between ticks of a short timer on the GUI thread, filed under the current phase.
-
-    A watchdog thread samples the GUI thread's Python stack every few milliseconds while a tick
-    is late, so each long stall is charged to the app's own code that was running.
-    """
-
-    def __init__(self, late_ms: float = 30):
-        from PySide6.QtCore import QTimer
-
-        self.phase = "idle"
-        self.gaps: dict[str, list[float]] = {}
-        self.culprits: Counter = Counter()  # (phase, app frames) -> samples
-        self._last = time.perf_counter()
-        self._gui_thread = threading.get_ident()
-        self._late = late_ms / 1000
-        self._stop = threading.Event()
-        threading.Thread(target=self._watch, daemon=True).start()
-        self.timer = QTimer()
-        self.timer.setInterval(PROBE_MS)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.setdefault(self.phase, []).append(now - self._last)
-        self._last = now
-
-    def _watch(self) -> None:
-        while not self._stop.wait(0.005):
-            if time.perf_counter() - self._last > self._late:
-                frame = sys._current_frames().get(self._gui_thread)
-                self.culprits[(self.phase, _app_frames(frame))] += 1
-
-    def enter(self, phase: str) -> None:
-        self.phase = phase
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.timer.stop()
-
-    def top_culprits(self, count: int = 8) -> list[str]:
-        return [f"{phase}: {frames} ({n * 5} ms)" for (phase, frames), n in self.culprits.most_common(count)]
-
-
-def _app_frames(frame, depth: int = 3) -> str:
-    """The innermost frames of the app's own GUI code (not the benchmark's or the driver's)."""
-    names, innermost = [], frame
-    while frame is not None and len(names) < depth:
-        code = frame.f_code
-        if "telecrm_desktop" in code.co_filename and "flow_driver" not in code.co_filename:
-            names.append(f"{Path(code.co_filename).stem}.{code.co_name}:{frame.f_lineno}")
-        frame = frame.f_back
-    if names:
-        return " < ".join(names)
-    if innermost is None:
-        return "Qt, no Python frame"
-    return f"Qt, below {Path(innermost.f_code.co_filename).stem}.{innermost.f_code.co_name}"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 def stall(big_path: str, send_path: str, idle_seconds: str = "2") -> dict:

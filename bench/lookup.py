@@ -96,7 +96,8 @@ def gui_lookup(path: str, limit: int = 10) -> dict:
     """The app's lookup of a checked sheet's leads (half of them in a sandbox of its own process whose
     Sync limit is `limit` a second), pressed on the Review step: the GUI thread's longest gap between
     5 ms ticks while it runs, its time, and the app's peak memory before and after it."""
-    from bench.gui import StallProbe, _spin, _start_app, percentile
+    from bench.gui import _spin, _start_app
+    from telecrm_desktop.gui.stall_probe import StallProbe, percentile
     from telecrm_desktop.core.secrets import SYNC, Token
     from telecrm_desktop.gui.bridge import sandbox_link, schema_link
     from telecrm_desktop.gui.flow_driver import FlowDriver

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -31,7 +32,9 @@ class Sample:
 
 
 class BenchFailed(Exception):
-    pass
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output  # what the command printed before it failed or was stopped
 
 
 def run_command(command: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[bytes, float, object]:
@@ -72,3 +75,52 @@ def median_of(samples: list[Sample], attribute: str = "seconds") -> float:
 
 def median_extra(samples: list[Sample], key: str) -> float:
     return statistics.median(sample.extra[key] for sample in samples)
+
+
+@dataclass
+class Watched:
+    stdout: str
+    exit_code: int
+    wall_seconds: float
+    cpu_seconds: float  # user + system of the command and its waited-for children
+    peak_mb: float  # the command and its worker processes at one moment (sampled), or its own peak if higher
+
+
+def run_watched(command: list[str], env: dict | None = None, timeout: float = 3600,
+                ok_exits: tuple[int, ...] = (0,)) -> Watched:
+    """Run `command` with the app's own tree sampler (gui/peak_memory.py) on it: the peak RSS of the
+    command and its worker processes together, the way the self-test measures the app. Past
+    `timeout` seconds the command and its workers are killed and BenchFailed says so."""
+    from telecrm_desktop.gui.peak_memory import PeakMemory
+
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as errors_file:
+        # a session of its own: a timeout ends the workers with the command
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors_file, cwd=ROOT,
+                                   env={**os.environ, **(env or {})}, start_new_session=True)
+        meter = PeakMemory(process.pid)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            os.killpg(process.pid, signal.SIGKILL)
+
+        killer = threading.Timer(timeout, kill)
+        killer.start()
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        killer.cancel()
+        peak = meter.peak_mb()
+        errors_file.seek(0)
+        errors = errors_file.read().decode(errors="replace")
+    wall = time.perf_counter() - started
+    exit_code = os.waitstatus_to_exitcode(status)
+    printed = output.decode(errors="replace")
+    if timed_out.is_set():
+        raise BenchFailed(f"{' '.join(command[:4])} was stopped after {timeout:g} s (peak {peak:.0f} MB so far)", printed)
+    if exit_code not in ok_exits:
+        tail = errors.strip().splitlines()[-5:]
+        raise BenchFailed(f"{' '.join(command[:4])} failed with exit {exit_code}: " + " | ".join(tail), printed)
+    # Linux reports KiB; a vforked child's maxrss starts from this (small) process's peak
+    return Watched(printed, exit_code, wall, usage.ru_utime + usage.ru_stime,
+                   max(peak, usage.ru_maxrss / 1024))

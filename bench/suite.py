@@ -3,6 +3,7 @@ returns table rows (median of the runs, the baseline's median, their ratio, the 
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import statistics
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import data
-from bench.measure import BenchFailed, Sample, median_extra, median_of, run_command, run_worker
+from bench.measure import BenchFailed, Sample, median_extra, median_of, run_command, run_watched, run_worker
 
 JOURNALS = data.OUT / "journals"  # on the same disk as a user's data folder
 FAST_JOURNALS = Path("/dev/shm/telecrm-bench-journals")  # tmpfs: the journal without a disk
@@ -34,10 +35,13 @@ class Sizes:
     heavy_runs: int = 1  # the 1M-row check and the GUI stall run: minutes each
     lookup_leads: int = 100_000  # looked up at lookup_limit Sync requests a second: 100 s
     lookup_limit: int = 10
+    sheet_rows: int = 1_048_576  # Excel's limit: the big-sheet benchmark's sheet (and one of rows)
+    sheet_kinds: tuple[str, ...] = ("csv",)  # "xlsx" too once the app reads a sheet of that size
+    app_timeout: float = 1800.0  # the app's walk on the big sheet is stopped after this many seconds
 
 
 QUICK = Sizes(rows=10_000, big_rows=50_000, gui_send=1_000, ceiling=1_000, naive_ceiling=300,
-              paced_windows=2, runs=1, heavy_runs=1, lookup_leads=10_000)
+              paced_windows=2, runs=1, heavy_runs=1, lookup_leads=10_000, sheet_rows=50_000)
 
 
 @dataclass
@@ -236,7 +240,7 @@ def app_self_test(s: Sizes) -> list[Row]:
     last = lines[-1]
     # which step drives the peak: each step line ends with the peak so far
     steps = {m.group(1): int(m.group(2)) for m in (
-        re.match(r"self-test: ([a-z ]+) ok: .*\(peak memory so far (\d+) MB\)$", line) for line in lines) if m}
+        re.match(r"self-test: ([a-z ]+) ok: .*, peak memory so far (\d+) MB\)$", line) for line in lines) if m}
     found = re.fullmatch(r"self-test passed: (\d+) rows, peak memory (\d+) MB", last)
     if found is None:
         raise BenchFailed(f"the self-test's last line was {last!r}")
@@ -248,6 +252,111 @@ def app_self_test(s: Sizes) -> list[Row]:
                 f"{peak / APP_FLOW_100K_BEFORE_MB:.2f}x before" if full_size else "",
                 "<= 132 MB" if full_size else "", peak <= APP_FLOW_100K_BEFORE_MB / 2 if full_size else None,
                 {"rows": int(found.group(1)), "peak_mb_after_step": steps, "wall_seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime})]
+
+
+# issue 16's goals for the app's walk on a sheet of these many rows (peak memory of the app and its
+# workers): Excel's limit in 600 MB, and 100,000 rows in half of what they took before
+SHEET_PEAK_GOAL_MB = {1_048_576: 600.0, 100_000: APP_FLOW_100K_BEFORE_MB / 2}
+FIRST_SCREEN_GOAL_S = 1.0
+CHECK_GOAL_RATIO = 1.25  # the app's whole-sheet check against `telecrm-import check` of the same file
+STALL_GOAL_MS = 50.0
+SELF_TEST_SUMMARY = re.compile(r"self-test summary: first screen of rows (?P<first_screen>\d+\.\d+) s, "
+                               r"whole-sheet check (?P<check>\d+\.\d+) s, longest GUI stall (?P<stall>\d+) ms "
+                               r"at the (?P<stall_step>[a-z ]+) step, whole walk (?P<walk>\d+\.\d+) s")
+SELF_TEST_STEP = re.compile(r"self-test: (?P<step>[a-z ]+) ok: (?P<said>.*) \((?P<seconds>\d+\.\d+) s, longest GUI stall "
+                            r"(?P<stall>\d+) ms, peak memory so far (?P<peak>\d+) MB\)$")
+
+
+def self_test_steps(output: str) -> dict:
+    """Each step line of the self-test's output: what it said, its seconds, longest stall and peak so far."""
+    return {m["step"]: {"said": m["said"], "seconds": float(m["seconds"]), "stall_ms": int(m["stall"]),
+                        "peak_mb": int(m["peak"])}
+            for m in map(SELF_TEST_STEP.match, output.splitlines()) if m}
+
+
+def app_walk(sheet: Path, template: Path, timeout: float) -> dict:
+    """`telecrm-desktop --self-test SHEET --mapping TEMPLATE`, read back from its lines: the peak
+    memory it reports for the app and its workers, the first screen of rows, the check, the longest
+    GUI stall, and each step's figures."""
+    command = [sys.executable, "-m", "telecrm_desktop.gui.app", "--self-test", str(sheet), "--mapping", str(template)]
+    with tempfile.TemporaryDirectory(prefix="telecrm-bench-big-sheet-") as home:
+        run = run_watched(command, env={"TELECRM_DESKTOP_HOME": home, "QT_QPA_PLATFORM": "offscreen"}, timeout=timeout)
+    lines = run.stdout.strip().splitlines()
+    passed = re.fullmatch(r"self-test passed: (\d+) rows, peak memory (\d+) MB", lines[-1] if lines else "")
+    summary = SELF_TEST_SUMMARY.fullmatch(lines[-2]) if len(lines) > 1 else None
+    if passed is None or summary is None:
+        raise BenchFailed(f"the self-test's last lines were {lines[-2:]!r}")
+    steps = self_test_steps(run.stdout)
+    stalled_in = next((line.split(" in ", 1)[1] for line in lines if line.startswith("self-test: the GUI thread stalled")), "")
+    return {"rows": int(passed[1]), "peak_mb": float(passed[2]), "first_screen_s": float(summary["first_screen"]),
+            "check_s": float(summary["check"]), "stall_ms": float(summary["stall"]), "stall_step": summary["stall_step"],
+            "walk_s": float(summary["walk"]), "wall_s": run.wall_seconds, "cpu_s": run.cpu_seconds,
+            "tree_peak_mb": run.peak_mb, "steps": steps, "stalled_in": stalled_in}
+
+
+def cli_check(sheet: Path, template: Path, schema: Path) -> dict:
+    """`telecrm-import check SHEET --mapping TEMPLATE --schema SCHEMA --payloads OUT`: the command
+    line's whole check of the same file against the same workspace, leads built and merged as the
+    app's check does; wall time from start to exit, peak memory of it and its worker processes."""
+    out = data.OUT / "check"
+    out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "telecrm_desktop.cli", "check", str(sheet), "--mapping", str(template),
+               "--schema", str(schema), "--payloads", str(out / "big-sheet.payloads.jsonl")]
+    run = run_watched(command, ok_exits=(0, 1))  # 1: some rows are invalid, which is a finished check
+    return {"wall_s": run.wall_seconds, "cpu_s": run.cpu_seconds, "peak_mb": run.peak_mb, "exit": run.exit_code}
+
+
+def _sheet_leg(kind: str, rows: int, runs: int, s: Sizes) -> list[Row]:
+    sheet = data.csv_sheet(rows) if kind == "csv" else data.xlsx_sheet(rows)
+    template, schema = data.sandbox_mapping_file(), data.sandbox_schema_file()
+    load_before = os.getloadavg()[0]
+    apps, clis, failure, reached = [], [], "", {}
+    for _ in range(runs):  # alternated, so a change in the machine's load hits both alike
+        clis.append(cli_check(sheet, template, schema))
+        try:
+            apps.append(app_walk(sheet, template, s.app_timeout))
+        except BenchFailed as exc:  # the command line's figures stand; the app's row says why it has none
+            failure, reached = str(exc), self_test_steps(exc.output)  # and how far the walk got
+            break
+    cli = {key: statistics.median(c[key] for c in clis) for key in ("wall_s", "cpu_s", "peak_mb")}
+    details = {"runs": len(apps), "cli_runs": clis, "load_before": load_before, "load_after": os.getloadavg()[0]}
+    if apps:
+        details.update(app_runs=[{k: v for k, v in a.items() if k != "steps"} for a in apps], steps=apps[0]["steps"])
+    if failure:
+        details.update(app_failed=failure, app_steps_before_it=reached)
+    app = {key: statistics.median(a[key] for a in apps) if apps else None
+           for key in ("peak_mb", "first_screen_s", "check_s", "stall_ms")}
+    name = f"big sheet, {rows:,} x {len(data.HEADERS)} {kind}"
+    peak_goal = SHEET_PEAK_GOAL_MB.get(rows)
+    ratio = app["check_s"] / cli["wall_s"] if apps else None
+
+    def met(value, bound):
+        return None if value is None or bound is None else value <= bound
+
+    return [
+        Row(f"{name}: app walk, peak memory (app + workers)", app["peak_mb"], "MB", "telecrm-import check, same file",
+            cli["peak_mb"], f"{app['peak_mb'] / cli['peak_mb']:.1f}x CLI" if apps else failure,
+            f"<= {peak_goal:g} MB" if peak_goal else "", met(app["peak_mb"], peak_goal), details),
+        Row(f"{name}: app first screen of rows", app["first_screen_s"], "s", goal=f"<= {FIRST_SCREEN_GOAL_S:g} s",
+            met=met(app["first_screen_s"], FIRST_SCREEN_GOAL_S)),
+        Row(f"{name}: app whole-sheet check", app["check_s"], "s", "telecrm-import check, same file", cli["wall_s"],
+            f"{ratio:.2f}x CLI" if apps else "", f"<= {CHECK_GOAL_RATIO:g}x CLI", met(ratio, CHECK_GOAL_RATIO),
+            {"cli_cpu_s": cli["cpu_s"]}),
+        Row(f"{name}: app longest GUI stall", app["stall_ms"], "ms", goal=f"<= {STALL_GOAL_MS:g} ms",
+            met=met(app["stall_ms"], STALL_GOAL_MS), details={"at_step": [a["stall_step"] for a in apps],
+                                                             "stalled_in": [a["stalled_in"] for a in apps]}),
+    ]
+
+
+def big_sheet(s: Sizes) -> list[Row]:
+    """Issue 16: the app's whole walk (its --self-test door) on Excel's limit of rows, and on
+    100,000 rows, each against `telecrm-import check` of the same file in the same run."""
+    rows = []
+    for kind in s.sheet_kinds:
+        rows += _sheet_leg(kind, s.sheet_rows, s.heavy_runs if s.sheet_rows > 200_000 else s.runs, s)
+        if s.rows != s.sheet_rows:
+            rows += _sheet_leg(kind, s.rows, s.runs, s)
+    return rows
 
 
 BENCHMARKS = {
@@ -262,4 +371,5 @@ BENCHMARKS = {
     "lookup": lookup,
     "lookup-app": lookup_in_app,
     "self-test": app_self_test,
+    "big-sheet": big_sheet,
 }

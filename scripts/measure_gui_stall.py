@@ -1,5 +1,6 @@
 """Measures the GUI thread's longest stall while the app checks and sends a large sheet to the
-embedded sandbox: a 5 ms timer on the GUI thread records the largest gap between its ticks.
+embedded sandbox: a 5 ms timer on the GUI thread (gui/stall_probe.py) records the largest gap between
+its ticks.
 Run: python scripts/measure_gui_stall.py [--leads 10000]"""
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ def main(argv=None) -> int:
         for i in range(args.leads):
             writer.writerow([f"Lead {i}", f"9{i:09d}", f"lead{i}@example.com", "Pune"])
 
-    from PySide6.QtCore import QTimer
-
     from telecrm_desktop.gui.bridge import sandbox_link
     from telecrm_desktop.gui.app import make_application, prepare_runtime
     from telecrm_desktop.gui.flow_driver import FlowDriver
     from telecrm_desktop.gui.main_window import MainWindow
+    from telecrm_desktop.gui.stall_probe import StallProbe
 
     # telecrm's real limit would make 10,000 leads take 14 minutes; the sandbox is opened wide
     sandbox_link.SANDBOX_RATE_PER_WINDOW, sandbox_link.SANDBOX_WINDOW = 1_000_000, 3600.0
@@ -52,24 +52,12 @@ def main(argv=None) -> int:
     window.resize(1280, 800)
     window.show()
 
-    stalls = {"phase": "start", "worst": {}, "last": time.perf_counter()}
-
-    def tick():
-        now = time.perf_counter()
-        gap = now - stalls["last"]
-        stalls["last"] = now
-        phase = stalls["phase"]
-        stalls["worst"][phase] = max(stalls["worst"].get(phase, 0.0), gap)
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
+    probe = StallProbe()
+    probe.enter("start")
 
     def on_step(name):
-        stalls["phase"] = {"workspace": "open", "open": "map", "map": "review", "review": "send",
-                           "send": "results"}.get(name, name)
-        stalls["last"] = time.perf_counter()
+        probe.enter({"workspace": "open", "open": "map", "map": "review", "review": "send",
+                     "send": "results"}.get(name, name))
 
     driver = FlowDriver(window, timeout=300, on_step=on_step)
     started = time.perf_counter()
@@ -82,15 +70,15 @@ def main(argv=None) -> int:
     counts = driver.send()
     send_time = time.perf_counter() - send_started
     driver.results()
-    timer.stop()
+    probe.stop()
     sandbox_link.stop_sandbox()
     if server is not None:
         server.terminate()
         server.wait(10)
     print(f"{args.leads:,} leads: {counts}; send took {send_time:.1f} s "
           f"({args.leads / send_time:,.0f} leads/s); whole flow {time.perf_counter() - started:.1f} s")
-    for phase, worst in stalls["worst"].items():
-        print(f"  longest GUI stall while {phase:8s}: {worst * 1000:6.1f} ms")
+    for phase in probe.gaps:
+        print(f"  longest GUI stall while {phase:8s}: {probe.longest_ms(phase):6.1f} ms")
     return 0
 
 

@@ -3,12 +3,16 @@ by scripts/screenshots.py and by the GUI tests. Each step waits on the real widg
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEvent, QEventLoop, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
+
+LAST_ROW_PRESSES = 50  # Ctrl+End again while the table fetches more rows on the way to the end
 
 
 class FlowError(Exception):
@@ -30,6 +34,14 @@ def settle() -> None:
     before the next action: a user's click on the screen they were just shown is always a later
     event than that screen's first paint. No waiting beyond that."""
     QApplication.instance().processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+
+
+def press_key(widget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """`key` pressed and released on `widget` as the keyboard delivers it to the focused widget (the
+    bundle leaves QtTest out, so not QTest.keyClick)."""
+    widget.setFocus()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, modifiers))
 
 
 class FlowDriver:
@@ -118,6 +130,51 @@ class FlowDriver:
             raise FlowError(f"{count:,} leads were to be left for sending, but the check found {now:,}.")
         self.on_step("leave out")
         return total, now
+
+    def show_rows(self, mode: int) -> int:
+        """On the Review step, the "Show" list moved to `mode` (review_model.SHOW_*) with the arrow
+        keys, as a person does it from the keyboard; returns how many rows the table then shows."""
+        screen = self.window.review_screen
+        combo = screen.filter_combo
+        wanted = combo.findData(mode)
+        if wanted < 0:
+            raise FlowError("The Review step's Show list has no such choice.")
+        for _ in range(combo.count()):
+            if combo.currentIndex() == wanted:
+                break
+            press_key(combo, Qt.Key.Key_Down if wanted > combo.currentIndex() else Qt.Key.Key_Up)
+        if combo.currentIndex() != wanted:
+            raise FlowError(f"The Show list did not move to \u201c{combo.itemText(wanted)}\u201d with the arrow keys.")
+        self._table_settled()
+        self.on_step("show rows")
+        return screen.view.model().rowCount()
+
+    def jump_to_last_row(self) -> tuple[str, int]:
+        """On the Review step, Ctrl+End in the table, again while the table fetches more rows on the way
+        (as a person presses it again): returns the row's number in the sheet, as the table's row header shows it,
+        and how many rows the table shows."""
+        screen = self.window.review_screen
+        view, model = screen.view, screen.view.model()
+        for _ in range(LAST_ROW_PRESSES):
+            press_key(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+            self._table_settled()
+            rows = model.rowCount()
+            if view.currentIndex().row() == rows - 1 and not model.canFetchMore(view.rootIndex()):
+                break
+        else:
+            raise FlowError(f"Ctrl+End did not reach the last row: the table is at row {view.currentIndex().row() + 1:,} "
+                            f"of {model.rowCount():,} after {LAST_ROW_PRESSES} presses.")
+        header = model.headerData(rows - 1, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) if rows else None
+        number = re.match(r"[\d,]+", str(header or ""))  # the row header adds a mark to a row with problems
+        self.on_step("last row")
+        return number.group() if number else str(header), rows
+
+    def _table_settled(self) -> None:
+        """Waits for the Review step to be done with what the key asked (a filter may be applied in
+        the background) and for the table's repaint."""
+        screen = self.window.review_screen
+        wait_until(lambda: not screen.is_checking(), self.timeout, "the Review step's rows to be shown")
+        settle()
 
     def _message_or(self, fallback: str) -> str:
         bar = self.window.message_bar

@@ -45,12 +45,12 @@ def own_peak_bytes() -> int:
             return 0
 
 
-def _psutil_tree_rss():
+def _psutil_tree_rss(pid: int):
     try:
         import psutil
     except ImportError:
         return None
-    me = psutil.Process()
+    me = psutil.Process(pid)
 
     def read() -> int:
         total = 0
@@ -64,10 +64,10 @@ def _psutil_tree_rss():
     return read
 
 
-def _proc_tree_rss():
+def _proc_tree_rss(root: int):
     """Linux without psutil: /proc/<pid>/task/*/children lists each process's children."""
-    me = Path(f"/proc/{os.getpid()}")
-    if not (me / "task" / str(os.getpid()) / "children").exists():
+    me = Path(f"/proc/{root}")
+    if not (me / "task" / str(root) / "children").exists():
         return None
     page = os.sysconf("SC_PAGE_SIZE")
 
@@ -78,7 +78,7 @@ def _proc_tree_rss():
         return found
 
     def read() -> int:
-        total, todo = 0, [os.getpid()]
+        total, todo = 0, [root]
         while todo:
             pid = todo.pop()
             try:
@@ -92,12 +92,14 @@ def _proc_tree_rss():
 
 
 class PeakMemory:
-    """Started before the work; `so_far_mb()` while it goes on, `peak_mb()` at the end."""
+    """Started before the work; `so_far_mb()` while it goes on, `peak_mb()` at the end. `pid`: the
+    process whose tree is measured, this one by default (the benchmarks watch a command's)."""
 
-    def __init__(self):
+    def __init__(self, pid: int | None = None):
         self._highest = 0
         self._stop = threading.Event()
-        self._read_tree = _psutil_tree_rss() or _proc_tree_rss()
+        self._pid = os.getpid() if pid is None else pid
+        self._read_tree = _psutil_tree_rss(self._pid) or _proc_tree_rss(self._pid)
         self._thread = None
         if self._read_tree is not None:
             self._thread = threading.Thread(target=self._sample, name="peak-memory", daemon=True)
@@ -112,6 +114,8 @@ class PeakMemory:
 
     def so_far_mb(self) -> float:
         """The peak until now, the sampling going on."""
+        if self._pid != os.getpid():  # another process's tree: what the samples saw (it may have ended)
+            return self._highest / MIB
         if self._read_tree is not None:
             return max(self._highest, self._read_tree(), own_peak_bytes()) / MIB
         try:

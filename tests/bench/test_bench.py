@@ -55,6 +55,39 @@ def test_the_self_test_benchmark_reads_the_apps_own_peak_and_each_steps():
     assert row.unit == "MB" and row.result > 30
     assert row.details["rows"] == 300
     steps = row.details["peak_mb_after_step"]
-    assert list(steps) == ["workspace", "open", "map", "review", "leave out", "send", "results"]
+    assert list(steps) == ["workspace", "open", "map", "review", "problems filter", "all rows", "last row",
+                           "leave out", "send", "results"]
     assert all(later >= earlier for earlier, later in zip(steps.values(), list(steps.values())[1:]))
     assert row.baseline is None and row.met is None  # the 265 MB is for 100,000 rows only
+
+
+def test_the_big_sheet_benchmark_runs_the_app_and_the_command_line_on_one_file_and_reads_both():
+    from bench.suite import Sizes, big_sheet
+
+    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1))
+    assert peak.benchmark == "big sheet, 300 x 20 csv: app walk, peak memory (app + workers)"
+    # the app (Qt loaded) against the command line's check of the same file, both measured in this run
+    assert peak.unit == "MB" and peak.baseline > 10 and peak.result > peak.baseline
+    assert peak.goal == "" and peak.met is None  # the memory goals are for 1,048,576 and 100,000 rows
+    (app,) = peak.details["app_runs"]
+    assert app["rows"] == 300 and app["tree_peak_mb"] > 30
+    assert list(peak.details["steps"]) == ["workspace", "open", "map", "review", "problems filter", "all rows",
+                                           "last row", "leave out", "send", "results"]
+    assert peak.details["steps"]["all rows"]["said"] == "300 rows shown"
+    assert peak.details["cli_runs"][0]["exit"] == 0  # every generated row is ready in the sandbox workspace
+    assert peak.details["load_before"] >= 0 and "app_failed" not in peak.details
+    assert first_screen.unit == "s" and 0 < first_screen.result == app["first_screen_s"] and first_screen.goal == "<= 1 s"
+    assert check.result == app["check_s"] > 0 and check.baseline > 0
+    assert check.ratio == f"{check.result / check.baseline:.2f}x CLI" and check.goal == "<= 1.25x CLI"
+    assert stall.unit == "ms" and stall.result == app["stall_ms"] >= 4 and stall.goal == "<= 50 ms"
+
+
+
+def test_an_app_walk_past_its_timeout_is_stopped_and_the_command_lines_figures_stand():
+    from bench.suite import Sizes, big_sheet
+
+    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1, app_timeout=0.5))
+    assert "was stopped after 0.5 s" in peak.details["app_failed"] and peak.ratio == peak.details["app_failed"]
+    assert peak.result is None and peak.baseline > 10 and check.baseline > 0
+    assert set(peak.details["app_steps_before_it"]) <= {"workspace", "open", "map"}  # the steps it finished
+    assert [r.met for r in (peak, first_screen, check, stall)] == [None] * 4
