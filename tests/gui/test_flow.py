@@ -3,6 +3,7 @@ cell in place, send to the embedded sandbox over loopback, and watch the counter
 that is cancelled and resumed without sending any lead twice."""
 
 import csv
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -34,7 +35,12 @@ def view_row_of(review, number):
     return model.view_row_of_position(model.position_of_number(number))
 
 
-def test_open_map_fix_send(window, qtbot, tmp_path):
+def test_open_map_fix_send(window, qtbot, tmp_path, monkeypatch):
+    from telecrm_desktop.core.send import runs
+
+    parent_writes = []
+    real_write = runs.write_results
+    monkeypatch.setattr(runs, "write_results", lambda *a, **k: (parent_writes.append(a), real_write(*a, **k))[1])
     # 20 leads in rows 2..21; rows 5 and 9 (i = 3, 7) have a bad phone; row 21 repeats row 2's phone
     sheet = write_leads(tmp_path / "expo leads.csv", 20, bad=(3, 7), duplicate_of=0)
     driver = FlowDriver(window, timeout=30)
@@ -109,6 +115,11 @@ def test_open_map_fix_send(window, qtbot, tmp_path):
     assert "18 of 18 leads checked landed with the values sent (checked " in results.landed_label.text()
     exported = results.export_results(tmp_path)
     assert {p.name for p in exported} >= {f"run-{session.run_id}-results.csv"}
+    # written by a child process (results_process.py), from the file read again with the fix
+    assert parent_writes == []
+    written = (Path(run.results_dir) / "results.csv").read_text(encoding="utf-8")
+    (row5,) = [line for line in written.splitlines() if line.startswith("5,")]
+    assert "919876500005" in row5 and "99999" not in row5
 
 
 @pytest.fixture

@@ -387,10 +387,16 @@ class SendJob:
         from telecrm_desktop.core.send import runs
         from telecrm_desktop.gui.bridge.existing_leads import run_existing_map
 
+        from telecrm_desktop.gui.bridge.results_process import write_results_in_process
+
         folder = paths.run_dir(self.run_id)
         table = self.session.sheet.table if self.session.sheet else None
         recorded = self.recorded
-        if table is not None and self.same_file:
+        with_cells = (table is not None and self.same_file) or (recorded is not None and recorded.rows is not None)
+        # in a child process: minutes of work for a million rows, never beside the window's thread
+        if with_cells and write_results_in_process(paths.journal_path(), self.run_id, folder)[0] == "done":
+            pass
+        elif table is not None and self.same_file:  # the file changed meanwhile: the rows the window holds
             edited = EditedTable.from_session(self.session)
             edited.excluded = set()  # left-out rows keep their cells in the result files
             runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
