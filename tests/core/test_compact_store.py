@@ -11,7 +11,6 @@ import tracemalloc
 import pytest
 
 from telecrm_desktop.core import spool as spool_module
-from telecrm_desktop.core.check import merge
 from telecrm_desktop.core.check.merge import build_leads
 from telecrm_desktop.core.check.pipeline import RowPlan
 from telecrm_desktop.core.check.sheet_check import INVALID, WARNING, check_sheet
@@ -79,12 +78,12 @@ def test_a_row_store_takes_a_fraction_of_the_rows_memory():
 
 
 @pytest.mark.parametrize("spool_after", [1_000_000, 50])  # leads in memory, and spooled to SQLite
-def test_a_compact_check_says_what_the_in_memory_check_says(tmp_path, monkeypatch, spool_after):
-    monkeypatch.setattr(merge, "SPOOL_AFTER", spool_after)
+def test_a_compact_check_says_what_the_in_memory_check_says(tmp_path, spool_after):
     path = write(tmp_path / "leads.csv", messy_rows(900))
     table = read_table(open_sheet(path))
     reference = build_leads(table, MAPPING)
-    sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0)
+    sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0, spool_after=spool_after)
+    assert (sheet.merger._db is not None) == (spool_after < 900)
 
     expected_leads = [(lead.identifier, lead.rows, lead.body) for lead in reference.leads]
     assert [(lead.identifier, lead.rows, lead.body) for lead in sheet.leads] == expected_leads

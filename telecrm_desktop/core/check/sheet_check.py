@@ -64,8 +64,9 @@ def _code(row: CheckedRow) -> int:
 
 class SheetCheck:
     def __init__(self, *, folder: str | None = None, missing_columns: list[str] | None = None,
-                 left_out: set[int] | frozenset[int] = frozenset()) -> None:
-        self.merger = LeadMerger(mode="bounded", spool_dir=folder)
+                 left_out: set[int] | frozenset[int] = frozenset(), spool_after: int | None = None) -> None:
+        self.merger = LeadMerger(mode="bounded", spool_dir=folder,
+                                 **({"spool_after": spool_after} if spool_after is not None else {}))
         self.numbers = array("q")  # checked rows' numbers, in file order
         self.codes = bytearray()  # their status codes, aligned with `numbers`
         self._log = Spool(folder)  # (identifier, key, name, errors, warnings) per checked row
@@ -206,11 +207,13 @@ def _close(merger: LeadMerger, log: Spool) -> None:
 def check_sheet(table: Table, plan: RowPlan, *, on_progress: Callable[[int, float | None], None] | None = None,
                 should_stop: Callable[[], bool] | None = None, workers: int | None = None,
                 folder: str | None = None, left_out: set[int] | frozenset[int] = frozenset(),
-                start: str = "fork") -> SheetCheck:
+                start: str = "fork", spool_after: int | None = None) -> SheetCheck:
     """Every row of `table` checked (on every core for a big file) and merged into leads; rows in
     `left_out` are read for their identifier and name and kept out of the leads and counts.
-    `start`: how worker processes start (core.check.parallel.checked_rows)."""
-    result = SheetCheck(folder=folder, missing_columns=plan.missing_columns, left_out=left_out)
+    `start`: how worker processes start (core.check.parallel.checked_rows); `spool_after`: leads
+    kept in memory before the merger moves them to its SQLite file (the merger's default when None)."""
+    result = SheetCheck(folder=folder, missing_columns=plan.missing_columns, left_out=left_out,
+                        spool_after=spool_after)
     try:
         add = result.add
         for count, row in enumerate(checked_rows(table, plan, on_progress=on_progress, workers=workers,

@@ -5,6 +5,10 @@ filters need worked out in the same thread."""
 from __future__ import annotations
 
 from telecrm_desktop.core.template.mapping import MappingError
+
+# leads the check's merger keeps in memory before it moves them to its SQLite file: the window
+# shares the computer with a browser and Excel (the command line keeps 200,000, about 100 MB)
+LEADS_IN_MEMORY = 5_000
 from telecrm_desktop.gui.bridge.gil import give_way
 from telecrm_desktop.gui.bridge.pipeline_bridge import check_view
 from telecrm_desktop.gui.bridge.workers import Throttle, Worker
@@ -40,7 +44,7 @@ class CheckWorker(Worker):
         # a big sheet is checked on every core, in new processes (this one runs Qt threads)
         workers = worker_count(len(self.store)) if self.store is not None else 0
         options = dict(on_progress=on_progress, should_stop=self._stop.is_set, workers=workers, start="spawn",
-                       left_out=getattr(table, "excluded", frozenset()))
+                       left_out=getattr(table, "excluded", frozenset()), spool_after=LEADS_IN_MEMORY)
         sheet = None
         if workers and self._file_splits() and not table.edits and not table.excluded:
             try:  # nothing corrected: the workers parse the file themselves, as the command line's do
