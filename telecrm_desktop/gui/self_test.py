@@ -88,9 +88,9 @@ class Walk:
         self.probe.forget_gap()  # reading the process tree's memory and printing are the door's, not the app's
 
     def longest_stall(self) -> tuple[float, str]:
-        """The longest stall (ms) of the walk and its step, the door's own leave-out step aside: there
-        the door itself works out, on the GUI thread, which rows to leave out (its line has its own)."""
-        stalls = [(self.probe.longest_ms(step), step) for step in self.probe.gaps if step != "leave out"]
+        """The longest stall (ms) of the walk and its step (the door works out which rows to leave
+        out beside the GUI thread: the leave-out step's stalls are the app's own)."""
+        stalls = [(self.probe.longest_ms(step), step) for step in self.probe.gaps]
         return max(stalls, default=(0.0, self.step))
 
     def stop(self) -> None:
