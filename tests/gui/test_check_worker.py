@@ -5,6 +5,7 @@ left-out rows included."""
 from __future__ import annotations
 
 from telecrm_desktop.core.check import parallel
+from telecrm_desktop.gui.bridge import check_worker
 from telecrm_desktop.core.check.pipeline import RowPlan
 from telecrm_desktop.core.check.sheet_check import check_sheet
 from telecrm_desktop.core.sources import open_sheet, read_table
@@ -26,7 +27,8 @@ def _said(sheet):
 
 
 def test_a_big_sheet_is_checked_in_spawned_workers_with_its_corrections(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ROWS", 0)  # "big" from the first row
+    monkeypatch.setattr(parallel, "MIN_ROWS", 0)
+    monkeypatch.setattr(check_worker, "PARALLEL_FROM_ROWS", 0)  # "big" from the first row
     starts = []
     real = parallel._in_workers
     monkeypatch.setattr(parallel, "_in_workers", lambda *a, **k: (starts.append(a[5]), (yield from real(*a, **k)))[1])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from telecrm_desktop.cli import main as cli_main
 from telecrm_desktop.core.check import parallel
+from telecrm_desktop.gui.bridge import check_worker
 from telecrm_desktop.gui.bridge import pipeline_bridge, sandbox_link
 from telecrm_desktop.gui.flow_driver import FlowDriver, wait_until
 
@@ -57,7 +58,8 @@ def workbook_values(path: Path) -> list[tuple]:
 
 
 def test_the_apps_result_files_are_the_command_lines(window, qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ROWS", 0)  # the app's check on spawned workers, as for a big sheet
+    monkeypatch.setattr(parallel, "MIN_ROWS", 0)
+    monkeypatch.setattr(check_worker, "PARALLEL_FROM_ROWS", 0)  # the app's check on spawned workers, as for a big sheet
     monkeypatch.setattr(sandbox_link, "SANDBOX_RATE_PER_WINDOW", 1_000_000)
     count = 400
     sheet = write(tmp_path / "leads.csv", sheet_rows(count, corrected=False))
