@@ -31,7 +31,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47}
 _DURATION_IDS = {46}
 _EPOCH = dt.datetime(1899, 12, 30)
-_MS_PER_DAY = 86_400_000
+MS_PER_DAY = 86_400_000
 _DATE_1904_SHIFT = 1462  # days between the two date systems
 
 
@@ -43,8 +43,8 @@ def xlsx_preview(path: Path, sheet_name: str, limit: int) -> list[Record]:
     """The first `limit` rows of `sheet_name` (rows 1..limit, blank ones included), like calamine's."""
     try:
         with zipfile.ZipFile(path) as archive:
-            part, date1904 = _sheet_part(archive, sheet_name)
-            kinds = _style_kinds(archive)
+            part, date1904 = sheet_part(archive, sheet_name)
+            kinds = style_kinds(archive)
             cells, last_row, more = _read_cells(archive, part, limit)
             needed = max((v for (_, _, t, v, _) in cells if t == "s"), default=-1)
             strings = _shared_strings(archive, needed) if needed >= 0 else []
@@ -94,7 +94,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
+def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
     workbook = _whole(archive, "xl/workbook.xml")
     if not workbook.tag.startswith("{" + _MAIN):
         raise PreviewUnavailable("not a transitional SpreadsheetML workbook")  # strict files: calamine
@@ -113,7 +113,37 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
     raise PreviewUnavailable(f"no part for sheet {sheet_name!r}")
 
 
-def _style_kinds(archive: zipfile.ZipFile) -> list[str]:
+_CHARTSHEET = "/chartsheet"
+
+
+def xlsx_sheet_names(path: Path) -> tuple[list[str], list[str]]:
+    """Every worksheet name in workbook order and the visible ones, read from xl/workbook.xml
+    without loading anything else (calamine reads all the shared strings when it opens a
+    workbook: 240 MB and 2 s for an Excel-limit sheet). Chart sheets are left out, as calamine's
+    listing does. Raises PreviewUnavailable when only calamine can tell."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = _whole(archive, "xl/workbook.xml")
+            if not workbook.tag.startswith("{" + _MAIN):
+                raise PreviewUnavailable("not a transitional SpreadsheetML workbook")
+            rels = _whole(archive, "xl/_rels/workbook.xml.rels")
+    except PreviewUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - any surprise means "ask calamine"
+        raise PreviewUnavailable(f"{type(error).__name__}: {error}") from None
+    types = {r.get("Id"): r.get("Type") or "" for r in rels.iter(f"{{{_PKG_REL}}}Relationship")}
+    names, visible = [], []
+    for sheet in workbook.iter(f"{{{_MAIN}}}sheet"):
+        name = sheet.get("name")
+        if name is None or types.get(sheet.get(f"{{{_REL_NS}}}id"), "").endswith(_CHARTSHEET):
+            continue
+        names.append(name)
+        if (sheet.get("state") or "visible") == "visible":
+            visible.append(name)
+    return names, visible
+
+
+def style_kinds(archive: zipfile.ZipFile) -> list[str]:
     """For each cellXfs index: "date", "duration" or "" (calamine's reading of its number format)."""
     if "xl/styles.xml" not in archive.namelist():
         return []
@@ -283,7 +313,7 @@ def _value(kind, raw, strings, kinds, style, date1904) -> CellValue:
     if fmt == "date":
         return excel_date(number, date1904)
     if fmt == "duration":
-        return dt.timedelta(milliseconds=_round_half_away(number * _MS_PER_DAY))
+        return dt.timedelta(milliseconds=round_half_away(number * MS_PER_DAY))
     return number
 
 
@@ -297,7 +327,7 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     if days < 60:
         days += 1
     try:
-        moment = _EPOCH + dt.timedelta(milliseconds=_round_half_away(days * _MS_PER_DAY))
+        moment = _EPOCH + dt.timedelta(milliseconds=round_half_away(days * MS_PER_DAY))
     except OverflowError:
         return serial
     if serial < 1:
@@ -307,7 +337,7 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     return moment
 
 
-def _round_half_away(value: float) -> int:
+def round_half_away(value: float) -> int:
     """Rust's f64::round (halves away from zero), not Python's round (halves to even)."""
     whole = math.floor(abs(value))
     rounded = whole + 1 if abs(value) - whole >= 0.5 else whole
