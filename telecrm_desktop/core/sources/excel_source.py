@@ -3,7 +3,7 @@
 calamine is about ten times faster than openpyxl's read_only mode (2.8 s against 35.5 s for
 100,000 rows x 20 columns). It loads one sheet at a time into memory (as compact Rust values,
 about 90 bytes a cell at the peak) and hands rows to Python one by one. An .xlsx/.xlsm sheet
-beyond workbook_size.STREAM_ABOVE_CELLS (100,000 rows of 20 columns) is read by xlsx_stream
+beyond workbook_size.STREAM_ABOVE_CELLS (125,000 rows of 20 columns) is read by xlsx_stream
 instead, row by row from the zip in bounded memory (about half calamine's speed), so a sheet at
 Excel's limit of 1,048,576 rows can be read; .xls and .ods sheets beyond MAX_CELLS are refused
 before calamine tries. Cells keep their type either way: numbers are float (919876543210.0),

@@ -25,8 +25,8 @@ MAX_CELLS = 12_000_000  # .xls/.ods: about 1.1 GB while calamine loads; 600,000 
 MAX_ODS_CONTENT_BYTES = 800 * 1024 * 1024
 # .xlsx/.xlsm: calamine (2x faster, 90 bytes a cell: 184 MB for 100,000 rows x 20) up to here,
 # the stream (bounded memory) beyond; see docs/benchmarks.md
-STREAM_ABOVE_CELLS = 2_000_000
-STREAM_ABOVE_XML_BYTES = 80 * 1024 * 1024  # at 20-40 bytes a cell, 2-4 million cells
+STREAM_ABOVE_CELLS = 2_500_000  # 125,000 rows of 20 columns: about 230 MB in calamine
+STREAM_ABOVE_XML_BYTES = 100 * 1024 * 1024  # at 20-40 bytes a cell, 2.5-5 million cells
 MAX_SHEET_XML_BYTES = 3 * 1024 * 1024 * 1024  # 1,048,576 rows x 20 cells of 140 bytes; minutes to stream
 _HEAD_BYTES = 64 * 1024
 _ALWAYS_SCAN_BYTES = 8 * 1024 * 1024  # below this, reading every cell reference costs < 50 ms
