@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 from xml.etree import ElementTree
 
+from telecrm_desktop.core.sources.kind import ZIP_PROBLEMS
 from telecrm_desktop.core.sources.table import CellValue, Record
 from telecrm_desktop.core.sources.workbook_size import column_number
 from telecrm_desktop.core.sources.xlsx_preview import (
@@ -167,7 +168,7 @@ def _cell_pattern(p: bytes) -> re.Pattern:
         rb'(?: (?:cm|vm|ph)="\d*")*\s*'
         rb"(?:/>|>"
         rb"(?:<" + p + rb"f\b[^>]*/>|<" + p + rb"f\b[^>]*>[^<]*</" + p + rb"f>)?"
-        rb"(?:<" + p + rb"v>([^<&]*)</" + p + rb"v>|<" + p + rb"v/>)?"
+        rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>|<" + p + rb"v\s*/>)?"
         rb"(?:<" + p + rb"is>(.*?)</" + p + rb"is>)?"
         rb"</" + p + rb"c>)",
         re.DOTALL,
@@ -201,8 +202,9 @@ class SheetStream:
                     strings.close()
         except StreamProblem:
             raise
-        except (PreviewUnavailable, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError,
-                ElementTree.ParseError, NotImplementedError, RuntimeError) as error:
+        except FileNotFoundError:
+            raise
+        except (PreviewUnavailable, ElementTree.ParseError, *ZIP_PROBLEMS) as error:
             raise StreamProblem(f"{type(error).__name__}: {error}") from None
 
     def _records(self, archive, part, kinds, date1904, strings, last_row) -> Iterator[Record]:
@@ -227,8 +229,7 @@ class SheetStream:
             if start < 0:
                 start = 0
             carry = carry[start:]
-            row_number = 0
-            cells: dict[int, CellValue] | None = None  # the open row's valued cells
+            no_rows = b"<" + prefix + b"sheetData/>" in head
             while True:
                 chunk = stream.read(CHUNK_BYTES)
                 self.bytes_read += len(chunk)
@@ -241,6 +242,8 @@ class SheetStream:
                     end += len(row_end)
                 else:
                     end = len(text)
+                    if not no_rows and b"</" + prefix + b"sheetData>" not in text:
+                        raise StreamProblem(f"{part} ends before its last row")
                 carry = text[end:]
                 for number, row in decode.rows(text[:end], pattern, root.group(0)):
                     if last_row is not None and number > last_row:
@@ -334,7 +337,7 @@ class _Decoder:
                 else:
                     cell = float(value)
             elif kind == b"str":
-                cell = value.decode() or None if value else None
+                cell = _unescape(value).decode() or None if value else None
             elif kind == b"inlineStr":
                 cell = _string_item(inline, self.prefix).decode() or None if inline else None
             elif kind == b"b":

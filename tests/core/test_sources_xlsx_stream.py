@@ -1,0 +1,275 @@
+"""The .xlsx stream (sheets too big for calamine) must give exactly what calamine gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from telecrm_desktop.core.sources import open_sheet, read_table, workbook_size, xlsx_stream
+from telecrm_desktop.core.sources.excel_source import WorkbookSource
+from telecrm_desktop.core.sources.table import SourceError
+from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
+from tests.core.test_sources_xlsx_preview import to_shared_strings
+
+
+def varied_workbook(path: Path, *, epoch=None) -> Path:
+    wb = openpyxl.Workbook()
+    if epoch is not None:
+        wb.epoch = epoch
+    ws = wb.active
+    ws.title = "Leads"
+    ws["A1"] = "Leads from the expo"
+    ws.append([])
+    ws.append(["Name", "Mobile", "Budget", "Visit", "Visit date", "Call at", "Hot", "Notes", None, "Score"])
+    ws.append(["Asha <Rao> & \"Sons\" 'Ltd'", 919876543210, 250000.5, dt.datetime(2026, 3, 17, 14, 45, 30),
+               dt.date(2026, 3, 18), dt.time(9, 30), True, "line one\nline two  ", None, 7])
+    ws.append(["Ravi", 9876543210, -3, dt.datetime(2026, 1, 1), dt.date(1900, 3, 1), dt.time(0, 0), False,
+               "देवनागरी ✓ 😀", None, 0])
+    ws["A6"] = CellRichText(["plain ", TextBlock(InlineFont(b=True), "bold"), " tail"])
+    ws["C7"] = "sparse row: only column C"
+    ws["J8"] = 3.25
+    ws["A9"] = "=1+2"  # a formula saved without its value: empty, as in calamine
+    ws["B10"] = dt.timedelta(hours=30, minutes=15)
+    ws["C10"] = 1.5
+    ws["C10"].number_format = "[h]:mm:ss"
+    ws["D10"] = 44000.25
+    ws["D10"].number_format = "[$-409]d-mmm-yy h:mm AM/PM;@"
+    ws["E10"] = 12
+    ws["E10"].number_format = '"day" 0'  # a date letter in quotes: still a number
+    ws["F10"] = 59
+    ws["F10"].number_format = "dd/mm/yyyy"  # before Excel's phantom 29 February 1900
+    ws["G10"] = 0.75
+    ws["G10"].number_format = "mm:ss"
+    ws["H10"] = 100
+    ws["H10"].number_format = "#,##0.00 ;[Red]-#,##0.00"
+    ws["I10"] = "#N/A"
+    ws["I10"].data_type = "e"
+    ws["K10"] = 45000
+    ws["K10"].number_format = "yyyy-mm-dd hh:mm"
+    ws["L10"] = 45000.5
+    ws["L10"].number_format = "d mmmm yyyy"
+    ws["M10"] = 12345678901234567890
+    ws["K11"].number_format = "0.00"  # styled but empty
+    for row in range(14, 40, 5):  # gaps of blank rows between
+        ws.cell(row, 1, f"Lead {row}")
+        ws.cell(row, 2, 9800000000 + row)
+    ws["AB20"] = "beyond Z"
+    ws["BC21"] = 42
+    ws["A41"] = "=A14&\" x\""
+    ws["B41"] = "=2+3"
+    ws["A45"] = "last"
+    wb.save(path)
+    return with_saved_formula_results(path)
+
+
+def rewrite_sheet(path: Path, change) -> Path:
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = change(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, content in parts.items():
+            target.writestr(part, content)
+    return path
+
+
+def with_saved_formula_results(path: Path) -> Path:
+    """Excel saves a formula's last result beside it; openpyxl cannot, so it is put in as Excel writes it."""
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b'<c r="A41"><f>A14&amp;" x"</f><v /></c>',
+                          b'<c r="A41" t="str"><f>A14&amp;" x"</f><v>Lead 14 &amp; x</v></c>')
+        xml = xml.replace(b'<c r="B41"><f>2+3</f><v /></c>', b'<c r="B41"><f>2+3</f><v>5</v></c>')
+        assert b"<v>5</v>" in xml and b"Lead 14 &amp; x" in xml
+        return xml
+    return rewrite_sheet(path, change)
+
+
+def calamine_records(path: Path, sheet: str | None = None):
+    source = WorkbookSource(path, "xlsx", sheet=sheet)
+    assert not source._uses_stream()
+    return source.sheet, list(source.records())
+
+
+def assert_same_records(streamed, expected):
+    assert [r.number for r in streamed] == [r.number for r in expected]
+    for got, want in zip(streamed, expected):
+        # calamine's rows are as wide as the sheet; the stream's as wide as the widest so far
+        width = max(len(got.cells), len(want.cells))
+        got_cells = got.cells + (None,) * (width - len(got.cells))
+        want_cells = want.cells + (None,) * (width - len(want.cells))
+        assert got_cells == want_cells, f"row {got.number}"
+        assert [type(c) for c in got_cells] == [type(c) for c in want_cells], f"row {got.number}"
+
+
+def assert_stream_equals_calamine(path: Path, sheet: str | None = None, *, parser_chunks: int = 0):
+    """`parser_chunks`: how many chunks the stream must have handed to ElementTree (the others
+    went through the fast pattern)."""
+    name, expected = calamine_records(path, sheet)
+    streamed = list(SheetStream(path, name).records())
+    assert_same_records(streamed, expected)
+    assert PARSER_CHUNKS.count == parser_chunks
+    return streamed
+
+
+class PARSER_CHUNKS:
+    count = 0
+
+
+@pytest.fixture(autouse=True)
+def count_parser_chunks(monkeypatch):
+    original = xlsx_stream._Decoder._rows_by_elementtree
+
+    def counted(self, *args):
+        PARSER_CHUNKS.count += 1
+        return original(self, *args)
+
+    PARSER_CHUNKS.count = 0
+    monkeypatch.setattr(xlsx_stream._Decoder, "_rows_by_elementtree", counted)
+
+
+def test_varied_sheet_equals_calamine(tmp_path):
+    rows = assert_stream_equals_calamine(varied_workbook(tmp_path / "leads.xlsx"))
+    by_number = {r.number: r.cells for r in rows}
+    assert by_number[4][:3] == ("Asha <Rao> & \"Sons\" 'Ltd'", 919876543210.0, 250000.5)
+    assert by_number[6][0] == "plain bold tail"  # rich text: the runs joined
+    assert by_number[10][10] == dt.date(2023, 3, 15) and isinstance(by_number[10][11], dt.datetime)
+    assert by_number[20][27] == "beyond Z" and by_number[21][54] == 42.0
+    assert by_number[41][:2] == ("Lead 14 & x", 5.0)  # formulas' saved results
+    assert rows[-1].number == 45 and not any(by_number[12])
+
+
+def test_shared_strings_rich_text_and_phonetic_runs_equal_calamine(tmp_path):
+    path = to_shared_strings(varied_workbook(tmp_path / "shared.xlsx"))
+    with zipfile.ZipFile(path) as archive:
+        assert b't="s"' in archive.read("xl/worksheets/sheet1.xml")
+    rows = assert_stream_equals_calamine(path)
+    assert rows[0].cells[0] == "Leads from the expo"
+
+
+def test_strings_beyond_the_listed_ones_come_from_the_blob(tmp_path, monkeypatch):
+    path = to_shared_strings(varied_workbook(tmp_path / "shared.xlsx"))
+    monkeypatch.setattr(xlsx_stream, "_LIST_STRINGS", 2)
+    assert_stream_equals_calamine(path)
+
+
+def test_1904_date_system_equals_calamine(tmp_path):
+    assert_stream_equals_calamine(varied_workbook(tmp_path / "mac.xlsx", epoch=CALENDAR_MAC_1904))
+
+
+def test_rows_split_across_chunks_equal_calamine(tmp_path, monkeypatch):
+    path = to_shared_strings(varied_workbook(tmp_path / "leads.xlsx"))
+    monkeypatch.setattr(xlsx_stream, "CHUNK_BYTES", 97)  # every row and most strings cut in two
+    assert_stream_equals_calamine(path)
+    assert PARSER_CHUNKS.count == 0
+
+
+def test_other_attribute_orders_and_quotes_are_parsed_by_elementtree(tmp_path):
+    """Writers other than Excel may put t before s, quote with ' or add spaces: still exact."""
+    path = varied_workbook(tmp_path / "odd.xlsx")
+
+    def change(xml: bytes) -> bytes:
+        odd = (xml.replace(b'<c r="D4" s="1" t="n">', b'<c r="D4" t="n" s="1">')
+               .replace(b'<c r="A14" t="inlineStr">', b"<c t='inlineStr'  r='A14' >"))
+        assert odd.count(b'<c r="D4" t="n" s="1">') == 1 and odd.count(b"r='A14' >") == 1
+        return odd
+
+    rewrite_sheet(path, change)
+    rows = assert_stream_equals_calamine(path, parser_chunks=1)
+    assert isinstance(rows[3].cells[3], dt.datetime) and rows[13].cells[0] == "Lead 14"
+
+
+def test_a_dimension_that_lies_changes_nothing(tmp_path):
+    path = varied_workbook(tmp_path / "lies.xlsx")
+    rewrite_sheet(path, lambda xml: xml.replace(b'<dimension ref="A1:BC45" />', b'<dimension ref="A1:B2" />'))
+    with zipfile.ZipFile(path) as archive:
+        assert b'<dimension ref="A1:B2" />' in archive.read("xl/worksheets/sheet1.xml")
+    assert_stream_equals_calamine(path)
+
+
+def test_big_sheets_take_the_stream_and_read_the_same(tmp_path, monkeypatch):
+    path = to_shared_strings(varied_workbook(tmp_path / "big.xlsx"))
+    _, expected = calamine_records(path)
+    monkeypatch.setattr(workbook_size, "STREAM_ABOVE_CELLS", 100)  # 45 rows x 55 columns is "big" now
+    source = open_sheet(path)
+    assert source._uses_stream()
+    assert source.estimated_records() == 45
+    progress = []
+    records = []
+    for record in source.records():
+        records.append(record)
+        progress.append(source.progress())
+    assert_same_records(records, expected)
+    assert progress[-1] == 1.0 and progress == sorted(progress)
+    assert source._loaded is None and source._workbook is None  # calamine never loaded it
+    table = read_table(source)
+    assert table.header_row == 3 and table.headers[:3] == ["Name", "Mobile", "Budget"]
+
+
+def test_a_lying_dimension_on_a_big_part_still_streams(tmp_path, monkeypatch):
+    """A big part's <dimension> is trusted without reading the sheet; its XML size is judged too."""
+    path = varied_workbook(tmp_path / "lies.xlsx")
+    rewrite_sheet(path, lambda xml: xml.replace(b'<dimension ref="A1:BC45" />', b'<dimension ref="A1" />'))
+    monkeypatch.setattr(workbook_size, "_ALWAYS_SCAN_BYTES", 100)
+    monkeypatch.setattr(workbook_size, "STREAM_ABOVE_XML_BYTES", 1000)
+    source = open_sheet(path)
+    assert source.estimated_records() == 1  # what the file claims
+    assert source._uses_stream()
+    assert [r.number for r in source.records()][-1] == 45
+
+
+def test_sheet_choice_does_not_load_a_big_sheet(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Total", 40])
+    leads = wb.create_sheet("Leads")
+    leads.append(["Name", "Phone"])
+    for n in range(40):
+        leads.append([f"Lead {n}", 9800000000 + n])
+    wb.save(tmp_path / "two.xlsx")
+    monkeypatch.setattr(workbook_size, "STREAM_ABOVE_CELLS", 10)
+    source = open_sheet(tmp_path / "two.xlsx")
+    assert source.sheet == "Leads" and source.sheet_chosen == "data"
+    assert source._workbook is None and source._loaded is None
+    assert len(list(source.records())) == 41
+
+
+def test_a_sheet_cut_short_is_damaged_not_shorter(tmp_path, monkeypatch):
+    path = varied_workbook(tmp_path / "cut.xlsx")
+    rewrite_sheet(path, lambda xml: xml[: xml.index(b'<row r="20"')] + b'<row r="20"><c r="A20" t="inlineStr"><is><t>Le')
+    with pytest.raises(StreamProblem):
+        list(SheetStream(path, "Leads").records())
+    monkeypatch.setattr(workbook_size, "STREAM_ABOVE_CELLS", 10)
+    source = open_sheet(path)
+    with pytest.raises(SourceError, match=r"^cut.xlsx is damaged or not a complete Excel file; open it in Excel"):
+        list(source.records())
+
+
+def test_a_dtd_is_refused(tmp_path):
+    path = varied_workbook(tmp_path / "dtd.xlsx")
+    rewrite_sheet(path, lambda xml: b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + xml)
+    with pytest.raises(StreamProblem, match="DTD"):
+        list(SheetStream(path, "Leads").records())
+
+
+def test_hidden_and_chart_sheets_listed_as_calamine_lists_them(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Lookup"
+    wb.active["A1"] = "code"
+    wb.active.sheet_state = "hidden"
+    wb.create_sheet("Leads")["A1"] = "Name"
+    wb.create_chartsheet("Chart")
+    wb.save(tmp_path / "mixed.xlsx")
+    import python_calamine
+
+    from telecrm_desktop.core.sources.excel_source import _worksheet_names
+    from telecrm_desktop.core.sources.xlsx_preview import xlsx_sheet_names
+
+    calamine = _worksheet_names(python_calamine.CalamineWorkbook.from_path(str(tmp_path / "mixed.xlsx")))
+    assert xlsx_sheet_names(tmp_path / "mixed.xlsx") == calamine == (["Lookup", "Leads"], ["Leads"])
