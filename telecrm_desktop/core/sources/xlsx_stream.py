@@ -187,6 +187,7 @@ class SheetStream:
         self.sheet_name = sheet_name
         self.bytes_read = 0
         self.xml_bytes = 0
+        self.stopped_at_limit = False  # records(last_row) met a row below last_row
 
     def records(self, last_row: int | None = None) -> Iterator[Record]:
         """Records from row 1, blank rows included, up to the sheet's last row with a value
@@ -247,6 +248,7 @@ class SheetStream:
                 carry = text[end:]
                 for number, row in decode.rows(text[:end], pattern, root.group(0)):
                     if last_row is not None and number > last_row:
+                        self.stopped_at_limit = True
                         return
                     if number <= written:
                         raise StreamProblem(f"row {number} comes after row {written}")
