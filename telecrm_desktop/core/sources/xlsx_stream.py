@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from time import sleep as _sleep
 import zipfile
 from array import array
 from itertools import accumulate
@@ -246,6 +247,7 @@ class SheetStream:
                     if not no_rows and b"</" + prefix + b"sheetData>" not in text:
                         raise StreamProblem(f"{part} ends before its last row")
                 carry = text[end:]
+                _sleep(0)  # a moment for other threads: the GUI's waits no longer than one chunk
                 for number, row in decode.rows(text[:end], pattern, root.group(0)):
                     if last_row is not None and number > last_row:
                         self.stopped_at_limit = True
