@@ -162,7 +162,7 @@ def _refuse_dtd(head: bytes) -> None:
 # -- the sheet -----------------------------------------------------------------------------
 def _cell_pattern(p: bytes) -> re.Pattern:
     """Rows and cells as writers lay them out. Groups: row start tag, cell column letters, row
-    digits, style, type, <v> text, <is> body."""
+    digits, style, type, <v> text, the text of a plain <is><t>, any other <is> body."""
     return re.compile(
         rb"(<" + p + rb"row\b[^>]*>)"
         rb"|<" + p + rb'c(?: r="([A-Z]{1,3})(\d{1,7})")?(?: s="(\d{1,6})")?(?: t="(\w{1,9})")?'
@@ -170,7 +170,8 @@ def _cell_pattern(p: bytes) -> re.Pattern:
         rb"(?:/>|>"
         rb"(?:<" + p + rb"f\b[^>]*/>|<" + p + rb"f\b[^>]*>[^<]*</" + p + rb"f>)?"
         rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>|<" + p + rb"v\s*/>)?"
-        rb"(?:<" + p + rb"is>(.*?)</" + p + rb"is>)?"
+        rb"(?:<" + p + rb"is><" + p + rb'(?:t|t xml:space="preserve")>([^<]*)</' + p + rb"t></" + p + rb"is>"
+        rb"|<" + p + rb"is>(.*?)</" + p + rb"is>)?"
         rb"</" + p + rb"c>)",
         re.DOTALL,
     )
@@ -296,7 +297,7 @@ class _Decoder:
         columns = self.columns
         strings, date_styles = self.strings, self.date_styles
         listed, blob, ends = strings.listed, strings.blob, strings.ends  # grow in place as strings are read
-        for row_tag, letters, digits, style, kind, value, inline in found:
+        for row_tag, letters, digits, style, kind, value, plain, inline in found:
             if row_tag:
                 if row is not None:
                     yield number, row
@@ -343,7 +344,10 @@ class _Decoder:
             elif kind == b"str":
                 cell = _unescape(value).decode() or None if value else None
             elif kind == b"inlineStr":
-                cell = _string_item(inline, self.prefix).decode() or None if inline else None
+                if plain:
+                    cell = (_unescape(plain) if b"&" in plain else plain).decode()
+                else:
+                    cell = _string_item(inline, self.prefix).decode() or None if inline else None
             elif kind == b"b":
                 cell = value == b"1" if value else None
             elif kind == b"e":
