@@ -273,3 +273,15 @@ def test_hidden_and_chart_sheets_listed_as_calamine_lists_them(tmp_path):
 
     calamine = _worksheet_names(python_calamine.CalamineWorkbook.from_path(str(tmp_path / "mixed.xlsx")))
     assert xlsx_sheet_names(tmp_path / "mixed.xlsx") == calamine == (["Lookup", "Leads"], ["Leads"])
+
+
+def test_a_big_sheet_only_calamine_can_read_goes_to_calamine(tmp_path, monkeypatch):
+    """The stream refuses a DTD; a sheet small enough for calamine is then loaded by calamine."""
+    path = varied_workbook(tmp_path / "dtd.xlsx")
+    _, expected = calamine_records(path)
+    rewrite_sheet(path, lambda xml: xml.replace(b"<worksheet", b"<!DOCTYPE worksheet>\n<worksheet", 1))
+    monkeypatch.setattr(workbook_size, "STREAM_ABOVE_CELLS", 100)
+    source = open_sheet(path)
+    assert source._uses_stream()
+    assert list(source.records()) == expected
+    assert source._loaded is not None

@@ -29,7 +29,7 @@ from telecrm_desktop.core.sources.sheet_choice import choose_data_sheet
 from telecrm_desktop.core.sources import workbook_size
 from telecrm_desktop.core.sources.workbook_size import (
     MAX_CELLS,
-    MAX_ODS_CONTENT_BYTES,
+    MAX_LOADED_XML_BYTES,
     MAX_SHEET_XML_BYTES,
     SheetExtent,
     ods_cells,
@@ -130,14 +130,22 @@ class WorkbookSource:
         return self._streamed
 
     def _stream_records(self) -> Iterator[Record]:
+        """The stream's records; none when it cannot read a sheet calamine can still load (a
+        DTD, strict OOXML): then `_streamed` turns False and records() asks calamine."""
         self._state.check_unchanged(self.path)
         self._stream = stream = SheetStream(self.path, self.sheet)
+        yielded = False
         try:
             for record in stream.records():
                 self._rows_done = record.number
+                yielded = True
                 yield record
         except StreamProblem:
             self._state.check_unchanged(self.path)  # a file saved over while read says so
+            extent = self._extent
+            if not yielded and extent and extent.cells <= MAX_CELLS and extent.xml_bytes <= MAX_LOADED_XML_BYTES:
+                self._streamed, self._stream = False, None
+                return
             raise damaged(self.path, self.kind) from None
         except FileNotFoundError:
             raise _read_problem(self.path, self.kind, FileNotFoundError()) from None
@@ -146,7 +154,8 @@ class WorkbookSource:
     def records(self) -> Iterator[Record]:
         if self._uses_stream():
             yield from self._stream_records()
-            return
+            if self._streamed:
+                return
         sheet = self._sheet()
         start = sheet.start
         # iter_rows yields rows from the sheet's first row (row 1) but columns from the first
@@ -257,7 +266,7 @@ def _refuse_oversized_xlsx(path: Path, sheet: str, extent: SheetExtent | None) -
 
 def _refuse_oversized_ods(path: Path) -> None:
     cells = ods_cells(path)
-    if (cells is not None and cells > MAX_CELLS) or ods_content_bytes(path) > MAX_ODS_CONTENT_BYTES:
+    if (cells is not None and cells > MAX_CELLS) or ods_content_bytes(path) > MAX_LOADED_XML_BYTES:
         raise SourceError(
             f"{path.name} is too big to read ({f'{cells:,} cells' if cells else 'its size'}); "
             f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."

@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from telecrm_desktop.core.sources.kind import ZIP_PROBLEMS
 
 MAX_CELLS = 12_000_000  # .xls/.ods: about 1.1 GB while calamine loads; 600,000 rows of 20 columns
-MAX_ODS_CONTENT_BYTES = 800 * 1024 * 1024
+MAX_LOADED_XML_BYTES = 800 * 1024 * 1024  # what calamine may load: .ods content, an .xlsx sheet the stream cannot read
 # .xlsx/.xlsm: calamine (2x faster, 90 bytes a cell: 184 MB for 100,000 rows x 20) up to here,
 # the stream (bounded memory) beyond; see docs/benchmarks.md
 STREAM_ABOVE_CELLS = 2_500_000  # 125,000 rows of 20 columns: about 230 MB in calamine
