@@ -281,13 +281,16 @@ class _Decoder:
         self.row_number = 0
         self.columns: dict[bytes, int] = {}
         self.row_open = b"<" + prefix + b"row"
-        self.cell_open = re.compile(b"<" + re.escape(prefix) + rb"c[\s/>]")
+        # how a cell element can open; counting is far cheaper than a regex
+        self.cell_opens = [b"<" + prefix + b"c" + end for end in (b" ", b">", b"/>", b"\t", b"\n", b"\r")]
+        self.dated_styles = {str(i).encode(): i for i in date_styles}
 
     def rows(self, text: bytes, pattern: re.Pattern, root_tag: bytes) -> Iterator[tuple[int, list]]:
         found = pattern.findall(text)
         # every cell opening must have been matched, else a real XML parser reads this chunk
         rows_seen = text.count(self.row_open)
-        if len(found) != rows_seen + len(self.cell_open.findall(text)) or b"<![CDATA[" in text:
+        cells_open = sum(text.count(opening) for opening in self.cell_opens)
+        if len(found) != rows_seen + cells_open or b"<![CDATA[" in text:
             yield from self._rows_by_elementtree(text, root_tag)
             return
         row: list | None = None
@@ -295,7 +298,7 @@ class _Decoder:
         number_text = b""
         column = 0
         columns = self.columns
-        strings, date_styles = self.strings, self.date_styles
+        strings, dated_styles = self.strings, self.dated_styles
         listed, blob, ends = strings.listed, strings.blob, strings.ends  # grow in place as strings are read
         for row_tag, letters, digits, style, kind, value, plain, inline in found:
             if row_tag:
@@ -337,8 +340,8 @@ class _Decoder:
             elif not kind or kind == b"n":
                 if not value:
                     cell = None
-                elif style and int(style) in date_styles:
-                    cell = self._dated(float(value), int(style))
+                elif style in dated_styles:
+                    cell = self._dated(float(value), dated_styles[style])
                 else:
                     cell = float(value)
             elif kind == b"str":
