@@ -165,6 +165,7 @@ def test_1904_date_system_equals_calamine(tmp_path):
 
 def test_rows_split_across_chunks_equal_calamine(tmp_path, monkeypatch):
     path = to_shared_strings(varied_workbook(tmp_path / "leads.xlsx"))
+    monkeypatch.setattr(xlsx_stream, "_HEAD_BYTES", 400)  # the root element, no row
     monkeypatch.setattr(xlsx_stream, "CHUNK_BYTES", 97)  # every row and most strings cut in two
     assert_stream_equals_calamine(path)
     assert PARSER_CHUNKS.count == 0
@@ -285,3 +286,20 @@ def test_a_big_sheet_only_calamine_can_read_goes_to_calamine(tmp_path, monkeypat
     assert source._uses_stream()
     assert list(source.records()) == expected
     assert source._loaded is not None
+
+
+def test_self_closing_rows_between_chunks(tmp_path, monkeypatch):
+    """Rows without cells (<row r="11"/>, as some writers save styled rows) end no </row>."""
+    path = varied_workbook(tmp_path / "rows.xlsx")
+
+    def change(xml: bytes) -> bytes:
+        empty = b"".join(b'<row r="%d" ht="20" customHeight="1"/>' % n for n in range(15, 19))
+        changed = xml.replace(b'<row r="11"><c r="K11" s="13" t="n" /></row>', b'<row r="11" s="2"/>').replace(
+            b'<row r="19">', empty + b'<row r="19">')
+        assert changed.count(b"/>") == xml.count(b"/>") + 4
+        return changed
+
+    rewrite_sheet(path, change)
+    monkeypatch.setattr(xlsx_stream, "_HEAD_BYTES", 400)
+    monkeypatch.setattr(xlsx_stream, "CHUNK_BYTES", 40)
+    assert_stream_equals_calamine(path)

@@ -41,6 +41,7 @@ from telecrm_desktop.core.sources.xlsx_preview import (
 )
 
 CHUNK_BYTES = 64 * 1024  # uncompressed XML per step: about 1 ms of regex work
+_HEAD_BYTES = 64 * 1024  # read first: a part's root element and any DTD are in it
 _LIST_STRINGS = 65_536  # shared strings kept as str objects; the rest in one UTF-8 blob
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -109,7 +110,7 @@ class SharedStrings:
     def _read_more(self) -> bool:
         if self._stream is None:
             return False
-        chunk = self._stream.read(CHUNK_BYTES)
+        chunk = self._stream.read(CHUNK_BYTES if self._checked_head else _HEAD_BYTES)
         if not self._checked_head:
             self._checked_head = True
             _refuse_dtd(chunk)
@@ -217,7 +218,7 @@ class SheetStream:
         width = 0
         written = 0  # the last row number yielded
         with archive.open(info) as stream:
-            head = stream.read(CHUNK_BYTES)
+            head = stream.read(_HEAD_BYTES)
             self.bytes_read = len(head)
             _refuse_dtd(head)
             root = re.search(rb"<(\w+:)?worksheet\b[^>]*>", head)
@@ -225,7 +226,7 @@ class SheetStream:
                 raise StreamProblem(f"{part} is not a worksheet")
             prefix = root.group(1) or b""
             pattern = _cell_pattern(re.escape(prefix))
-            row_end = b"</" + prefix + b"row>"
+            row_start = b"<" + prefix + b"row"
             decode = _Decoder(kinds, date_styles, date1904, strings, prefix)
             carry = head
             start = carry.find(b"<" + prefix + b"sheetData")
@@ -238,11 +239,11 @@ class SheetStream:
                 self.bytes_read += len(chunk)
                 text = carry + chunk
                 if chunk:
-                    end = text.rfind(row_end)
-                    if end < 0:
+                    # everything before the last row's start is whole rows (some may be <row/>)
+                    end = text.rfind(row_start)
+                    if end <= 0:
                         carry = text
                         continue
-                    end += len(row_end)
                 else:
                     end = len(text)
                     if not no_rows and b"</" + prefix + b"sheetData>" not in text:
