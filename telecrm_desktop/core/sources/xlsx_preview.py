@@ -109,12 +109,29 @@ def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
             target = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
             if not target:
                 break
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            return part, date1904
+            return _part_name(target), date1904
     raise PreviewUnavailable(f"no part for sheet {sheet_name!r}")
 
 
 _CHARTSHEET = "/chartsheet"
+_SHARED_STRINGS = "/sharedStrings"
+
+
+def shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The workbook's shared string part, as its relationships name it (None: no strings)."""
+    rels = _whole(archive, "xl/_rels/workbook.xml.rels")
+    names = set(archive.namelist())
+    for rel in rels.iter(f"{{{_PKG_REL}}}Relationship"):
+        target = rel.get("Target") or ""
+        if (rel.get("Type") or "").endswith(_SHARED_STRINGS) and target:
+            part = _part_name(target)
+            return part if part in names else None
+    return "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+
+
+def _part_name(target: str) -> str:
+    """A relationship's target, relative to xl/ unless absolute, as a zip member name."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def xlsx_sheet_names(path: Path) -> tuple[list[str], list[str]]:

@@ -1,30 +1,31 @@
 """Every row of an .xlsx/.xlsm sheet streamed from the zip, in bounded memory.
 
-calamine loads a whole sheet (about 100 bytes a cell), so an Excel-limit sheet of 1,048,576 rows
-would need gigabytes. This reader decompresses the sheet's XML 64 kB at a time and never holds
-more than one chunk of it; the shared strings are read alongside, only as far as the rows need
-them (Excel writes them in order of first use), and kept compactly (SharedStrings).
+calamine loads a whole sheet (about 90 bytes a cell), so an Excel-limit sheet of 1,048,576 rows
+would need gigabytes. This reader decompresses the sheet's XML 64 kB at a time and holds no more
+than one chunk and one row of it; the shared strings are read alongside, only as far as the rows
+need them (Excel writes them in order of first use), and kept compactly (SharedStrings).
 
 Cells come out as calamine gives them (excel_source's records): numbers are float, cells under a
 date or elapsed-time number format are date/datetime/time/timedelta, booleans are bool, errors and
 empty cells are None; a formula gives the value saved with it.
 
 Parsing: one regular expression finds the rows and cells of a chunk as Excel, LibreOffice,
-openpyxl and xlsxwriter write them (attributes r, s, t in that order); a chunk holding anything
-else (another attribute order, single quotes, CDATA, entities in numbers) is parsed by ElementTree
-instead, so the fast path never guesses. Each C call handles one chunk (a few ms), so the GUI
-thread, which shares the interpreter lock with a reading thread, is not held up.
+openpyxl and xlsxwriter write them (attributes r, s, t in that order): about 3x faster than
+ElementTree on the same chunks (docs/benchmarks.md). A chunk holding anything else (another attribute
+order, single quotes, spaces inside tags, CDATA) is parsed by ElementTree instead, so the fast
+path never guesses. No C call lasts more than one chunk (0.5-2.5 ms), and the reader lets other
+threads run between chunks: the GUI thread shares the interpreter lock with the reading thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from time import sleep as _sleep
 import zipfile
 from array import array
 from itertools import accumulate
 from pathlib import Path
+from time import sleep as _sleep
 from typing import Iterator
 from xml.etree import ElementTree
 
@@ -36,6 +37,7 @@ from telecrm_desktop.core.sources.xlsx_preview import (
     PreviewUnavailable,
     excel_date,
     round_half_away,
+    shared_strings_part,
     sheet_part,
     style_kinds,
 )
@@ -43,7 +45,6 @@ from telecrm_desktop.core.sources.xlsx_preview import (
 CHUNK_BYTES = 64 * 1024  # uncompressed XML per step: about 1 ms of regex work
 _HEAD_BYTES = 64 * 1024  # read first: a part's root element and any DTD are in it
 _LIST_STRINGS = 65_536  # shared strings kept as str objects; the rest in one UTF-8 blob
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 class StreamProblem(Exception):
@@ -83,13 +84,13 @@ class SharedStrings:
     rest (a million unique e-mails) are one UTF-8 blob and an array of offsets, about 9 bytes a
     string beyond the text itself instead of 50 or more."""
 
-    def __init__(self, archive: zipfile.ZipFile, part: str | None, prefix: bytes = b""):
+    def __init__(self, archive: zipfile.ZipFile, part: str | None):
         self._stream = archive.open(part) if part else None
         self.listed: list[str] = []  # the first strings, as str
         self.blob = bytearray()
         self.ends = array("Q")
         self._carry = b""
-        self._prefix = prefix
+        self._prefix = b""  # the part's namespace prefix ("x:"), learned from its head
         self._item: re.Pattern | None = None
         self._checked_head = False
 
@@ -199,7 +200,7 @@ class SheetStream:
             with zipfile.ZipFile(self.path) as archive:
                 part, date1904 = sheet_part(archive, self.sheet_name)
                 kinds = style_kinds(archive)
-                strings = SharedStrings(archive, _strings_part(archive))
+                strings = SharedStrings(archive, shared_strings_part(archive))
                 try:
                     yield from self._records(archive, part, kinds, date1904, strings, last_row)
                 finally:
@@ -442,10 +443,3 @@ def _iso_date(text: str) -> CellValue:
         return text
     return moment
 
-
-def _strings_part(archive: zipfile.ZipFile) -> str | None:
-    names = set(archive.namelist())
-    for candidate in ("xl/sharedStrings.xml", "xl/SharedStrings.xml"):
-        if candidate in names:
-            return candidate
-    return None
