@@ -303,3 +303,47 @@ def test_self_closing_rows_between_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_stream, "_HEAD_BYTES", 400)
     monkeypatch.setattr(xlsx_stream, "CHUNK_BYTES", 40)
     assert_stream_equals_calamine(path)
+
+
+ESCAPES = {  # as a writer may save them -> what calamine reads
+    b"XX1": b"a_x000D_b",  # OOXML's escape for a carriage return, as Excel writes it
+    b"XX2": b"line1\r\nline2",  # XML's line ends become \n
+    b"XX3": b"cr\ralone",
+    b"XX4": b"ref&#13;kept&#10;too",
+    b"XX5": b"_x005F_x000D_ literal",  # an escaped underscore
+    b"XX6": b"tab\there &amp; _x0041_",
+}
+
+
+def escapes_workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    for row, placeholder in enumerate(ESCAPES, start=1):
+        ws.cell(row, 1, placeholder.decode())
+        ws.cell(row, 2, f"={row}")  # becomes a formula with a saved text result below
+    wb.save(path)
+
+    def change(xml: bytes) -> bytes:
+        for row, (placeholder, raw) in enumerate(ESCAPES.items(), start=1):
+            xml = xml.replace(placeholder, raw)
+            formula = b'<c r="B%d"><f>%d</f><v /></c>' % (row, row)
+            assert formula in xml
+            xml = xml.replace(formula, b'<c r="B%d" t="str"><f>%d</f><v>%s</v></c>' % (row, row, raw))
+        return xml
+
+    return rewrite_sheet(path, change)
+
+
+@pytest.mark.parametrize("layout", ["inline", "shared", "elementtree"])
+def test_line_ends_references_and_ooxml_escapes_equal_calamine(tmp_path, layout):
+    path = escapes_workbook(tmp_path / "escapes.xlsx")
+    if layout == "shared":
+        path = to_shared_strings(path)
+    if layout == "elementtree":
+        rewrite_sheet(path, lambda xml: xml.replace(b'<c r="A1" t="inlineStr">', b"<c t='inlineStr' r='A1'>"))
+    rows = assert_stream_equals_calamine(path, parser_chunks=1 if layout == "elementtree" else 0)
+    # the shared layout splits A1 into rich-text runs "a_" + "x000D_b": each run is decoded alone
+    assert rows[0].cells == ("a_x000D_b" if layout == "shared" else "a\rb", "a\rb")
+    assert rows[1].cells[0] == "line1\nline2" and rows[2].cells[0] == "cr\nalone"
+    assert rows[3].cells[0] == "ref\rkept\ntoo" and rows[4].cells[0] == "_x000D_ literal"

@@ -61,11 +61,43 @@ def _entity(found: re.Match) -> bytes:
     if name in _NAMED:
         return _NAMED[name].encode()
     code = int(name[2:], 16) if name[:2] == b"#x" else int(name[1:])
-    return chr(code).encode("utf-8", "surrogatepass")
+    return found.group(0) if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code).encode()
+
+
+_ESCAPED = re.compile(rb"_x([0-9A-Fa-f]{4})_")  # OOXML's own escape: _x000D_ is a carriage return
+_ESCAPED_STR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _escaped_char(found: re.Match) -> str:
+    code = int(found.group(1), 16)
+    return found.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # half a surrogate pair: kept as written
+
+
+def _escaped(found: re.Match) -> bytes:
+    code = int(found.group(1), 16)
+    return found.group(0) if 0xD800 <= code <= 0xDFFF else chr(code).encode()
 
 
 def _unescape(raw: bytes) -> bytes:
-    return _ENTITY.sub(_entity, raw) if b"&" in raw else raw
+    """Text as an XML parser and calamine give it: line ends made \n, entities and character
+    references decoded, then _xHHHH_ escapes. Callers test `_plain(raw)` first: most text has
+    none of these."""
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"&" in raw:
+        raw = _ENTITY.sub(_entity, raw)
+    if b"_x" in raw:
+        raw = _ESCAPED.sub(_escaped, raw)
+    return raw
+
+
+def _plain(raw: bytes) -> bool:
+    return b"&" not in raw and b"_x" not in raw and b"\r" not in raw
+
+
+def _unescape_str(text: str) -> str:
+    """ElementTree's text (entities and line ends done) with _xHHHH_ escapes decoded."""
+    return _ESCAPED_STR.sub(_escaped_char, text) if "_x" in text else text
 
 
 def _string_item(body: bytes, prefix: bytes) -> bytes:
@@ -74,7 +106,8 @@ def _string_item(body: bytes, prefix: bytes) -> bytes:
         start = body.find(b">") + 1
         return b"" if body[start - 2:start] == b"/>" else _unescape(body[start:body.rfind(b"<")])
     body = re.sub(rb"<" + prefix + rb"rPh\b.*?</" + prefix + rb"rPh>", b"", body, flags=re.DOTALL)
-    return _unescape(b"".join(re.findall(rb"<" + prefix + rb"t(?:\s[^>]*)?>([^<]*)</" + prefix + rb"t>", body)))
+    runs = re.findall(rb"<" + prefix + rb"t(?:\s[^>]*)?>([^<]*)</" + prefix + rb"t>", body)
+    return b"".join(_unescape(run) for run in runs)  # each run decoded alone, as calamine does
 
 
 class SharedStrings:
@@ -136,7 +169,7 @@ class SharedStrings:
         end += len(self._prefix) + 5
         self._carry = text[end:]
         items = [
-            (_unescape(plain) if b"&" in plain else plain) if plain or not other else _string_item(other, self._prefix)
+            (plain if _plain(plain) else _unescape(plain)) if plain or not other else _string_item(other, self._prefix)
             for plain, other in self._item.findall(text, 0, end)
         ]
         room = _LIST_STRINGS - len(self.listed)
@@ -350,7 +383,8 @@ class _Decoder:
                 cell = _unescape(value).decode() or None if value else None
             elif kind == b"inlineStr":
                 if plain:
-                    cell = (_unescape(plain) if b"&" in plain else plain).decode()
+                    cell = (plain if b"&" not in plain and b"_x" not in plain and b"\r" not in plain
+                            else _unescape(plain)).decode()
                 else:
                     cell = _string_item(inline, self.prefix).decode() or None if inline else None
             elif kind == b"b":
@@ -415,7 +449,7 @@ class _Decoder:
             if inline is None:
                 return None
             runs = [inline] if inline.find(ns + "t") is not None else [r for r in inline if r.tag == ns + "r"]
-            return "".join(t.text or "" for run in runs for t in run.iter(ns + "t")) or None
+            return "".join(_unescape_str(t.text or "") for run in runs for t in run.iter(ns + "t")) or None
         v = c.find(ns + "v")
         value = (v.text or "") if v is not None else ""
         if not value:
@@ -426,7 +460,7 @@ class _Decoder:
         if kind == "s":
             return self.strings.get(int(value))
         if kind == "str":
-            return value
+            return _unescape_str(value)
         if kind == "b":
             return value == "1"
         if kind == "e":
