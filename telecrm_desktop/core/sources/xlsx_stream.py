@@ -79,9 +79,9 @@ def _escaped(found: re.Match) -> bytes:
 
 
 def _unescape(raw: bytes) -> bytes:
-    """Text as an XML parser and calamine give it: line ends made \n, entities and character
-    references decoded, then _xHHHH_ escapes. Callers test `_plain(raw)` first: most text has
-    none of these."""
+    """Text as an XML parser and calamine give it: CR LF and CR made LF, entities and character
+    references decoded, then _xHHHH_ escapes. Hot paths test for "&", "_x" and CR first: most
+    text has none of them."""
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if b"&" in raw:
@@ -89,10 +89,6 @@ def _unescape(raw: bytes) -> bytes:
     if b"_x" in raw:
         raw = _ESCAPED.sub(_escaped, raw)
     return raw
-
-
-def _plain(raw: bytes) -> bool:
-    return b"&" not in raw and b"_x" not in raw and b"\r" not in raw
 
 
 def _unescape_str(text: str) -> str:
@@ -169,7 +165,8 @@ class SharedStrings:
         end += len(self._prefix) + 5
         self._carry = text[end:]
         items = [
-            (plain if _plain(plain) else _unescape(plain)) if plain or not other else _string_item(other, self._prefix)
+            (plain if b"&" not in plain and b"_x" not in plain and b"\r" not in plain else _unescape(plain))
+            if plain or not other else _string_item(other, self._prefix)
             for plain, other in self._item.findall(text, 0, end)
         ]
         room = _LIST_STRINGS - len(self.listed)
