@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -347,3 +350,103 @@ def test_line_ends_references_and_ooxml_escapes_equal_calamine(tmp_path, layout)
     assert rows[0].cells == ("a_x000D_b" if layout == "shared" else "a\rb", "a\rb")
     assert rows[1].cells[0] == "line1\nline2" and rows[2].cells[0] == "cr\nalone"
     assert rows[3].cells[0] == "ref\rkept\ntoo" and rows[4].cells[0] == "_x000D_ literal"
+
+
+_TEXT = st.text(st.sampled_from(list("aZ9 _x0D&<>\"'\t\n\r;é😀")), max_size=12)
+_CELL = st.one_of(
+    st.none(), _TEXT, st.booleans(), st.integers(min_value=-10**15, max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELL, max_size=6), min_size=1, max_size=8), shared=st.booleans())
+def test_random_cells_equal_calamine(tmp_path_factory, rows, shared):
+    path = tmp_path_factory.mktemp("random") / "random.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    for row in rows:
+        ws.append(row)
+    ws["H1"] = "anchor"  # never an empty sheet
+    wb.save(path)
+    if shared:
+        path = plainly_shared(path)
+    assert_stream_equals_calamine(path)
+
+
+def plainly_shared(path: Path) -> Path:
+    """openpyxl's inline strings moved to a shared string table, each item as written (escaped)."""
+    items: list[bytes] = []
+
+    def shared(match: re.Match) -> bytes:
+        items.append(b"<si>" + match.group(2) + b"</si>")
+        return match.group(1) + b' t="s"><v>%d</v></c>' % (len(items) - 1)
+
+    inline = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is>(<t(?: xml:space="preserve")?>[^<]*</t>)</is></c>')
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = inline.sub(shared, parts["xl/worksheets/sheet1.xml"])
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = b'<?xml version="1.0"?><sst xmlns="%s">%s</sst>' % (main, b"".join(items))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return path
+
+
+BODIES = [  # string items as writers may save them, and what calamine reads from each
+    (b"<t> a </t>", "a"),  # without xml:space="preserve", white space at the ends is dropped
+    (b'<t xml:space="preserve"> a </t>', " a "),
+    (b"<t>\t</t>", None),
+    (b"<t>&#10;a&#13;</t>", "a"),  # after references are decoded...
+    (b"<t>a_x0020_</t>", "a "),  # ...and before _xHHHH_ escapes are
+    ("<t>\u00a0a</t>".encode(), "\u00a0a"),  # only XML white space
+    (b'<r><t>a </t></r><r><rPr><b/></rPr><t xml:space="preserve"> b</t></r>', "a b"),  # per run
+    (b"<t xml:space='preserve'> q </t>", " q "),
+]
+
+
+@pytest.mark.parametrize("layout", ["inline", "shared", "elementtree"])
+def test_white_space_at_the_ends_as_calamine_reads_it(tmp_path, layout):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    for row in range(1, len(BODIES) + 1):
+        ws.cell(row, 1, f"PLACE{row}")
+    path = tmp_path / "spaces.xlsx"
+    wb.save(path)
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def change(xml: bytes) -> bytes:
+        for row, (body, _) in enumerate(BODIES, start=1):
+            cell = b'<c r="A%d" t="inlineStr"><is><t>PLACE%d</t></is></c>' % (row, row)
+            assert cell in xml
+            if layout == "shared":
+                xml = xml.replace(cell, b'<c r="A%d" t="s"><v>%d</v></c>' % (row, row - 1))
+            elif layout == "elementtree":  # single quotes: not the fast pattern's layout
+                xml = xml.replace(cell, b"<c r='A%d' t='inlineStr'><is>%s</is></c>" % (row, body))
+            else:
+                xml = xml.replace(cell, b'<c r="A%d" t="inlineStr"><is>%s</is></c>' % (row, body))
+        return xml
+
+    rewrite_sheet(path, change)
+    if layout == "shared":
+        with zipfile.ZipFile(path) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        items = b"".join(b"<si>%s</si>" % body for body, _ in BODIES)
+        parts["xl/sharedStrings.xml"] = b'<?xml version="1.0"?><sst xmlns="%s">%s</sst>' % (main, items)
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'sharedStrings" Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, content in parts.items():
+                target.writestr(name, content)
+    rows = assert_stream_equals_calamine(path, parser_chunks=1 if layout == "elementtree" else 0)
+    assert [r.cells[0] if r.cells else None for r in rows] == [read for _, read in BODIES]

@@ -78,32 +78,39 @@ def _escaped(found: re.Match) -> bytes:
     return found.group(0) if 0xD800 <= code <= 0xDFFF else chr(code).encode()
 
 
-def _unescape(raw: bytes) -> bytes:
-    """Text as an XML parser and calamine give it: CR LF and CR made LF, entities and character
-    references decoded, then _xHHHH_ escapes. Hot paths test for "&", "_x" and CR first: most
-    text has none of them."""
+_XML_SPACE = b" \t\r\n"
+_PRESERVED = (b'xml:space="preserve"', b"xml:space='preserve'")
+
+
+def _unescape(raw: bytes, preserve: bool = True) -> bytes:
+    """Text as calamine gives it: CR LF and CR made LF, entities and character references
+    decoded, then (unless xml:space="preserve") XML white space trimmed from both ends, then
+    OOXML's _xHHHH_ escapes decoded. Hot paths test for "&", "_x" and CR first: most text has
+    none of them."""
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if b"&" in raw:
         raw = _ENTITY.sub(_entity, raw)
+    if not preserve:
+        raw = raw.strip(_XML_SPACE)
     if b"_x" in raw:
         raw = _ESCAPED.sub(_escaped, raw)
     return raw
 
 
-def _unescape_str(text: str) -> str:
-    """ElementTree's text (entities and line ends done) with _xHHHH_ escapes decoded."""
+def _unescape_str(text: str, preserve: bool = True) -> str:
+    """ElementTree's text (entities and line ends done), trimmed and _xHHHH_-decoded as calamine does."""
+    if not preserve:
+        text = text.strip(" \t\r\n")
     return _ESCAPED_STR.sub(_escaped_char, text) if "_x" in text else text
 
 
 def _string_item(body: bytes, prefix: bytes) -> bytes:
-    """The text of an <si> or <is>: its <t>, or its rich-text runs' <t>s (phonetic runs left out)."""
-    if body.startswith(b"<" + prefix + b"t") and body.count(b"<") == 2:  # <t>text</t>, the usual case
-        start = body.find(b">") + 1
-        return b"" if body[start - 2:start] == b"/>" else _unescape(body[start:body.rfind(b"<")])
+    """The text of an <si> or <is>: its <t>s (one, or one per rich-text run; phonetic runs left
+    out), each decoded alone, as calamine does."""
     body = re.sub(rb"<" + prefix + rb"rPh\b.*?</" + prefix + rb"rPh>", b"", body, flags=re.DOTALL)
-    runs = re.findall(rb"<" + prefix + rb"t(?:\s[^>]*)?>([^<]*)</" + prefix + rb"t>", body)
-    return b"".join(_unescape(run) for run in runs)  # each run decoded alone, as calamine does
+    runs = re.findall(rb"<" + prefix + rb"t(\s[^>]*)?>([^<]*)</" + prefix + rb"t>", body)
+    return b"".join(_unescape(text, attributes.strip() in _PRESERVED) for attributes, text in runs)
 
 
 class SharedStrings:
@@ -147,9 +154,11 @@ class SharedStrings:
             found = re.search(rb"<(\w+:)?sst\b", chunk)
             self._prefix = found.group(1) or b"" if found else b""
             p = re.escape(self._prefix)
-            # a plain <t> item straight from the pattern; rich text and the rest through _string_item
+            # a plain <t> item straight from the pattern (trimmed, or kept as it is); rich text
+            # and the rest through _string_item
             self._item = re.compile(
-                rb"<" + p + rb"si><" + p + rb'(?:t|t xml:space="preserve")>([^<]*)</' + p + rb"t></" + p + rb"si>"
+                rb"<" + p + rb"si><" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"si>"
+                rb"|<" + p + rb"si><" + p + rb't xml:space="preserve">([^<]*)</' + p + rb"t></" + p + rb"si>"
                 rb"|<" + p + rb"si>(.*?)</" + p + rb"si>|<" + p + rb"si/>",
                 re.DOTALL,
             )
@@ -165,9 +174,11 @@ class SharedStrings:
         end += len(self._prefix) + 5
         self._carry = text[end:]
         items = [
-            (plain if b"&" not in plain and b"_x" not in plain and b"\r" not in plain else _unescape(plain))
-            if plain or not other else _string_item(other, self._prefix)
-            for plain, other in self._item.findall(text, 0, end)
+            (plain.strip(_XML_SPACE) if b"&" not in plain and b"_x" not in plain and b"\r" not in plain
+             else _unescape(plain, False)) if plain
+            else (kept if b"&" not in kept and b"_x" not in kept and b"\r" not in kept else _unescape(kept))
+            if kept else _string_item(other, self._prefix) if other else b""
+            for plain, kept, other in self._item.findall(text, 0, end)
         ]
         room = _LIST_STRINGS - len(self.listed)
         if room > 0:
@@ -194,7 +205,8 @@ def _refuse_dtd(head: bytes) -> None:
 # -- the sheet -----------------------------------------------------------------------------
 def _cell_pattern(p: bytes) -> re.Pattern:
     """Rows and cells as writers lay them out. Groups: row start tag, cell column letters, row
-    digits, style, type, <v> text, the text of a plain <is><t>, any other <is> body."""
+    digits, style, type, <v> text, the text of a plain <is><t> (trimmed when read), of a plain
+    <is><t xml:space="preserve">, any other <is> body."""
     return re.compile(
         rb"(<" + p + rb"row\b[^>]*>)"
         rb"|<" + p + rb'c(?: r="([A-Z]{1,3})(\d{1,7})")?(?: s="(\d{1,6})")?(?: t="(\w{1,9})")?'
@@ -202,7 +214,8 @@ def _cell_pattern(p: bytes) -> re.Pattern:
         rb"(?:/>|>"
         rb"(?:<" + p + rb"f\b[^>]*/>|<" + p + rb"f\b[^>]*>[^<]*</" + p + rb"f>)?"
         rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>|<" + p + rb"v\s*/>)?"
-        rb"(?:<" + p + rb"is><" + p + rb'(?:t|t xml:space="preserve")>([^<]*)</' + p + rb"t></" + p + rb"is>"
+        rb"(?:<" + p + rb"is><" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"is>"
+        rb"|<" + p + rb"is><" + p + rb't xml:space="preserve">([^<]*)</' + p + rb"t></" + p + rb"is>"
         rb"|<" + p + rb"is>(.*?)</" + p + rb"is>)?"
         rb"</" + p + rb"c>)",
         re.DOTALL,
@@ -210,6 +223,7 @@ def _cell_pattern(p: bytes) -> re.Pattern:
 
 
 _ROW_NUMBER = re.compile(rb'\sr="(\d{1,7})"')
+_XML_SPACE_ATTRIBUTE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 class SheetStream:
@@ -332,7 +346,7 @@ class _Decoder:
         columns = self.columns
         strings, dated_styles = self.strings, self.dated_styles
         listed, blob, ends = strings.listed, strings.blob, strings.ends  # grow in place as strings are read
-        for row_tag, letters, digits, style, kind, value, plain, inline in found:
+        for row_tag, letters, digits, style, kind, value, plain, kept, inline in found:
             if row_tag:
                 if row is not None:
                     yield number, row
@@ -380,8 +394,11 @@ class _Decoder:
                 cell = _unescape(value).decode() or None if value else None
             elif kind == b"inlineStr":
                 if plain:
-                    cell = (plain if b"&" not in plain and b"_x" not in plain and b"\r" not in plain
-                            else _unescape(plain)).decode()
+                    cell = (plain.strip(_XML_SPACE) if b"&" not in plain and b"_x" not in plain and b"\r" not in plain
+                            else _unescape(plain, False)).decode() or None
+                elif kept:
+                    cell = (kept if b"&" not in kept and b"_x" not in kept and b"\r" not in kept
+                            else _unescape(kept)).decode()
                 else:
                     cell = _string_item(inline, self.prefix).decode() or None if inline else None
             elif kind == b"b":
@@ -446,7 +463,8 @@ class _Decoder:
             if inline is None:
                 return None
             runs = [inline] if inline.find(ns + "t") is not None else [r for r in inline if r.tag == ns + "r"]
-            return "".join(_unescape_str(t.text or "") for run in runs for t in run.iter(ns + "t")) or None
+            return "".join(_unescape_str(t.text or "", t.get(_XML_SPACE_ATTRIBUTE) == "preserve")
+                           for run in runs for t in run.iter(ns + "t")) or None
         v = c.find(ns + "v")
         value = (v.text or "") if v is not None else ""
         if not value:
