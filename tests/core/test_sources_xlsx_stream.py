@@ -450,3 +450,20 @@ def test_white_space_at_the_ends_as_calamine_reads_it(tmp_path, layout):
                 target.writestr(name, content)
     rows = assert_stream_equals_calamine(path, parser_chunks=1 if layout == "elementtree" else 0)
     assert [r.cells[0] if r.cells else None for r in rows] == [read for _, read in BODIES]
+
+
+def test_rows_and_cells_without_references(tmp_path):
+    """r is optional on <row> and <c>: the next row, the next column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    for n in range(1, 6):
+        ws.append([f"Lead {n}", 9800000000 + n, n % 2 == 0])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    _, expected = calamine_records(path)
+    rewrite_sheet(path, lambda xml: re.sub(rb'(<(?:row|c)) r="[A-Z]*\d+"', rb"\1", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert b' r="' not in archive.read("xl/worksheets/sheet1.xml").split(b"<sheetData>")[1]
+    assert_same_records(list(SheetStream(path, "Leads").records()), expected)
+    assert_stream_equals_calamine(path)
