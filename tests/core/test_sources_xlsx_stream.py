@@ -156,10 +156,18 @@ def test_shared_strings_rich_text_and_phonetic_runs_equal_calamine(tmp_path):
     assert rows[0].cells[0] == "Leads from the expo"
 
 
-def test_strings_beyond_the_listed_ones_come_from_the_blob(tmp_path, monkeypatch):
+@pytest.mark.parametrize("offsets", ["4 bytes", "8 bytes past 4 GB"])
+def test_strings_beyond_the_listed_ones_come_from_the_blob(tmp_path, monkeypatch, offsets):
     path = to_shared_strings(varied_workbook(tmp_path / "shared.xlsx"))
     monkeypatch.setattr(xlsx_stream, "_LIST_STRINGS", 2)
+    if offsets != "4 bytes":
+        monkeypatch.setattr(xlsx_stream, "_SMALL_OFFSETS_UP_TO", 30)  # "4 GB" after 30 bytes of text
+    typecodes = []
+    original = xlsx_stream.SharedStrings.close
+    monkeypatch.setattr(xlsx_stream.SharedStrings, "close", lambda self: (typecodes.append(self.ends.typecode),
+                                                                         original(self)))
     assert_stream_equals_calamine(path)
+    assert typecodes == ["I" if offsets == "4 bytes" else "Q"]
 
 
 def test_1904_date_system_equals_calamine(tmp_path):

@@ -45,6 +45,7 @@ from telecrm_desktop.core.sources.xlsx_preview import (
 CHUNK_BYTES = 64 * 1024  # uncompressed XML per step: about 1 ms of regex work
 _HEAD_BYTES = 64 * 1024  # read first: a part's root element and any DTD are in it
 _LIST_STRINGS = 65_536  # shared strings kept as str objects; the rest in one UTF-8 blob
+_SMALL_OFFSETS_UP_TO = 0xFFFF_FFFF  # blob offsets fit 4 bytes up to here
 
 
 class StreamProblem(Exception):
@@ -124,7 +125,7 @@ class SharedStrings:
         self._stream = archive.open(part) if part else None
         self.listed: list[str] = []  # the first strings, as str
         self.blob = bytearray()
-        self.ends = array("Q")
+        self.ends = array("I")  # 4 bytes an offset; "Q" once the blob passes 4 GB
         self._carry = b""
         self._prefix = b""  # the part's namespace prefix ("x:"), learned from its head
         self._item: re.Pattern | None = None
@@ -185,8 +186,10 @@ class SharedStrings:
             self.listed.extend(item.decode() for item in items[:room])
             items = items[room:]
         if items:
-            self.ends.extend(accumulate(map(len, items), initial=len(self.blob)))
-            self.ends.pop(len(self.ends) - len(items) - 1)  # the running start, not an end
+            ends = list(accumulate(map(len, items), initial=len(self.blob)))[1:]
+            if ends[-1] > _SMALL_OFFSETS_UP_TO and self.ends.typecode == "I":
+                self.ends = array("Q", self.ends)
+            self.ends.extend(ends)
             self.blob += b"".join(items)
         return True
 
