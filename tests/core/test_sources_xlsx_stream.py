@@ -475,3 +475,59 @@ def test_rows_and_cells_without_references(tmp_path):
         assert b' r="' not in archive.read("xl/worksheets/sheet1.xml").split(b"<sheetData>")[1]
     assert_same_records(list(SheetStream(path, "Leads").records()), expected)
     assert_stream_equals_calamine(path)
+
+
+THERE_OR_NOT = [  # a last row holding only B2, as written; whether calamine counts it (a row and a column)
+    (b'<c r="B2" t="inlineStr"><is><t> </t></is></c>', True),
+    (b'<c r="B2" t="inlineStr"><is><t></t></is></c>', True),
+    (b'<c r="B2" t="inlineStr"></c>', False),
+    (b'<c r="B2" t="str"><v></v></c>', True),
+    (b'<c r="B2" t="str"><f>1</f></c>', False),
+    (b'<c r="B2" t="e"><v>#N/A</v></c>', True),
+    (b'<c r="B2" t="s"><v>1</v></c>', True),  # shared string 1 is ""
+    (b'<c r="B2"><v></v></c>', False),
+    (b'<c r="B2"><f>1</f><v /></c>', False),
+    (b'<c r="B2" t="b"><v></v></c>', False),
+    (b'<c r="B2" t="s"/>', False),
+    (b'<c r="B2" s="0"/>', False),
+]
+
+
+@pytest.mark.parametrize("parser", ["pattern", "elementtree"])
+@pytest.mark.parametrize(("cell", "counted"), THERE_OR_NOT)
+def test_empty_cells_calamine_counts_in_the_extent(tmp_path, cell, counted, parser):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Leads"
+    ws["A1"] = "anchor"
+    ws["A2"] = "PLACE"
+    path = tmp_path / "there.xlsx"
+    wb.save(path)
+    if parser == "elementtree":  # single quotes: not the fast pattern's layout
+        cell = cell.replace(b'r="B2"', b"r='B2'")
+
+    def change(xml: bytes) -> bytes:
+        placed = b'<c r="A2" t="inlineStr"><is><t>PLACE</t></is></c>'
+        assert placed in xml
+        return xml.replace(placed, cell)
+
+    rewrite_sheet(path, change)
+    plainly_shared_strings(path, [b"<t>x</t>", b"<t></t>"])
+    rows = assert_stream_equals_calamine(path, parser_chunks=1 if parser == "elementtree" else 0)
+    # row 1 as wide as the rows so far; calamine's as wide as the sheet: ("anchor", None)
+    assert [r.cells for r in rows] == ([("anchor",), (None, None)] if counted else [("anchor",)])
+
+
+def plainly_shared_strings(path: Path, items: list[bytes]) -> None:
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = b'<?xml version="1.0"?><sst xmlns="%s">%s</sst>' % (
+        main, b"".join(b"<si>%s</si>" % item for item in items))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)

@@ -208,24 +208,28 @@ def _refuse_dtd(head: bytes) -> None:
 # -- the sheet -----------------------------------------------------------------------------
 def _cell_pattern(p: bytes) -> re.Pattern:
     """Rows and cells as writers lay them out. Groups: row start tag, cell column letters, row
-    digits, style, type, <v> text, the text of a plain <is><t> (trimmed when read), of a plain
-    <is><t xml:space="preserve">, any other <is> body."""
+    digits, style, type, ">" when a <v>...</v> is there, its text, ">" when an <is> is there,
+    the text of a plain <is><t> (trimmed when read), of a plain <is><t xml:space="preserve">,
+    any other <is> body. (One-byte groups cost nothing: CPython shares those bytes objects.)"""
     return re.compile(
         rb"(<" + p + rb"row\b[^>]*>)"
         rb"|<" + p + rb'c(?: r="([A-Z]{1,3})(\d{1,7})")?(?: s="(\d{1,6})")?(?: t="(\w{1,9})")?'
         rb'(?: (?:cm|vm|ph)="\d*")*\s*'
         rb"(?:/>|>"
         rb"(?:<" + p + rb"f\b[^>]*/>|<" + p + rb"f\b[^>]*>[^<]*</" + p + rb"f>)?"
-        rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>|<" + p + rb"v\s*/>)?"
-        rb"(?:<" + p + rb"is><" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"is>"
-        rb"|<" + p + rb"is><" + p + rb't xml:space="preserve">([^<]*)</' + p + rb"t></" + p + rb"is>"
-        rb"|<" + p + rb"is>(.*?)</" + p + rb"is>)?"
+        rb"(?:<" + p + rb"v(>)([^<]*)</" + p + rb"v>|<" + p + rb"v\s*/>)?"
+        rb"(?:<" + p + rb"is(>)(?:<" + p + rb"t>([^<]*)</" + p + rb"t></" + p + rb"is>"
+        rb"|<" + p + rb't xml:space="preserve">([^<]*)</' + p + rb"t></" + p + rb"is>"
+        rb"|(.*?)</" + p + rb"is>))?"
         rb"</" + p + rb"c>)",
         re.DOTALL,
     )
 
 
 _ROW_NUMBER = re.compile(rb'\sr="(\d{1,7})"')
+# cells that read as empty but that calamine counts in the sheet's extent (its last row and
+# column): an empty text saved as such, an error; with <is> for inline strings
+_EMPTY_BUT_THERE = (b"s", b"str", b"e")
 _XML_SPACE_ATTRIBUTE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -349,7 +353,7 @@ class _Decoder:
         columns = self.columns
         strings, dated_styles = self.strings, self.dated_styles
         listed, blob, ends = strings.listed, strings.blob, strings.ends  # grow in place as strings are read
-        for row_tag, letters, digits, style, kind, value, plain, kept, inline in found:
+        for row_tag, letters, digits, style, kind, has_v, value, has_is, plain, kept, inline in found:
             if row_tag:
                 if row is not None:
                     yield number, row
@@ -420,6 +424,9 @@ class _Decoder:
                     row.append(cell)
                 else:
                     row[column] = cell
+            elif column >= len(row) and (has_is and kind == b"inlineStr" or
+                                         has_v and kind in _EMPTY_BUT_THERE and (value or kind != b"s")):
+                row.extend([None] * (column + 1 - len(row)))  # calamine counts it in the sheet's extent
             column += 1
         if row is not None:
             yield number, row
@@ -455,6 +462,8 @@ class _Decoder:
                 if cell is not None:
                     row.extend([None] * (column + 1 - len(row)))
                     row[column] = cell
+                elif column >= len(row) and _there_though_empty(c, ns):
+                    row.extend([None] * (column + 1 - len(row)))
                 column += 1
             yield number, row
         self.row_number = number
@@ -486,6 +495,15 @@ class _Decoder:
         if kind == "d":
             return _iso_date(value)
         raise StreamProblem(f"cell type {kind!r}")
+
+
+def _there_though_empty(c, ns: str) -> bool:
+    """An empty cell calamine still counts in the sheet's extent (see _EMPTY_BUT_THERE)."""
+    kind = (c.get("t") or "n").encode()
+    if kind == b"inlineStr":
+        return c.find(ns + "is") is not None
+    v = c.find(ns + "v")
+    return kind in _EMPTY_BUT_THERE and v is not None and (kind != b"s" or bool(v.text))
 
 
 def _iso_date(text: str) -> CellValue:
