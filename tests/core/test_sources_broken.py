@@ -122,15 +122,17 @@ import sys
 from telecrm_desktop.core.sources import open_sheet, read_table
 from telecrm_desktop.core.sources.table import SourceError
 try:
-    read_table(open_sheet(sys.argv[1]))
+    table = read_table(open_sheet(sys.argv[1]))
+    print(table.headers, [(row.number, len(row.values)) for row in table.rows()])
 except SourceError as error:
     print(error)
 """
 
 
 @pytest.mark.parametrize("declared", [True, False])
-def test_two_far_apart_cells_are_refused_not_a_crash(tmp_path, declared):
-    """A1 and XFD1048576 would make calamine allocate 17 billion cells and abort the process."""
+def test_two_far_apart_cells_are_streamed_not_a_crash(tmp_path, declared):
+    """A1 and XFD1048576 would make calamine allocate 17 billion cells and abort the process:
+    such a sheet is streamed instead, one row at a time."""
     book = openpyxl.Workbook()
     book.active["A1"] = "Name"
     book.active["XFD1048576"] = "far"
@@ -138,10 +140,7 @@ def test_two_far_apart_cells_are_refused_not_a_crash(tmp_path, declared):
     book.save(path)
     if not declared:  # a crafted file that lies about (here: omits) its dimension
         _rewrite_sheet(path, lambda xml: xml.replace(b'<dimension ref="A1:XFD1048576" />', b""))
-    assert sentence_from_child(path) == (
-        'Sheet "Sheet" of bomb.xlsx is too big to read (1,048,576 rows x 16,384 columns); '
-        "split it into files of at most 600,000 rows of 20 columns."
-    )
+    assert sentence_from_child(path) == "['Name'] [(1048576, 1)]"
 
 
 def sentence_from_child(path):

@@ -1,12 +1,18 @@
-"""Workbooks (.xlsx/.xlsm, legacy .xls, .ods) read with python-calamine.
+"""Workbooks (.xlsx/.xlsm, legacy .xls, .ods): python-calamine, or our own stream for big .xlsx.
 
 calamine is about ten times faster than openpyxl's read_only mode (2.8 s against 35.5 s for
 100,000 rows x 20 columns). It loads one sheet at a time into memory (as compact Rust values,
-about 100 bytes a cell at the peak) and hands rows to Python one by one; workbook_size refuses a
-sheet whose rectangle would not fit before calamine tries. Cells keep their type: numbers are
-float (919876543210.0), dates are datetime/date/time, formulas give the value Excel saved with
-them (a formula saved without one, as openpyxl writes them, reads as empty), and empty cells are
-None.
+about 90 bytes a cell at the peak) and hands rows to Python one by one. An .xlsx/.xlsm sheet
+beyond workbook_size.STREAM_ABOVE_CELLS (125,000 rows of 20 columns) is read by xlsx_stream
+instead, row by row from the zip in bounded memory (about half calamine's speed), so a sheet at
+Excel's limit of 1,048,576 rows can be read; .xls and .ods sheets beyond MAX_CELLS are refused
+before calamine tries. Cells keep their type either way: numbers are float (919876543210.0),
+dates are datetime/date/time, formulas give the value Excel saved with them (a formula saved
+without one, as openpyxl writes them, reads as empty), and empty cells are None.
+
+An .xlsx's sheet names come from its workbook part, not from calamine, which reads every shared
+string when it opens a workbook (240 MB and 2 s for an Excel-limit sheet): calamine is only
+opened when a small sheet is loaded.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ import python_calamine
 from telecrm_desktop.core.sources.file_state import FileState
 from telecrm_desktop.core.sources.kind import damaged, password_protected
 from telecrm_desktop.core.sources.sheet_choice import choose_data_sheet
+from telecrm_desktop.core.sources import workbook_size
 from telecrm_desktop.core.sources.workbook_size import (
     MAX_CELLS,
+    MAX_LOADED_XML_BYTES,
     MAX_SHEET_XML_BYTES,
     SheetExtent,
     ods_cells,
@@ -29,7 +37,8 @@ from telecrm_desktop.core.sources.workbook_size import (
     xlsx_sheet_extent,
 )
 from telecrm_desktop.core.sources.xls_structure import check_xls_structure
-from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview
+from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview, xlsx_sheet_names
+from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
 from telecrm_desktop.core.sources.table import Record, SourceError
 
 _PREVIEW_AT_LEAST = 256  # rows streamed per fast preview: header detection and the first screen in one pass
@@ -49,8 +58,12 @@ class WorkbookSource:
             _refuse_oversized_ods(path)  # calamine reads every sheet of an .ods when opening it
         elif kind == "xls":
             check_xls_structure(path)  # calamine aborts the process on some damaged .xls files
-        self._workbook = _open_workbook(path, kind)
-        self.sheet_names, visible = _worksheet_names(self._workbook)
+        self._workbook: python_calamine.CalamineWorkbook | None = None
+        listed = _xlsx_names(path) if kind == "xlsx" else None
+        if listed is None:
+            self._workbook = _open_workbook(path, kind)
+            listed = _worksheet_names(self._workbook)
+        self.sheet_names, visible = listed
         if not self.sheet_names:
             raise SourceError(f"{path.name} has no sheets.")
         # how the sheet was chosen: "asked" (by name), "data" (the most rows under a header, not
@@ -67,6 +80,8 @@ class WorkbookSource:
         self.sheet = sheet
         self._loaded: python_calamine.CalamineSheet | None = None
         self._extent: SheetExtent | None = None
+        self._streamed: bool | None = None  # decided on first use: see _uses_stream
+        self._stream: SheetStream | None = None  # the running stream's progress
         self._rows_done = 0
         self._rows_total: int | None = None
         self._fast_preview: list[Record] | None = None  # the longest one read from the zip so far
@@ -77,11 +92,12 @@ class WorkbookSource:
         if self._loaded is None:
             self._state.check_unchanged(self.path)
             if self.kind == "xlsx":
-                self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
-                _refuse_oversized_xlsx(self.path, self.sheet, self._extent)
+                _refuse_oversized_xlsx(self.path, self.sheet, self._sheet_extent())
             try:
-                self._loaded = self._workbook.get_sheet_by_name(self.sheet)
-                self._workbook.close()  # the sheet is in memory: let Excel save over the file
+                workbook = self._workbook or _open_workbook(self.path, self.kind)
+                self._workbook = None
+                self._loaded = workbook.get_sheet_by_name(self.sheet)
+                workbook.close()  # the sheet is in memory: let Excel save over the file
             except python_calamine.PasswordError:
                 raise password_protected(self.path) from None
             except (python_calamine.CalamineError, OSError, ValueError) as error:
@@ -92,8 +108,54 @@ class WorkbookSource:
                 raise
         return self._loaded
 
+    def _sheet_extent(self) -> SheetExtent | None:
+        if self._extent is None:
+            self._extent = xlsx_sheet_extent(self.path, self.sheet)
+        return self._extent
+
+    def _uses_stream(self) -> bool:
+        """Whether this sheet is read by xlsx_stream: an .xlsx/.xlsm sheet too big for calamine.
+
+        The XML's size counts as well as the declared extent: a big sheet's <dimension> is
+        trusted without reading the sheet, and one that lies must not send a million rows to
+        calamine."""
+        if self._streamed is None:
+            extent = self._sheet_extent() if self.kind == "xlsx" and self._loaded is None else None
+            self._streamed = extent is not None and (
+                extent.cells > workbook_size.STREAM_ABOVE_CELLS
+                or extent.xml_bytes > workbook_size.STREAM_ABOVE_XML_BYTES
+            )
+            if self._streamed:
+                _refuse_oversized_xlsx(self.path, self.sheet, extent)
+        return self._streamed
+
+    def _stream_records(self) -> Iterator[Record]:
+        """The stream's records; none when it cannot read a sheet calamine can still load (a
+        DTD, strict OOXML): then `_streamed` turns False and records() asks calamine."""
+        self._state.check_unchanged(self.path)
+        self._stream = stream = SheetStream(self.path, self.sheet)
+        yielded = False
+        try:
+            for record in stream.records():
+                self._rows_done = record.number
+                yielded = True
+                yield record
+        except StreamProblem:
+            self._state.check_unchanged(self.path)  # a file saved over while read says so
+            extent = self._extent
+            if not yielded and extent and extent.cells <= MAX_CELLS and extent.xml_bytes <= MAX_LOADED_XML_BYTES:
+                self._streamed, self._stream = False, None
+                return
+            raise damaged(self.path, self.kind) from None
+        except FileNotFoundError:
+            raise _read_problem(self.path, self.kind, FileNotFoundError()) from None
+
     # -- SheetSource -----------------------------------------------------------------------
     def records(self) -> Iterator[Record]:
+        if self._uses_stream():
+            yield from self._stream_records()
+            if self._streamed:
+                return
         sheet = self._sheet()
         start = sheet.start
         # iter_rows yields rows from the sheet's first row (row 1) but columns from the first
@@ -125,8 +187,7 @@ class WorkbookSource:
         if self._fast_preview is not None and limit <= self._fast_preview_limit:
             return self._fast_preview[:limit]
         self._state.check_unchanged(self.path)
-        self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
-        _refuse_oversized_xlsx(self.path, self.sheet, self._extent)  # say so now, not after the preview
+        _refuse_oversized_xlsx(self.path, self.sheet, self._sheet_extent())  # say so now, not after the preview
         wanted = max(limit, _PREVIEW_AT_LEAST)
         try:
             self._fast_preview = xlsx_preview(self.path, self.sheet, wanted)
@@ -140,12 +201,15 @@ class WorkbookSource:
             end = self._loaded.end
             return end[0] + 1 if end else 0
         if self.kind == "xlsx":
-            self._extent = self._extent or xlsx_sheet_extent(self.path, self.sheet)
-            if self._extent and self._extent.rows:
-                return self._extent.rows
+            extent = self._sheet_extent()
+            if extent and extent.rows:
+                return extent.rows
         return None
 
     def progress(self) -> float | None:
+        if self._stream is not None:  # uncompressed XML read, of the sheet's whole part
+            stream = self._stream
+            return min(1.0, stream.bytes_read / stream.xml_bytes) if stream.xml_bytes else None
         if not self._rows_total:
             return None
         return min(1.0, self._rows_done / self._rows_total)
@@ -166,6 +230,13 @@ def _open_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkbook:
         raise
 
 
+def _xlsx_names(path: Path) -> tuple[list[str], list[str]] | None:
+    try:
+        return xlsx_sheet_names(path)
+    except PreviewUnavailable:
+        return None  # calamine lists it, or says what is wrong
+
+
 def _worksheet_names(workbook: python_calamine.CalamineWorkbook) -> tuple[list[str], list[str]]:
     """Every worksheet name in workbook order, and the visible ones (the default is the first of those).
 
@@ -184,17 +255,18 @@ def _worksheet_names(workbook: python_calamine.CalamineWorkbook) -> tuple[list[s
 
 
 def _refuse_oversized_xlsx(path: Path, sheet: str, extent: SheetExtent | None) -> None:
-    if extent and (extent.xml_bytes > MAX_SHEET_XML_BYTES or extent.cells > MAX_CELLS):
+    """Any number of rows streams, but not XML beyond MAX_SHEET_XML_BYTES (a zip bomb would
+    keep the reader busy for hours)."""
+    if extent and extent.xml_bytes > MAX_SHEET_XML_BYTES:
         size = f"{extent.rows:,} rows x {extent.columns:,} columns" if extent.rows else "its size"
         raise SourceError(
-            f'Sheet "{sheet}" of {path.name} is too big to read ({size}); '
-            f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."
+            f'Sheet "{sheet}" of {path.name} is too big to read ({size}); split it into smaller files.'
         )
 
 
 def _refuse_oversized_ods(path: Path) -> None:
     cells = ods_cells(path)
-    if (cells is not None and cells > MAX_CELLS) or ods_content_bytes(path) > MAX_SHEET_XML_BYTES:
+    if (cells is not None and cells > MAX_CELLS) or ods_content_bytes(path) > MAX_LOADED_XML_BYTES:
         raise SourceError(
             f"{path.name} is too big to read ({f'{cells:,} cells' if cells else 'its size'}); "
             f"split it into files of at most {MAX_CELLS // 20:,} rows of 20 columns."

@@ -2,8 +2,9 @@
 its detected header. A one-row summary or a notes sheet placed first no longer hides the data.
 
 An .xlsx is measured from its zip (each sheet's declared extent and its top rows), without loading
-any sheet; .xls and .ods sheets are loaded one by one by calamine (.xls is at most 65,536 rows;
-an .ods was loaded whole when the workbook was opened).
+any sheet (calamine only for a small sheet that neither the preview nor the stream can read);
+.xls and .ods sheets are loaded one by one by calamine (.xls is at most 65,536 rows; an .ods was
+loaded whole when the workbook was opened).
 """
 
 from __future__ import annotations
@@ -26,17 +27,33 @@ def data_rows_below_header(top: list[Record], last_row: int) -> int:
 
 
 def _xlsx_size(path: Path, sheet: str) -> int | None:
-    from telecrm_desktop.core.sources.workbook_size import xlsx_sheet_extent
+    from telecrm_desktop.core.sources.workbook_size import MAX_SHEET_XML_BYTES, xlsx_sheet_extent
     from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview
+    from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
 
     extent = xlsx_sheet_extent(path, sheet)
-    if extent is None or not extent.rows:
+    if extent is None or extent.xml_bytes > MAX_SHEET_XML_BYTES:
         return None
+    if not extent.rows:
+        return 0  # no cell at all
     try:
         top = xlsx_preview(path, sheet, _TOP_ROWS)
     except PreviewUnavailable:
-        return None
+        try:
+            top = list(SheetStream(path, sheet).records(last_row=_TOP_ROWS))
+        except StreamProblem:
+            return None
     return data_rows_below_header(top, extent.rows)
+
+
+def _small_for_calamine(path: Path, kind: str, sheet: str) -> bool:
+    if kind != "xlsx":
+        return True
+    from telecrm_desktop.core.sources import workbook_size
+
+    extent = workbook_size.xlsx_sheet_extent(path, sheet)
+    return extent is not None and extent.cells <= workbook_size.STREAM_ABOVE_CELLS and (
+        extent.xml_bytes <= workbook_size.STREAM_ABOVE_XML_BYTES)
 
 
 def _calamine_size(workbook, sheet: str) -> int:
@@ -58,7 +75,7 @@ def choose_data_sheet(path: Path, kind: str, candidates: list[str], workbook=Non
     for order, sheet in enumerate(candidates):
         try:
             size = _xlsx_size(path, sheet) if kind == "xlsx" else None
-            if size is None and workbook is not None:
+            if size is None and workbook is not None and _small_for_calamine(path, kind, sheet):
                 size = _calamine_size(workbook, sheet)
         except Exception:  # noqa: BLE001 - a sheet that cannot be measured is not the data
             size = None

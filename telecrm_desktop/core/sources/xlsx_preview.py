@@ -1,14 +1,16 @@
-"""The first rows of an .xlsx/.xlsm sheet, read straight from the zip without loading the sheet.
+"""The first rows of an .xlsx/.xlsm sheet, read straight from the zip without loading the sheet,
+and the workbook parts every .xlsx reader here shares (sheet names and parts, styles, dates).
 
 calamine loads a whole sheet before it hands over the first row (about 2 s for 100,000 rows of
-20 columns), so the desktop app's first screen would wait for all of it. This reader streams the
-sheet's XML only until it has the rows asked for, and the shared strings only up to the largest
-index those rows use (Excel writes strings in order of first use, so that is the file's head).
+20 columns), so the desktop app's first screen would wait for all of it. The preview is the
+start of xlsx_stream's pass over the sheet: it stops at the rows asked for, and the shared
+strings are read only up to the largest index those rows use (Excel writes strings in order of
+first use, so that is the file's head).
 
 Cells come out as calamine gives them (see excel_source): numbers are float, date-formatted
 numbers are date/datetime/time/timedelta by calamine's rules, errors and empty cells are None.
-Anything unexpected (a DOCTYPE, an unknown cell type, a damaged part, a huge head) raises
-PreviewUnavailable and the caller reads the sheet the normal way.
+Anything unexpected (a DOCTYPE, an unknown cell type, a damaged part, a workbook or styles part
+beyond MAX_XML_BYTES) raises PreviewUnavailable and the caller reads the sheet the normal way.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import XMLPullParser
 
-from telecrm_desktop.core.sources.workbook_size import column_number
 from telecrm_desktop.core.sources.table import CellValue, Record
 
-MAX_XML_BYTES = 20 * 1024 * 1024  # uncompressed XML read per part before giving up
+MAX_XML_BYTES = 20 * 1024 * 1024  # uncompressed XML read of workbook.xml, its rels or styles.xml
 _CHUNK = 64 * 1024
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,7 +32,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47}
 _DURATION_IDS = {46}
 _EPOCH = dt.datetime(1899, 12, 30)
-_MS_PER_DAY = 86_400_000
+MS_PER_DAY = 86_400_000
 _DATE_1904_SHIFT = 1462  # days between the two date systems
 
 
@@ -41,18 +42,22 @@ class PreviewUnavailable(Exception):
 
 def xlsx_preview(path: Path, sheet_name: str, limit: int) -> list[Record]:
     """The first `limit` rows of `sheet_name` (rows 1..limit, blank ones included), like calamine's."""
+    # xlsx_stream builds on this module's parts and styles, hence imported here
+    from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
+
+    stream = SheetStream(path, sheet_name)
     try:
-        with zipfile.ZipFile(path) as archive:
-            part, date1904 = _sheet_part(archive, sheet_name)
-            kinds = _style_kinds(archive)
-            cells, last_row, more = _read_cells(archive, part, limit)
-            needed = max((v for (_, _, t, v, _) in cells if t == "s"), default=-1)
-            strings = _shared_strings(archive, needed) if needed >= 0 else []
-        return _records(cells, strings, kinds, date1904, limit if more else last_row)
-    except PreviewUnavailable:
-        raise
+        records = list(stream.records(last_row=limit))
+    except StreamProblem as error:
+        raise PreviewUnavailable(str(error)) from None
     except Exception as error:  # noqa: BLE001 - any surprise means "use the normal path"
         raise PreviewUnavailable(f"{type(error).__name__}: {error}") from None
+    # calamine's rows are as wide as the sheet's widest row; here, the widest of these rows
+    width = max((len(r.cells) for r in records), default=0)
+    rows = limit if stream.stopped_at_limit else len(records)
+    records += [Record(n, ()) for n in range(len(records) + 1, rows + 1)]
+    return [r if len(r.cells) == width else Record(r.number, r.cells + (None,) * (width - len(r.cells)))
+            for r in records]
 
 
 # -- parts ---------------------------------------------------------------------------------
@@ -90,11 +95,7 @@ def _whole(archive: zipfile.ZipFile, name: str):
     return root
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
+def sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
     workbook = _whole(archive, "xl/workbook.xml")
     if not workbook.tag.startswith("{" + _MAIN):
         raise PreviewUnavailable("not a transitional SpreadsheetML workbook")  # strict files: calamine
@@ -108,12 +109,59 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> tuple[str, bool]:
             target = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
             if not target:
                 break
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            return part, date1904
+            return _part_name(target), date1904
     raise PreviewUnavailable(f"no part for sheet {sheet_name!r}")
 
 
-def _style_kinds(archive: zipfile.ZipFile) -> list[str]:
+_CHARTSHEET = "/chartsheet"
+_SHARED_STRINGS = "/sharedStrings"
+
+
+def shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The workbook's shared string part, as its relationships name it (None: no strings)."""
+    rels = _whole(archive, "xl/_rels/workbook.xml.rels")
+    names = set(archive.namelist())
+    for rel in rels.iter(f"{{{_PKG_REL}}}Relationship"):
+        target = rel.get("Target") or ""
+        if (rel.get("Type") or "").endswith(_SHARED_STRINGS) and target:
+            part = _part_name(target)
+            return part if part in names else None
+    return "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+
+
+def _part_name(target: str) -> str:
+    """A relationship's target, relative to xl/ unless absolute, as a zip member name."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def xlsx_sheet_names(path: Path) -> tuple[list[str], list[str]]:
+    """Every worksheet name in workbook order and the visible ones, read from xl/workbook.xml
+    without loading anything else (calamine reads all the shared strings when it opens a
+    workbook: 240 MB and 2 s for an Excel-limit sheet). Chart sheets are left out, as calamine's
+    listing does. Raises PreviewUnavailable when only calamine can tell."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = _whole(archive, "xl/workbook.xml")
+            if not workbook.tag.startswith("{" + _MAIN):
+                raise PreviewUnavailable("not a transitional SpreadsheetML workbook")
+            rels = _whole(archive, "xl/_rels/workbook.xml.rels")
+    except PreviewUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - any surprise means "ask calamine"
+        raise PreviewUnavailable(f"{type(error).__name__}: {error}") from None
+    types = {r.get("Id"): r.get("Type") or "" for r in rels.iter(f"{{{_PKG_REL}}}Relationship")}
+    names, visible = [], []
+    for sheet in workbook.iter(f"{{{_MAIN}}}sheet"):
+        name = sheet.get("name")
+        if name is None or types.get(sheet.get(f"{{{_REL_NS}}}id"), "").endswith(_CHARTSHEET):
+            continue
+        names.append(name)
+        if (sheet.get("state") or "visible") == "visible":
+            visible.append(name)
+    return names, visible
+
+
+def style_kinds(archive: zipfile.ZipFile) -> list[str]:
     """For each cellXfs index: "date", "duration" or "" (calamine's reading of its number format)."""
     if "xl/styles.xml" not in archive.namelist():
         return []
@@ -176,117 +224,7 @@ def format_code_kind(code: str) -> str:
     return ""
 
 
-# -- cells ---------------------------------------------------------------------------------
-_C, _ROW, _V, _IS, _T = (f"{{{_MAIN}}}{name}" for name in ("c", "row", "v", "is", "t"))
-
-
-def _read_cells(archive: zipfile.ZipFile, part: str, limit: int):
-    """(row, column, type, raw) of every valued cell in rows 1..limit, the last such row, and
-    whether the sheet goes on below `limit`."""
-    cells: list[tuple[int, int, str, object, int]] = []
-    last_row = 0
-    row_number = 0
-    column = 0
-    for event, element in _parse(archive, part):
-        tag = element.tag
-        if event == "start":
-            if tag == _ROW:
-                row_number = int(element.get("r") or row_number + 1)
-                column = 0
-                if row_number > limit:
-                    return cells, last_row, True
-            continue
-        if tag == _C:
-            ref = element.get("r")
-            if ref:
-                letters = ref.rstrip("0123456789")
-                column = column_number(letters)
-                if int(ref[len(letters):]) != row_number:
-                    raise PreviewUnavailable(f"cell {ref} outside its row {row_number}")
-            else:
-                column += 1
-            kind = element.get("t") or "n"
-            value = _raw_value(element, kind)
-            if value is not _NO_VALUE:
-                cells.append((row_number, column, kind, value, int(element.get("s") or 0)))
-                last_row = row_number
-            element.clear()
-        elif tag == _ROW:
-            element.clear()
-    return cells, last_row, False
-
-
-_NO_VALUE = object()
-
-
-def _raw_value(cell, kind: str):
-    if kind == "inlineStr":
-        inline = cell.find(_IS)
-        return _text_of(inline) if inline is not None else _NO_VALUE
-    v = cell.find(_V)
-    if v is None:
-        return _NO_VALUE
-    text = v.text or ""
-    if kind == "n":
-        return float(text) if text else ""
-    if kind == "s":
-        return int(text)
-    if kind in ("str", "b", "e"):
-        return text
-    raise PreviewUnavailable(f"cell type {kind!r}")  # "d" (ISO dates) and the unknown: calamine
-
-
-def _text_of(element) -> str:
-    """A string item's text: its <t>, or its rich-text runs' <t>s joined (phonetic runs left out)."""
-    direct = element.find(_T)
-    if direct is not None:
-        return direct.text or ""
-    return "".join(t.text or "" for run in element if _local(run.tag) == "r" for t in run.iter(_T))
-
-
-def _shared_strings(archive: zipfile.ZipFile, needed: int) -> list[str]:
-    strings: list[str] = []
-    si = f"{{{_MAIN}}}si"
-    for event, element in _parse(archive, "xl/sharedStrings.xml"):
-        if event == "end" and element.tag == si:
-            strings.append(_text_of(element))
-            element.clear()
-            if len(strings) > needed:
-                return strings
-    raise PreviewUnavailable("a shared string index beyond the table")
-
-
 # -- values --------------------------------------------------------------------------------
-def _records(cells, strings, kinds, date1904: bool, rows: int) -> list[Record]:
-    # calamine's rows are as wide as the sheet's widest row; here, the widest of these rows
-    width = max((column for (_, column, _, _, _) in cells), default=0)
-    grid: list[list[CellValue]] = [[None] * width for _ in range(rows)]
-    for row, column, kind, raw, style in cells:
-        grid[row - 1][column - 1] = _value(kind, raw, strings, kinds, style, date1904)
-    return [Record(number, tuple(values)) for number, values in enumerate(grid, start=1)]
-
-
-def _value(kind, raw, strings, kinds, style, date1904) -> CellValue:
-    if kind == "s":
-        text = strings[raw]
-        return text or None
-    if kind in ("str", "inlineStr"):
-        return raw or None
-    if kind == "b":
-        return raw == "1"
-    if kind == "e":
-        return None
-    number = raw
-    if number == "":
-        return None
-    fmt = kinds[style] if style < len(kinds) else ""
-    if fmt == "date":
-        return excel_date(number, date1904)
-    if fmt == "duration":
-        return dt.timedelta(milliseconds=_round_half_away(number * _MS_PER_DAY))
-    return number
-
-
 def excel_date(serial: float, date1904: bool = False) -> CellValue:
     """An Excel serial as python-calamine gives it: time below 1, date when whole, else datetime.
 
@@ -297,7 +235,7 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     if days < 60:
         days += 1
     try:
-        moment = _EPOCH + dt.timedelta(milliseconds=_round_half_away(days * _MS_PER_DAY))
+        moment = _EPOCH + dt.timedelta(milliseconds=round_half_away(days * MS_PER_DAY))
     except OverflowError:
         return serial
     if serial < 1:
@@ -307,7 +245,7 @@ def excel_date(serial: float, date1904: bool = False) -> CellValue:
     return moment
 
 
-def _round_half_away(value: float) -> int:
+def round_half_away(value: float) -> int:
     """Rust's f64::round (halves away from zero), not Python's round (halves to even)."""
     whole = math.floor(abs(value))
     rounded = whole + 1 if abs(value) - whole >= 0.5 else whole
