@@ -64,7 +64,7 @@ def test_the_self_test_benchmark_reads_the_apps_own_peak_and_each_steps():
 def test_the_big_sheet_benchmark_runs_the_app_and_the_command_line_on_one_file_and_reads_both():
     from bench.suite import Sizes, big_sheet
 
-    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1))
+    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1, sheet_kinds=("csv",)))
     assert peak.benchmark == "big sheet, 300 x 20 csv: app walk, peak memory (app + workers)"
     # the app (Qt loaded) against the command line's check of the same file, both measured in this run
     assert peak.unit == "MB" and peak.baseline > 10 and peak.result > peak.baseline
@@ -86,7 +86,8 @@ def test_the_big_sheet_benchmark_runs_the_app_and_the_command_line_on_one_file_a
 def test_an_app_walk_past_its_timeout_is_stopped_and_the_command_lines_figures_stand():
     from bench.suite import Sizes, big_sheet
 
-    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1, app_timeout=0.5))
+    peak, first_screen, check, stall = big_sheet(Sizes(rows=300, sheet_rows=300, runs=1, app_timeout=0.5,
+                                                       sheet_kinds=("csv",)))
     assert "was stopped after 0.5 s" in peak.details["app_failed"] and peak.ratio == peak.details["app_failed"]
     assert peak.result is None and peak.baseline > 10 and check.baseline > 0
     assert set(peak.details["app_steps_before_it"]) <= {"workspace", "open", "map"}  # the steps it finished
