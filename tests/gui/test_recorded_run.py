@@ -48,3 +48,20 @@ def test_a_changed_a_moved_and_an_unrecorded_file_are_each_one_sentence(tmp_path
     assert unrecorded.rows is None and "earlier version" in unrecorded.sentence
     for found in (changed, moved, unrecorded):
         assert found.sentence.count(". ") == 0 and found.sentence.endswith(".")  # one sentence
+
+
+def test_left_out_rows_are_recorded_as_runs_of_the_sheets_rows():
+    from types import SimpleNamespace
+
+    from telecrm_desktop.core.sources.row_store import RowStore
+    from telecrm_desktop.core.sources.table import DataRow
+    from telecrm_desktop.gui.bridge.recorded_run import excluded_ranges
+
+    numbers = [2, 3, 4, 6, 7, 9, 10, 11, 12]  # rows 5 and 8 are blank in the file: not in the sheet
+    store = RowStore(DataRow(n, (f"Lead {n}",)) for n in numbers)
+    session = SimpleNamespace(excluded={3, 4, 6, 10, 11, 12}, sheet=SimpleNamespace(rows=store))
+    assert excluded_ranges(session) == [[3, 6], [10, 12]]  # 5 is no row: 3..6 is one run
+    session.excluded = {2}
+    assert excluded_ranges(session) == [[2, 2]]
+    session.excluded = set()
+    assert excluded_ranges(session) == []

@@ -24,7 +24,7 @@ from telecrm_desktop.gui.models.edited_table import EditedTable, corrected_row
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.network_settings import network_settings
 from telecrm_desktop.gui.models.review_model import RowCheck, row_check_from_findings
-from telecrm_desktop.gui.bridge.recorded_run import recorded_file, run_source
+from telecrm_desktop.gui.bridge.recorded_run import excluded_ranges, recorded_file, run_source
 
 # scaled-down rate windows for tests and the sandbox, as the command line honours them
 WINDOW_ENV = "TELECRM_RATE_WINDOW_SECONDS"
@@ -181,7 +181,7 @@ def _fingerprint_source(session) -> dict:
     return {
         "template": session.template or {},
         "edits": {str(k): {c: str(v) for c, v in sorted(cols.items())} for k, cols in sorted(session.edits.items())},
-        "excluded": sorted(session.excluded),
+        "excluded": excluded_ranges(session),
     }
 
 

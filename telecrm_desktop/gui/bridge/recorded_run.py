@@ -24,8 +24,31 @@ def run_source(session) -> dict:
         "template": session.template or {},
         "edits": {str(k): {c: "" if v is None else str(v) for c, v in cols.items()}
                   for k, cols in session.edits.items()},
-        "excluded": sorted(session.excluded),
+        "excluded": excluded_ranges(session),
     }
+
+
+def excluded_ranges(session) -> list[list[int]]:
+    """The left-out rows as [first, last] runs of the sheet's rows, in file order: a million left-out
+    rows are a few pairs, and no sort or JSON text of a million numbers holds the interpreter lock
+    the window needs (walked here with turns given, off the GUI thread)."""
+    from telecrm_desktop.gui.bridge.gil import taking_turns
+
+    excluded = session.excluded
+    if not excluded or session.sheet is None:
+        return []
+    ranges: list[list[int]] = []
+    current: list[int] | None = None
+    for number in taking_turns(session.sheet.rows.numbers(), 4096):
+        if number in excluded:
+            if current is None:
+                current = [number, number]
+                ranges.append(current)
+            else:
+                current[1] = number
+        else:
+            current = None
+    return ranges
 
 
 @dataclass
