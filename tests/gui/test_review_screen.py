@@ -89,3 +89,32 @@ def test_the_screen_shows_before_its_rows_and_a_new_mapping_refills_it(window, q
     assert review.model.rowCount() == 0
     wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check again")
     assert review.model.rowCount() == 7 and "City" in review.model.ignored
+
+
+def test_a_big_selection_is_left_out_in_pieces_and_the_check_waits_for_the_last(window, qtbot, tmp_path,
+                                                                                monkeypatch):
+    from telecrm_desktop.gui.screens import review_screen
+    from tests.gui.test_flow import write_leads
+
+    monkeypatch.setattr(review_screen, "LEAVE_OUT_AT_ONCE", 7)  # 7 rows per turn of the event loop
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "sixty.csv", 60))
+    driver.accept_mapping()
+    driver.review()
+    review = window.review_screen
+    model = review.model
+    # rows 12..51 selected as a person does (a click, then a shift-click 40 rows down), then
+    # "Leave out selected rows"
+    view = review.view
+    for index, modifier in ((model.index(10, 1), Qt.KeyboardModifier.NoModifier),
+                            (model.index(49, 1), Qt.KeyboardModifier.ShiftModifier)):
+        view.scrollTo(index)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, view.visualRect(index).center())
+    assert {i.row() for i in view.selectionModel().selectedIndexes()} == set(range(10, 50))
+    qtbot.mouseClick(review.exclude_button, Qt.MouseButton.LeftButton)
+    assert review.is_checking() and len(window.session.excluded) == 7  # the first piece only, so far
+    wait_until(lambda: window.session.check is not None and not review.is_checking(), 30, "the check")
+    assert window.session.excluded == set(range(12, 52))
+    assert review.excluded_tile.value() == 40 and review.ready_tile.value() == 20
+    assert window.session.check.left_out_count == 40

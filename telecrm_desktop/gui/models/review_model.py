@@ -300,8 +300,9 @@ class ReviewModel(Corrections, OneCallPerCell, QAbstractTableModel):
             return self.rows.numbers(first_view_row, last_view_row + 1)
         return [self.number_at(r) for r in range(first_view_row, last_view_row + 1)]
 
-    def set_excluded(self, numbers: list[int], excluded: bool) -> None:
-        if len(numbers) > BULK_ROWS:
+    def set_excluded(self, numbers: list[int], excluded: bool, *, bulk: bool = False) -> None:
+        """`bulk` (or more than BULK_ROWS numbers): see _set_excluded_in_bulk."""
+        if bulk or len(numbers) > BULK_ROWS:
             self._set_excluded_in_bulk(numbers, excluded)
             return
         for number in numbers:

@@ -72,6 +72,9 @@ class RowNumberHeader(QHeaderView):
         return self.style().sizeFromContents(QStyle.ContentsType.CT_HeaderSection, option, QSize(), self)
 
 
+LEAVE_OUT_AT_ONCE = 50_000  # rows left out per turn of the event loop (about 5 ms each)
+
+
 class ReviewScreen(Screen):
     title = "Review"
     subtitle = ("Every row as telecrm would receive it. Fix a red cell by double-clicking it (the file "
@@ -420,8 +423,28 @@ class ReviewScreen(Screen):
         if not numbers:
             return
         place = self._current_place()
-        self.model.set_excluded(numbers, exclude)
         self.session.check = None
+        if len(numbers) > LEAVE_OUT_AT_ONCE:
+            # a million rows: a set update of that size is 60 ms of the GUI thread in one C call;
+            # in pieces, one per turn of the event loop, the window goes on painting
+            self._leaving_out = True
+            self._leave_out_piece(numbers, 0, exclude, place)
+            return
+        self.model.set_excluded(numbers, exclude)
+        self._left_out(place)
+
+    _leaving_out = False
+
+    def _leave_out_piece(self, numbers: list[int], start: int, exclude: bool, place) -> None:
+        end = start + LEAVE_OUT_AT_ONCE
+        self.model.set_excluded(numbers[start:end], exclude, bulk=True)
+        if end < len(numbers):
+            QTimer.singleShot(0, lambda: self._leave_out_piece(numbers, end, exclude, place))
+            return
+        self._leaving_out = False
+        self._left_out(place)
+
+    def _left_out(self, place) -> None:
         self._update_counts()
         self._restore_place(place)
         self._current_changed(self.view.currentIndex())
@@ -602,5 +625,5 @@ class ReviewScreen(Screen):
                 and self.worker is None)
 
     def is_checking(self) -> bool:
-        return (self.worker is not None or self.recheck_timer.isActive()
+        return (self.worker is not None or self.recheck_timer.isActive() or self._leaving_out
                 or getattr(self, "_check_pending", False))
