@@ -1,0 +1,41 @@
+"""Reading a big run's outcomes a page at a time: the pages, filtered by outcome in SQL, put
+together are exactly the run's outcomes in row order, and every page is found by its first row."""
+
+from __future__ import annotations
+
+from bench.results_run import build_run, status_of
+from telecrm_desktop.core.send.journal import Journal
+
+ROWS = 3_000
+PAGE = 128
+
+
+def _pages(journal, run_id, status):
+    starts = journal.row_page_starts(run_id, PAGE, status)
+    pages = [journal.row_outcome_page(run_id, start, PAGE, status) for start in starts]
+    assert all(len(p) == PAGE for p in pages[:-1]) and 0 < len(pages[-1]) <= PAGE
+    return [o for page in pages for o in page]
+
+
+def test_pages_filtered_by_outcome_put_together_are_the_run(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        run_id = build_run(journal, ROWS)
+        everything = list(journal.row_outcomes(run_id))
+        assert [o.row for o in everything] == list(range(2, ROWS + 2))
+        assert _pages(journal, run_id, None) == everything
+        assert journal.row_count(run_id) == ROWS
+        for status in ("queued", "failed", "uncertain", "invalid", "left out", "pending"):
+            wanted = [o for o in everything if o.status == status]
+            assert [o.row for o in wanted] == [i + 2 for i in range(ROWS) if status_of(i) == status]
+            assert (_pages(journal, run_id, status) if wanted else []) == wanted, status
+            assert journal.row_count(run_id, status) == len(wanted)
+        # the last page, found without reading the ones before it
+        last = journal.row_outcome_page(run_id, journal.row_page_starts(run_id, PAGE)[-1], PAGE)
+        assert last[-1] == everything[-1] and len(last) == ROWS % PAGE
+
+
+def test_a_run_with_no_rows_has_no_pages(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        run_id = build_run(journal, 0)
+        assert journal.row_page_starts(run_id, PAGE) == [] and journal.row_outcome_page(run_id, 0, PAGE) == []
+        assert journal.row_page_starts(run_id, PAGE, "failed") == []
