@@ -445,13 +445,6 @@ def merges_text(run_id: int) -> str:
     return f"{rows:,} rows became {leads:,} leads: {'; '.join(parts)}{more}."
 
 
-def run_outcomes(run_id: int) -> list:
-    from telecrm_desktop.gui.bridge.existing_leads import with_created_or_updated
-
-    with Journal(paths.journal_path()) as journal:
-        return with_created_or_updated(journal, run_id, list(journal.row_outcomes(run_id)))
-
-
 def result_files(run) -> list[Path]:
     if not run.results_dir:
         raise FileNotFoundError(f"run {run.id} has no result files yet")

@@ -29,7 +29,7 @@ from telecrm_desktop.core.template.mapping import MappingError
 from telecrm_desktop.core.workspace import schema_io
 from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
 from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError
-from telecrm_desktop.gui.bridge import pipeline_bridge
+from telecrm_desktop.gui.bridge import outcome_pages, pipeline_bridge
 from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
 from telecrm_desktop.gui.bridge.gil import give_way, taking_turns
 from telecrm_desktop.gui.bridge.jobs import Jobs
@@ -347,7 +347,8 @@ class SchemaWorker(Worker):
 
 
 class HistoryWorker(Worker):
-    """Reads past runs, and every row outcome of one run, from the journal (100,000 rows take a while)."""
+    """Reads past runs, and one run's counts, page starts and first page of outcomes, from the journal
+    (the Results table reads the other pages as they are painted: bridge.outcome_pages)."""
 
     def __init__(self, run_id=None, enterprise_id: str | None = None):
         super().__init__()
@@ -359,9 +360,9 @@ class HistoryWorker(Worker):
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
-        outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
+        shown = outcome_pages.read_run_outcomes(run_id) if run_id is not None else None
         self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
-        return runs, run_id, outcomes
+        return runs, run_id, shown
 
     def describe_failure(self, exc: Exception) -> str:
         return f"The history of past runs could not be read: {exc}"

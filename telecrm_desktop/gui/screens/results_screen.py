@@ -104,6 +104,7 @@ class ResultsScreen(Screen):
         self.outage_label.hide()
         ul.addWidget(self.outage_label)
         self.model = ResultsModel(self)
+        self.model.reader.read_failed.connect(self._failed)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName("Outcome of every row")
@@ -178,9 +179,9 @@ class ResultsScreen(Screen):
             return
         self._worker = None
         if result is None:
-            self._show_run(None, [])
+            self._show_run(None, None)
             return
-        runs, run_id, outcomes = result
+        runs, run_id, shown = result
         merges = getattr(self.sender(), "merges", "")
         self.merges_label.setText(merges)
         self.merges_label.setVisible(bool(merges))
@@ -190,7 +191,7 @@ class ResultsScreen(Screen):
         if row is not None:
             self.runs_view.selectRow(row)
         self._selecting = False
-        self._show_run(self.runs_model.run(row) if row is not None else None, outcomes)
+        self._show_run(self.runs_model.run(row) if row is not None else None, shown)
 
     def _run_selected(self, current, _previous=None) -> None:
         if current.isValid() and not getattr(self, "_selecting", False):
@@ -198,18 +199,19 @@ class ResultsScreen(Screen):
             if self.current_run is None or run.id != self.current_run.id:
                 self.reload(run.id)
 
-    def _show_run(self, run, outcomes) -> None:
+    def _show_run(self, run, shown) -> None:
+        """`shown`: the run's counts, page starts and first page (bridge.outcome_pages.RunOutcomes)."""
         if run is None or self.current_run is None or run.id != self.current_run.id:
             self.landed_label.hide()  # a report belongs to the run it was made for
         self.current_run = run
         if run is not None and run.landed and getattr(self, "_landed", None) is None:
             self._show_landed(pipeline_bridge.landed_text(run.landed), run.landed)  # kept from an earlier check
-        self.model.set_outcomes(outcomes)
+        self.model.show_run(shown if run is not None else None)
         if run is None:
             self.run_label.setText("No runs yet: send a file to see its results here.")
         else:
             self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
-                                   f"{len(outcomes):,} rows")
+                                   f"{self.model.total():,} rows")
         self._show_outages(run)
         counts = self.model.counts()
         for status, tile in self.tiles.items():

@@ -1,0 +1,127 @@
+"""A run's row outcomes for the Results step, a page at a time, read off the GUI thread.
+
+A run can hold 1,048,576 rows: the Results table keeps a few pages and asks for the one about to
+be painted. Each page is found by the spreadsheet row that starts it (core.send.journal's
+row_page_starts), so the last page costs what the first does. A page of a rare outcome may lie
+spread over the whole run (a filtered page read 30 to 150 ms), so pages are read by one thread of
+their own, newest request first, and the table shows placeholders meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from telecrm_desktop.core import paths
+from telecrm_desktop.core.send.journal import Journal
+from telecrm_desktop.gui.bridge.existing_leads import with_created_or_updated
+
+PAGE_ROWS = 500
+WAITING_REQUESTS = 8  # older requests are dropped: the table has scrolled past them
+IDLE_SECONDS = 20.0  # the reader's thread ends after this long without a request
+
+
+@dataclass
+class RunOutcomes:
+    """What the Results table needs to show a run at once: its counts, the first row of every page
+    (all rows; a filter's are read when chosen) and the first page."""
+
+    run_id: int
+    counts: dict[str, int]
+    page_starts: list[int]
+    first_page: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def read_run_outcomes(run_id: int) -> RunOutcomes:
+    """For the history worker: counts, page starts and the first page, in one visit to the journal."""
+    with Journal(paths.journal_path()) as journal:
+        counts = journal.row_counts(run_id)
+        starts = journal.row_page_starts(run_id, PAGE_ROWS)
+        first = read_page(journal, run_id, starts[0], None) if starts else []
+        return RunOutcomes(run_id, counts, starts, first)
+
+
+def read_page(journal: Journal, run_id: int, from_row: int, status: str | None) -> list:
+    return with_created_or_updated(journal, run_id, journal.row_outcome_page(run_id, from_row, PAGE_ROWS, status))
+
+
+class OutcomePageReader(QObject):
+    """One thread reading pages and page starts for the GUI thread; answers come as signals.
+
+    Every request carries the asker's `view` (any value: the model's run and filter of the moment):
+    answers to a view the asker has left are simply ignored by it.
+    """
+
+    page_read = Signal(object, int, object)  # view, page number, list of outcomes
+    starts_read = Signal(object, object)  # view, list of each page's first row
+    read_failed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._lock = threading.Condition()
+        self._requests: deque = deque()
+        self._thread: threading.Thread | None = None
+        self.rows_read = 0  # outcomes read since the reader was made (the tests' bound on reading)
+
+    def request_page(self, view, run_id: int, status: str | None, page: int, from_row: int) -> list:
+        """Queue a page; returns the (view, page) requests dropped to make room, to be asked again."""
+        return self._put(("page", view, run_id, status, page, from_row))
+
+    def request_starts(self, view, run_id: int, status: str | None) -> None:
+        self._put(("starts", view, run_id, status, None, None))
+
+    def _put(self, request) -> list:
+        dropped = []
+        with self._lock:
+            self._requests.append(request)
+            while len(self._requests) > WAITING_REQUESTS:
+                # the oldest page request goes; page starts never do: no page can be asked for without them
+                oldest = next((i for i, r in enumerate(self._requests) if r[0] == "page"), None)
+                if oldest is None:
+                    break
+                old = self._requests[oldest]
+                del self._requests[oldest]
+                dropped.append((old[1], old[4]))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="results-pages", daemon=True)
+                self._thread.start()
+            self._lock.notify()
+        return dropped
+
+    def _next(self):
+        with self._lock:
+            if not self._requests:
+                self._lock.wait(IDLE_SECONDS)
+            if not self._requests:
+                self._thread = None
+                return None
+            return self._requests.pop()  # the newest: what the table shows now
+
+    def _serve(self) -> None:
+        journal = None
+        try:
+            while (request := self._next()) is not None:
+                kind, view, run_id, status, page, from_row = request
+                try:
+                    if journal is None or journal.path != paths.journal_path():
+                        if journal is not None:
+                            journal.close()
+                        journal = Journal(paths.journal_path())
+                    if kind == "starts":
+                        self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
+                    else:
+                        outcomes = read_page(journal, run_id, from_row, status)
+                        self.rows_read += len(outcomes)
+                        self.page_read.emit(view, page, outcomes)
+                except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised
+                    self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
+        finally:
+            if journal is not None:
+                journal.close()
