@@ -361,7 +361,7 @@ def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, 
     Never changes the exit status: the send itself went as the counts say.
     """
     from telecrm_desktop.core.workspace.sync_client import SyncClient
-    from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
+    from telecrm_desktop.core.workspace.landed import verify_landed
 
     if access.token is None:
         note(f"post-import check skipped: {access.why}")
@@ -370,13 +370,10 @@ def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, 
         note("post-import check skipped: the run was cancelled")
         return
     with Journal(journal_path) as journal:
-        queued = journal.lead_counts(run_id).get(outcomes.QUEUED, 0)
-        if not queued:
-            note("post-import check skipped: no lead of this run was queued")
-            return
-        # positions, not identifiers: a run of a million leads need not be held in memory
-        picked = set(choose_sample(range(queued)))
-        wanted = {i for n, i in enumerate(journal.queued_identifiers(run_id)) if n in picked}
+        wanted, queued = runs.landed_sample(journal, run_id)
+    if not queued:
+        note("post-import check skipped: no lead of this run was queued")
+        return
     sample = [lead for lead in checked.leads if lead.identifier in wanted]
     identifier_field = checked.identifier_field
     if access.delay:

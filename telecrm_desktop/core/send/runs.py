@@ -100,6 +100,18 @@ def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow],
                         values, outcome.problems, *(("yes" if found[0] else "no", found[1]) if found else ()))
 
 
+def landed_sample(journal: Journal, run_id: int) -> tuple[set[str], int]:
+    """The identifiers of the queued leads a post-import check looks up (every one of a small run,
+    a random sample of a big one: core.workspace.landed.choose_sample), and how many were queued.
+    Positions are drawn, then the identifiers streamed: a run of a million leads is never held."""
+    from telecrm_desktop.core.send import outcomes
+    from telecrm_desktop.core.workspace.landed import choose_sample
+
+    queued = journal.lead_counts(run_id).get(outcomes.QUEUED, 0)
+    picked = set(choose_sample(range(queued)))
+    return {i for n, i in enumerate(journal.queued_identifiers(run_id)) if n in picked}, queued
+
+
 def write_results(journal: Journal, run_id: int, folder: Path, *, headers: Sequence[str],
                   data_rows: Iterable[DataRow], raw_headers: Sequence[str] | None = None,
                   header_row: int = 1, existing: dict[str, tuple[bool, str]] | None = None) -> ResultFiles:

@@ -455,9 +455,12 @@ def result_files(run) -> list[Path]:
 
 # ----- post-import check ---------------------------------------------------------------------
 
-def queued_identifiers(run_id: int) -> set[str]:
+def landed_sample(run_id: int) -> tuple[set[str], int]:
+    """The queued leads of the run a post-import check looks up, as the command line picks them."""
+    from telecrm_desktop.core.send import runs
+
     with Journal(paths.journal_path()) as journal:
-        return set(journal.queued_identifiers(run_id))
+        return runs.landed_sample(journal, run_id)
 
 
 def keep_landed(run_id: int, report) -> None:

@@ -379,14 +379,17 @@ class LandedWorker(Worker):
         self.sample_text = ""  # which leads were looked up, in words
 
     def work(self):
-        leads = self.leads
         if self.run_id is not None:  # a failed or pending lead was never meant to be there
-            queued = pipeline_bridge.queued_identifiers(self.run_id)
-            leads = [lead for lead in leads if lead.identifier in queued]
+            # the journal picks the sample among the run's queued leads, as the command line's check does:
+            # neither the queued identifiers nor the queued leads of a big run are ever all in a list
+            wanted, queued = pipeline_bridge.landed_sample(self.run_id)
+            sample = [lead for lead in self.leads if lead.identifier in wanted]
+        else:
+            sample = choose_sample(self.leads)
+            queued = len(self.leads)
         url, enterprise, token = sync_access(self.workspace)
-        sample = choose_sample(leads)
-        self.sample_text = (f"all {len(leads):,} queued leads of this run" if len(sample) == len(leads)
-                            else f"a random {len(sample):,} of the {len(leads):,} queued leads")
+        self.sample_text = (f"all {queued:,} queued leads of this run" if len(sample) == queued
+                            else f"a random {len(sample):,} of the {queued:,} queued leads")
         with SyncClient(url, enterprise, token, network=network_settings()) as client:
             return verify_landed(client, sample, self.identifier_field, recheck_after=5.0)
 
