@@ -27,6 +27,8 @@ ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})
 REASON_HEADER = "Why this row needs attention"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_TEXT_LIMIT = 32_767
+# rows of one Excel sheet, its header included: the rows past it go on a sheet after it ("Results (2)")
+SHEET_ROWS = 1_048_576
 _BAD_COLOUR = "FFC7CE"
 # characters an .xlsx cannot hold (as openpyxl's ILLEGAL_CHARACTERS_RE); openpyxl is imported only
 # when a workbook is written: it takes half a second to import, and `history` needs none of it
@@ -124,6 +126,31 @@ def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False):
     return cell
 
 
+class _SheetSeries:
+    """Rows appended to a write-only workbook's sheet, and to one more sheet (same title with " (2)",
+    the same top rows) each time a sheet is full: Excel opens no sheet of more than SHEET_ROWS rows."""
+
+    def __init__(self, book, title: str, top_rows):
+        self.book, self.title, self.top_rows = book, title, top_rows  # top_rows(sheet) -> rows above the data
+        self.sheets = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        self.sheets += 1
+        self.sheet = self.book.create_sheet(self.title if self.sheets == 1 else f"{self.title} ({self.sheets})")
+        top = self.top_rows(self.sheet)
+        for row in top:
+            self.sheet.append(row)
+        self._left = SHEET_ROWS - len(top)
+
+    def append(self, cells_of) -> None:
+        """`cells_of(sheet)` -> the row's cells (write-only cells belong to their sheet)."""
+        if self._left == 0:
+            self._new_sheet()
+        self.sheet.append(cells_of(self.sheet))
+        self._left -= 1
+
+
 class _RunWriters:
     """The three result files, written in one pass over the rows."""
 
@@ -144,22 +171,21 @@ class _RunWriters:
         status_columns = REPORT_COLUMNS + (RESULT_EXISTING_COLUMNS if existing_columns else [])
         self._csv.writerow(status_columns + [csv_safe(h) for h in header_names])
         self._book = openpyxl.Workbook(write_only=True)
-        self._sheet = self._book.create_sheet("Results")
-        self._sheet.append([_cell(self._sheet, h, bold=True) for h in status_columns + list(header_names)])
+        self._results = _SheetSeries(self._book, "Results", lambda sheet: [
+            [_cell(sheet, h, bold=True) for h in status_columns + list(header_names)]])
         self._attention_book = openpyxl.Workbook(write_only=True)
-        self._attention = self._attention_book.create_sheet("Needs attention")
         # the header where the template expects it, so the same template imports the fixed file
-        for _ in range(max(0, header_row - 1)):
-            self._attention.append([])
-        self._attention.append([_cell(self._attention, h, bold=True) for h in list(header_names) + [REASON_HEADER]])
+        self._attention = _SheetSeries(self._attention_book, "Needs attention", lambda sheet: [
+            *([] for _ in range(max(0, header_row - 1))),
+            [_cell(sheet, h, bold=True) for h in list(header_names) + [REASON_HEADER]]])
         self.attention_rows = 0
 
     def add(self, r: ResultRow) -> None:
         values = list(r.values) + [None] * (len(self.headers) - len(r.values))
         extra = [r.existing, r.changes, r.created_or_updated] if self.existing_columns else []
         self._csv.writerow(_report_line(r) + [csv_safe(v) for v in extra] + [csv_safe(cell_text(v)) for v in values])
-        self._sheet.append([_cell(self._sheet, v)
-                            for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values])
+        line = [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values
+        self._results.append(lambda sheet: [_cell(sheet, v) for v in line])
         if r.status in ATTENTION:
             self._add_attention(r, values)
 
@@ -169,8 +195,12 @@ class _RunWriters:
             if column in self.column_index:
                 notes.setdefault(self.column_index[column], []).append(message)
         reason = r.reason or "; ".join(m for _c, m in r.problems)
-        cells = [_cell(self._attention, v, bad="\n".join(notes[i]) if i in notes else None) for i, v in enumerate(values)]
-        cells.append(_cell(self._attention, f"{r.status}: {reason}" if reason else r.status, bad=None if notes else reason or r.status))
+
+        def cells(sheet):
+            row = [_cell(sheet, v, bad="\n".join(notes[i]) if i in notes else None) for i, v in enumerate(values)]
+            row.append(_cell(sheet, f"{r.status}: {reason}" if reason else r.status, bad=None if notes else reason or r.status))
+            return row
+
         self._attention.append(cells)
         self.attention_rows += 1
 
