@@ -39,10 +39,11 @@ class RunOutcomes:
         return sum(self.counts.values())
 
 
-def read_run_outcomes(run_id: int) -> RunOutcomes:
-    """For the history worker: counts, page starts and the first page, in one visit to the journal."""
+def read_run_outcomes(run_id: int, counts: dict[str, int] | None = None) -> RunOutcomes:
+    """For the history worker: page starts and the first page, in one visit to the journal, and the
+    counts unless given (past_runs has them: kept with a run at its end, counted for an open one)."""
     with Journal(paths.journal_path()) as journal:
-        counts = journal.row_counts(run_id)
+        counts = journal.row_counts(run_id) if counts is None else counts
         starts = journal.row_page_starts(run_id, PAGE_ROWS)
         first = read_page(journal, run_id, starts[0], None) if starts else []
         return RunOutcomes(run_id, counts, starts, first)

@@ -360,7 +360,8 @@ class HistoryWorker(Worker):
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
-        shown = outcome_pages.read_run_outcomes(run_id) if run_id is not None else None
+        counts = next((r.counts for r in runs if r.id == run_id), None)
+        shown = outcome_pages.read_run_outcomes(run_id, counts) if run_id is not None else None
         self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
         return runs, run_id, shown
 
