@@ -108,33 +108,38 @@ class OutcomePageReader(QObject):
             self._lock.notify()
         return dropped
 
-    def _next(self):
+    def _next(self, wait: bool):
         with self._lock:
-            if not self._requests:
+            if not self._requests and wait:
                 self._lock.wait(IDLE_SECONDS)
             if not self._requests:
-                self._thread = None
+                if wait:
+                    self._thread = None
                 return None
             return self._requests.pop()  # the newest: what the table shows now
 
     def _serve(self) -> None:
-        journal = None
+        while (request := self._next(wait=True)) is not None:
+            # the journal is open only while there are requests, as every other reader's: opening a
+            # Journal reads and closes the file, and closing any descriptor of a file drops every POSIX
+            # lock this process holds on it; a connection left open then lost its locks, the send
+            # process took the journal for its last user and removed the WAL under it (disk I/O error)
+            try:
+                with Journal(paths.journal_path()) as journal:
+                    while request is not None:
+                        self._answer(journal, request)
+                        request = self._next(wait=False)
+            except Exception as exc:  # noqa: BLE001 - the journal could not be opened: said, not raised
+                self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
+
+    def _answer(self, journal: Journal, request) -> None:
+        kind, view, run_id, status, page, from_row = request
         try:
-            while (request := self._next()) is not None:
-                kind, view, run_id, status, page, from_row = request
-                try:
-                    if journal is None or journal.path != paths.journal_path():
-                        if journal is not None:
-                            journal.close()
-                        journal = Journal(paths.journal_path())
-                    if kind == "starts":
-                        self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
-                    else:
-                        outcomes = read_page(journal, run_id, from_row, status)
-                        self.rows_read += len(outcomes)
-                        self.page_read.emit(view, page, outcomes)
-                except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised
-                    self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
-        finally:
-            if journal is not None:
-                journal.close()
+            if kind == "starts":
+                self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
+            else:
+                outcomes = read_page(journal, run_id, from_row, status)
+                self.rows_read += len(outcomes)
+                self.page_read.emit(view, page, outcomes)
+        except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised
+            self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
