@@ -85,3 +85,41 @@ def test_the_table_holds_a_few_pages_whatever_is_scrolled(results, qtbot):
     bar.setValue(0)
     assert _shown(qtbot, model, 0) == 2
     assert model.held() <= model.CACHED_PAGES * PAGE_ROWS < ROWS
+
+
+def test_first_and_last_rows_show_before_the_page_starts_are_read(window, qtbot, monkeypatch):
+    # at a million rows finding where every page starts takes seconds: the first screen and a jump
+    # to the last row must not wait for it
+    import threading
+
+    from telecrm_desktop.gui.bridge import outcome_pages
+
+    release = threading.Event()
+    original = outcome_pages.read_page_starts
+
+    def slow_starts(*args):
+        release.wait(30)
+        return original(*args)
+
+    monkeypatch.setattr(outcome_pages, "read_page_starts", slow_starts)
+    with Journal(paths.journal_path()) as journal:
+        build_run(journal, ROWS)
+    qtbot.mouseClick(window.step_buttons[RESULTS], Qt.MouseButton.LeftButton)
+    screen = window.results_screen
+    model, view = screen.model, screen.view
+    try:
+        qtbot.waitUntil(lambda: model.rowCount() == ROWS, timeout=20_000)
+        assert screen.is_loading()  # the page starts are still being read
+        assert _shown(qtbot, model, 0) == 2
+        _click_first_row(qtbot, view)
+        qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        assert _shown(qtbot, model, ROWS - 1) == ROWS + 1
+        assert model.data(model.index(ROWS - 1, 3)) == status_of(ROWS - 1)
+        assert screen.is_loading()
+        middle = ROWS // 2
+        assert model.data(model.index(middle, 0)) == model.PLACEHOLDER  # waits for the page starts
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=20_000)
+    view.scrollTo(model.index(middle, 0))
+    assert _shown(qtbot, model, middle) == middle + 2

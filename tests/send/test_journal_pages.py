@@ -32,6 +32,12 @@ def test_pages_filtered_by_outcome_put_together_are_the_run(tmp_path):
         # the last page, found without reading the ones before it
         last = journal.row_outcome_page(run_id, journal.row_page_starts(run_id, PAGE)[-1], PAGE)
         assert last[-1] == everything[-1] and len(last) == ROWS % PAGE
+        # or without knowing where pages start: read back from the end, or from a row
+        assert journal.row_outcomes_before(run_id, None, ROWS % PAGE) == last
+        assert journal.row_outcomes_before(run_id, 1000, 3) == everything[995:998]  # rows 997, 998, 999
+        failed = [o for o in everything if o.status == "failed"]
+        assert journal.row_outcomes_before(run_id, None, 4, "failed") == failed[-4:]
+        assert journal.row_outcomes_before(run_id, failed[2].row, 10, "failed") == failed[:2]
 
 
 def test_a_run_with_no_rows_has_no_pages(tmp_path):

@@ -624,6 +624,22 @@ class Journal:
         return [_outcome_from_row(r) for r in self.db.execute(
             f"{_OUTCOME_SELECT} WHERE {where} ORDER BY r.row LIMIT ?", (*params, size))]
 
+    def row_outcomes_before(self, run_id: int, before_row: int | None, size: int,
+                            status: str | None = None) -> list[RowOutcome]:
+        """The last `size` outcomes before spreadsheet row `before_row` (the run's last ones when None),
+        in row order: the end of a run, or of a filter, without knowing where its pages start."""
+        where, params = "r.run_id=?", [run_id]
+        if before_row is not None:
+            where += " AND r.row<?"
+            params.append(before_row)
+        if status is not None:
+            where += f" AND {_STATUS_SQL}=?"
+            params += [*_STATUS_PARAMS, status]
+        found = [_outcome_from_row(r) for r in self.db.execute(
+            f"{_OUTCOME_SELECT} WHERE {where} ORDER BY r.row DESC LIMIT ?", (*params, size))]
+        found.reverse()
+        return found
+
     def row_page_starts(self, run_id: int, size: int, status: str | None = None) -> list[int]:
         """The spreadsheet row that starts each page of `size` outcomes (of those with `status`, when
         given): page p is then row_outcome_page(run_id, starts[p], size, status). One number per page."""

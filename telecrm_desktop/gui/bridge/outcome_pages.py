@@ -28,41 +28,62 @@ IDLE_SECONDS = 20.0  # the reader's thread ends after this long without a reques
 
 @dataclass
 class RunOutcomes:
-    """What the Results table needs to show a run at once: its counts, the first row of every page
-    (all rows; a filter's are read when chosen) and the first page."""
+    """What the Results table needs to show a run at once: its counts and its first page; the first
+    row of every page (`page_starts`) comes after (a scan of the run: seconds at a million rows)."""
 
     run_id: int
     counts: dict[str, int]
-    page_starts: list[int]
     first_page: list = field(default_factory=list)
+    page_starts: list[int] | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def read_run_outcomes(run_id: int, counts: dict[str, int] | None = None) -> RunOutcomes:
-    """For the history worker: page starts and the first page, in one visit to the journal, and the
-    counts unless given (past_runs has them: kept with a run at its end, counted for an open one)."""
+def read_first_screen(run_id: int, counts: dict[str, int] | None = None) -> RunOutcomes:
+    """The run's first page, and its counts unless given (past_runs has them: kept with a run at
+    its end, counted for an open one)."""
     with Journal(paths.journal_path()) as journal:
         counts = journal.row_counts(run_id) if counts is None else counts
-        starts = journal.row_page_starts(run_id, PAGE_ROWS)
-        first = read_page(journal, run_id, starts[0], None) if starts else []
-        return RunOutcomes(run_id, counts, starts, first)
+        return RunOutcomes(run_id, counts, read_page(journal, run_id, FIRST, None))
 
 
-def read_page(journal: Journal, run_id: int, from_row: int, status: str | None) -> list:
+def read_page_starts(run_id: int, status: str | None = None) -> list[int]:
+    with Journal(paths.journal_path()) as journal:
+        return journal.row_page_starts(run_id, PAGE_ROWS, status)
+
+
+# where a page is: ("from", row): the page starting at that spreadsheet row; ("before", row or None,
+# size): the `size` outcomes ending before that row (None: the run's, or the filter's, last ones)
+FIRST = ("from", 0)
+
+
+def read_page(journal: Journal, run_id: int, anchor: tuple, status: str | None) -> list:
     """A page, read in a few short pieces: between them the GUI thread gets the interpreter lock at
     once (bridge.gil), instead of waiting up to 5 ms for each cell it paints while this thread reads."""
-    page: list = []
-    while len(page) < PAGE_ROWS:
-        piece = journal.row_outcome_page(run_id, from_row, min(PIECE_ROWS, PAGE_ROWS - len(page)), status)
-        page += with_created_or_updated(journal, run_id, piece)
-        give_way()
-        if len(piece) < PIECE_ROWS:
-            break
-        from_row = piece[-1].row + 1
-    return page
+    pieces: list[list] = []
+    if anchor[0] == "from":
+        from_row, wanted = anchor[1], PAGE_ROWS
+        while wanted > 0:
+            piece = journal.row_outcome_page(run_id, from_row, min(PIECE_ROWS, wanted), status)
+            pieces.append(with_created_or_updated(journal, run_id, piece))
+            give_way()
+            if len(piece) < min(PIECE_ROWS, wanted):
+                break
+            wanted -= len(piece)
+            from_row = piece[-1].row + 1
+    else:
+        before_row, wanted = anchor[1], anchor[2]
+        while wanted > 0:
+            piece = journal.row_outcomes_before(run_id, before_row, min(PIECE_ROWS, wanted), status)
+            pieces.insert(0, with_created_or_updated(journal, run_id, piece))
+            give_way()
+            if len(piece) < min(PIECE_ROWS, wanted):
+                break
+            wanted -= len(piece)
+            before_row = piece[0].row
+    return [o for piece in pieces for o in piece]
 
 
 class OutcomePageReader(QObject):
@@ -83,9 +104,10 @@ class OutcomePageReader(QObject):
         self._thread: threading.Thread | None = None
         self.rows_read = 0  # outcomes read since the reader was made (the tests' bound on reading)
 
-    def request_page(self, view, run_id: int, status: str | None, page: int, from_row: int) -> list:
-        """Queue a page; returns the (view, page) requests dropped to make room, to be asked again."""
-        return self._put(("page", view, run_id, status, page, from_row))
+    def request_page(self, view, run_id: int, status: str | None, page: int, anchor: tuple) -> list:
+        """Queue a page (`anchor`: see read_page); returns the (view, page) requests dropped to make
+        room, to be asked again."""
+        return self._put(("page", view, run_id, status, page, anchor))
 
     def request_starts(self, view, run_id: int, status: str | None) -> None:
         self._put(("starts", view, run_id, status, None, None))
@@ -133,12 +155,12 @@ class OutcomePageReader(QObject):
                 self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
 
     def _answer(self, journal: Journal, request) -> None:
-        kind, view, run_id, status, page, from_row = request
+        kind, view, run_id, status, page, anchor = request
         try:
             if kind == "starts":
                 self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
             else:
-                outcomes = read_page(journal, run_id, from_row, status)
+                outcomes = read_page(journal, run_id, anchor, status)
                 self.rows_read += len(outcomes)
                 self.page_read.emit(view, page, outcomes)
         except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised

@@ -347,22 +347,33 @@ class SchemaWorker(Worker):
 
 
 class HistoryWorker(Worker):
-    """Reads past runs, and one run's counts, page starts and first page of outcomes, from the journal
-    (the Results table reads the other pages as they are painted: bridge.outcome_pages)."""
+    """Reads past runs and one run's counts and first page of outcomes (`first_screen`), then what
+    takes seconds at a million rows: the first row of every page and the merges sentence (the
+    Results table reads the other pages as they are painted: bridge.outcome_pages)."""
+
+    first_screen = Signal(object)  # (runs, run id, outcome_pages.RunOutcomes without page starts)
 
     def __init__(self, run_id=None, enterprise_id: str | None = None):
         super().__init__()
         self.run_id = run_id
         self.enterprise_id = enterprise_id  # only this workspace's runs (all when None)
+        self.merges = ""
 
     def work(self):
         runs = pipeline_bridge.past_runs(self.enterprise_id)
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
+        if run_id is None:
+            self.first_screen.emit((runs, None, None))
+            return runs, None, None
         counts = next((r.counts for r in runs if r.id == run_id), None)
-        shown = outcome_pages.read_run_outcomes(run_id, counts) if run_id is not None else None
-        self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
+        shown = outcome_pages.read_first_screen(run_id, counts)
+        self.first_screen.emit((runs, run_id, shown))
+        if self.cancelled:
+            return None
+        shown.page_starts = outcome_pages.read_page_starts(run_id)
+        self.merges = pipeline_bridge.merges_text(run_id)  # read with the result
         return runs, run_id, shown
 
     def describe_failure(self, exc: Exception) -> str:

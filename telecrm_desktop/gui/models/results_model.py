@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from telecrm_desktop.gui.bridge.outcome_pages import PAGE_ROWS, OutcomePageReader, RunOutcomes
+from telecrm_desktop.gui.bridge.outcome_pages import FIRST, PAGE_ROWS, OutcomePageReader, RunOutcomes
 from telecrm_desktop.gui.models.one_call import OneCallPerCell
 from telecrm_desktop.gui.widgets import style
 
@@ -68,7 +68,7 @@ class ResultsModel(OneCallPerCell, QAbstractTableModel):
         self._view += 1
         self.run_id = shown.run_id if shown is not None else None
         self._counts = dict(shown.counts) if shown is not None else {}
-        self._starts = {None: shown.page_starts} if shown is not None else {}
+        self._starts = {None: shown.page_starts} if shown is not None and shown.page_starts is not None else {}
         self._pages.clear()
         self._asked.clear()
         if shown is not None and shown.first_page:
@@ -77,6 +77,14 @@ class ResultsModel(OneCallPerCell, QAbstractTableModel):
             self._pages.clear()
             self._ask_starts()
         self.endResetModel()
+
+    def set_page_starts(self, run_id: int, starts: list[int]) -> None:
+        """The first row of every page of the run's rows (read after the first screen was shown)."""
+        if run_id != self.run_id or None in self._starts:
+            return
+        self._starts[None] = starts
+        if self.status_filter is None:
+            self._repaint_all()
 
     def set_status_filter(self, status: str | None) -> None:
         if status == self.status_filter:
@@ -114,20 +122,42 @@ class ResultsModel(OneCallPerCell, QAbstractTableModel):
         self.reader.request_starts(self._view, self.run_id, self.status_filter)
 
     def _ask_page(self, page: int) -> None:
-        starts = self._starts.get(self.status_filter)
-        if starts is None or page in self._asked or page >= len(starts):
+        if page in self._asked:
             return
+        anchor = self._anchor(page)
+        if anchor is None:
+            return  # asked for when the page starts are read (every row is repainted then)
         self._asked.add(page)
-        for view, dropped in self.reader.request_page(self._view, self.run_id, self.status_filter, page, starts[page]):
+        for view, dropped in self.reader.request_page(self._view, self.run_id, self.status_filter, page, anchor):
             if view == self._view:
                 self._asked.discard(dropped)  # asked again if it is still painted
+
+    def _anchor(self, page: int) -> tuple | None:
+        """Where the page is in the journal: from its first row when the page starts are known; else
+        the first page, the last one (read back from the end: Ctrl+End is instant) and the page after
+        a full one can still be found; None for the others until the starts are read."""
+        starts = self._starts.get(self.status_filter)
+        if starts is not None:
+            return ("from", starts[page]) if page < len(starts) else None
+        last_page = (self.rowCount() - 1) // PAGE_ROWS
+        if page == 0:
+            return FIRST
+        if page == last_page:
+            return ("before", None, self.rowCount() - page * PAGE_ROWS)
+        before = self._pages.get(page - 1)
+        if before is not None and len(before) == PAGE_ROWS:
+            return ("from", before[-1].row + 1)
+        return None
+
+    def _repaint_all(self) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.HEADERS) - 1))
 
     def _starts_read(self, view, starts) -> None:
         if view != self._view:
             return
         self._starts[self.status_filter] = starts
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.HEADERS) - 1))
+        self._repaint_all()
 
     def _page_read(self, view, page: int, outcomes: list) -> None:
         if view != self._view:

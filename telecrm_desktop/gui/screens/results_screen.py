@@ -163,28 +163,27 @@ class ResultsScreen(Screen):
                                 else "<b>Past runs (all workspaces)</b>")
         worker = HistoryWorker(wanted, enterprise)
         worker.failed.connect(self._failed)
+        worker.first_screen.connect(self._first_screen)
         worker.finished.connect(self._loaded)
         self._worker = worker
+        self._first_shown = False
         self.run_label.setText("Reading the journal…")
         start_worker(self, worker)
 
     def is_loading(self) -> bool:
+        """Until the run's merges sentence and page starts are read (its first rows show before)."""
         return getattr(self, "_worker", None) is not None
 
     def _failed(self, sentence: str) -> None:
         self.message.emit("error", sentence)
 
-    def _loaded(self, result) -> None:
+    def _first_screen(self, result) -> None:
+        """The runs, and the chosen run's counts and first rows: shown while the rest is read."""
         if self.sender() is not getattr(self, "_worker", None):
             return
-        self._worker = None
-        if result is None:
-            self._show_run(None, None)
-            return
+        self._first_shown = True
         runs, run_id, shown = result
-        merges = getattr(self.sender(), "merges", "")
-        self.merges_label.setText(merges)
-        self.merges_label.setVisible(bool(merges))
+        self.merges_label.hide()
         self._selecting = True
         self.runs_model.set_runs(runs)
         row = self.runs_model.row_of(run_id) if run_id is not None else None
@@ -192,6 +191,21 @@ class ResultsScreen(Screen):
             self.runs_view.selectRow(row)
         self._selecting = False
         self._show_run(self.runs_model.run(row) if row is not None else None, shown)
+
+    def _loaded(self, result) -> None:
+        if self.sender() is not getattr(self, "_worker", None):
+            return
+        self._worker = None
+        if result is None:
+            if not self._first_shown:
+                self._show_run(None, None)
+            return
+        runs, run_id, shown = result
+        merges = getattr(self.sender(), "merges", "")
+        self.merges_label.setText(merges)
+        self.merges_label.setVisible(bool(merges))
+        if shown is not None:
+            self.model.set_page_starts(run_id, shown.page_starts)
 
     def _run_selected(self, current, _previous=None) -> None:
         if current.isValid() and not getattr(self, "_selecting", False):
