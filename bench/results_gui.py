@@ -67,10 +67,15 @@ def measure(home: str, rows: str) -> dict:
     # the benchmark's own work on the GUI thread would be counted as the app's stall
     expected = {}
     for status in FILTERS_TRIED:
-        matching = [i + 2 for i in range(rows) if status is None or status_of(i) == status]
-        expected[status] = (len(matching), matching[0], matching[-1])
-    del matching
+        count, first_row, last_row = 0, None, None
+        for i in range(rows):
+            if status is None or status_of(i) == status:
+                count, last_row = count + 1, i + 2
+                first_row = first_row or last_row
+        expected[status] = (count, first_row, last_row)
     before = _rss_mb()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the peak (VmHWM) starts again from here: the app's own growth is measured
     probe = StallProbe()
     _spin(app, lambda: sum(len(g) for g in probe.gaps.values()) > 200, 10)  # ~1 s idle: the baseline
     screen = window.results_screen
@@ -83,9 +88,12 @@ def measure(home: str, rows: str) -> dict:
     probe.enter("first screen")
     started = time.perf_counter()
     QTest.mouseClick(window.step_buttons[RESULTS], Qt.MouseButton.LeftButton)
-    _spin(app, lambda: not screen.is_loading() and model.rowCount() == rows, 120)
+    _spin(app, lambda: model.rowCount() == rows, 120)
     first = shown(0)
     first_screen = time.perf_counter() - started
+    probe.enter("reading page starts")
+    _spin(app, lambda: not screen.is_loading(), 300)
+    page_starts = time.perf_counter() - started
     assert first == 2, first
     timings = {}
     for status in FILTERS_TRIED:
@@ -121,7 +129,7 @@ def measure(home: str, rows: str) -> dict:
         "stall_max_ms": round(max(busy) * 1000, 1), "stall_p99_ms": round(percentile(busy, 0.99) * 1000, 1),
         "stall_worst_phase": worst_phase,
         "idle_max_ms": round(max(idle) * 1000, 1), "idle_p99_ms": round(percentile(idle, 0.99) * 1000, 1),
-        "filters": timings, "scroll_s": round(scrolled, 2), "held_outcomes": model.held(),
+        "page_starts_s": round(page_starts, 2), "filters": timings, "scroll_s": round(scrolled, 2), "held_outcomes": model.held(),
         "read_outcomes": model.reader.rows_read, "culprits": probe.top_culprits(4),
     }
 

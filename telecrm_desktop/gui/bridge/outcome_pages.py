@@ -86,8 +86,71 @@ def read_page(journal: Journal, run_id: int, anchor: tuple, status: str | None) 
     return [o for piece in pieces for o in piece]
 
 
+class _Lane:
+    """One thread serving requests newest first, with the journal open while it has any; at most
+    `keep` requests wait (the oldest are dropped and handed back to the asker)."""
+
+    def __init__(self, name: str, answer, keep: int):
+        self.name, self.answer, self.keep = name, answer, keep
+        self._lock = threading.Condition()
+        self._requests: deque = deque()
+        self._thread: threading.Thread | None = None
+        self._journal: Journal | None = None
+        self.busy_with = None  # the request being answered
+        self.interrupted = False
+
+    def put(self, request, interrupt_stale: bool = False) -> list:
+        dropped = []
+        with self._lock:
+            self._requests.append(request)
+            while len(self._requests) > self.keep:
+                dropped.append(self._requests.popleft())
+            busy, journal = self.busy_with, self._journal
+            if interrupt_stale and busy is not None and busy[1] != request[1] and journal is not None:
+                self.interrupted = True
+                journal.db.interrupt()  # a scan for a filter no longer shown: stop it (thread-safe)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name=self.name, daemon=True)
+                self._thread.start()
+            self._lock.notify()
+        return dropped
+
+    def _next(self, wait: bool):
+        with self._lock:
+            if not self._requests and wait:
+                self._lock.wait(IDLE_SECONDS)
+            if not self._requests:
+                self.busy_with = None
+                if wait:
+                    self._thread = None
+                return None
+            self.busy_with, self.interrupted = self._requests.pop(), False  # the newest: what is shown now
+            return self.busy_with
+
+    def _serve(self) -> None:
+        while (request := self._next(wait=True)) is not None:
+            # the journal is open only while there are requests, as every other reader's: opening a
+            # Journal reads and closes the file, and closing any descriptor of a file drops every POSIX
+            # lock this process holds on it; a connection left open then lost its locks, the send
+            # process took the journal for its last user and removed the WAL under it (disk I/O error)
+            try:
+                with Journal(paths.journal_path()) as journal:
+                    with self._lock:
+                        self._journal = journal
+                    try:
+                        while request is not None:
+                            self.answer(journal, request, lambda: self.interrupted)
+                            request = self._next(wait=False)
+                    finally:
+                        with self._lock:
+                            self._journal = None
+            except Exception as exc:  # noqa: BLE001 - the journal could not be opened: said, not raised
+                self.answer(None, request, lambda: False, exc)
+
+
 class OutcomePageReader(QObject):
-    """One thread reading pages and page starts for the GUI thread; answers come as signals.
+    """Reads pages and page starts for the GUI thread, each in a thread of its own (a page is never
+    queued behind a scan for page starts); answers come as signals.
 
     Every request carries the asker's `view` (any value: the model's run and filter of the moment):
     answers to a view the asker has left are simply ignored by it.
@@ -99,64 +162,23 @@ class OutcomePageReader(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._lock = threading.Condition()
-        self._requests: deque = deque()
-        self._thread: threading.Thread | None = None
+        self._pages = _Lane("results-pages", self._answer, WAITING_REQUESTS)
+        self._starts = _Lane("results-page-starts", self._answer, 1)  # only the filter shown now
         self.rows_read = 0  # outcomes read since the reader was made (the tests' bound on reading)
 
     def request_page(self, view, run_id: int, status: str | None, page: int, anchor: tuple) -> list:
         """Queue a page (`anchor`: see read_page); returns the (view, page) requests dropped to make
         room, to be asked again."""
-        return self._put(("page", view, run_id, status, page, anchor))
+        return [(old[1], old[4]) for old in self._pages.put(("page", view, run_id, status, page, anchor))]
 
     def request_starts(self, view, run_id: int, status: str | None) -> None:
-        self._put(("starts", view, run_id, status, None, None))
+        self._starts.put(("starts", view, run_id, status, None, None), interrupt_stale=True)
 
-    def _put(self, request) -> list:
-        dropped = []
-        with self._lock:
-            self._requests.append(request)
-            while len(self._requests) > WAITING_REQUESTS:
-                # the oldest page request goes; page starts never do: no page can be asked for without them
-                oldest = next((i for i, r in enumerate(self._requests) if r[0] == "page"), None)
-                if oldest is None:
-                    break
-                old = self._requests[oldest]
-                del self._requests[oldest]
-                dropped.append((old[1], old[4]))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name="results-pages", daemon=True)
-                self._thread.start()
-            self._lock.notify()
-        return dropped
-
-    def _next(self, wait: bool):
-        with self._lock:
-            if not self._requests and wait:
-                self._lock.wait(IDLE_SECONDS)
-            if not self._requests:
-                if wait:
-                    self._thread = None
-                return None
-            return self._requests.pop()  # the newest: what the table shows now
-
-    def _serve(self) -> None:
-        while (request := self._next(wait=True)) is not None:
-            # the journal is open only while there are requests, as every other reader's: opening a
-            # Journal reads and closes the file, and closing any descriptor of a file drops every POSIX
-            # lock this process holds on it; a connection left open then lost its locks, the send
-            # process took the journal for its last user and removed the WAL under it (disk I/O error)
-            try:
-                with Journal(paths.journal_path()) as journal:
-                    while request is not None:
-                        self._answer(journal, request)
-                        request = self._next(wait=False)
-            except Exception as exc:  # noqa: BLE001 - the journal could not be opened: said, not raised
-                self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
-
-    def _answer(self, journal: Journal, request) -> None:
+    def _answer(self, journal: Journal | None, request, interrupted, error: Exception | None = None) -> None:
         kind, view, run_id, status, page, anchor = request
         try:
+            if error is not None:
+                raise error
             if kind == "starts":
                 self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
             else:
@@ -164,4 +186,5 @@ class OutcomePageReader(QObject):
                 self.rows_read += len(outcomes)
                 self.page_read.emit(view, page, outcomes)
         except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised
-            self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
+            if not interrupted():
+                self.read_failed.emit(f"The run's rows could not be read from the journal: {exc}")
