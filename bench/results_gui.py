@@ -51,12 +51,13 @@ def measure(home: str, rows: str) -> dict:
 
     from bench.gui import StallProbe, _spin, percentile
     from bench.results_run import status_of
-    from telecrm_desktop.gui.app import make_application
+    from telecrm_desktop.gui.app import make_application, prepare_runtime
     from telecrm_desktop.gui.main_window import RESULTS, MainWindow
     from telecrm_desktop.gui.screens.results_screen import FILTERS
 
     rows = int(rows)
     app = make_application()
+    prepare_runtime()  # as the app does at start: the interpreter lock's switch interval, core imported
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
