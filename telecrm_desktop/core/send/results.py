@@ -17,6 +17,7 @@ import re
 
 from telecrm_desktop.core.convert.text import cell_text
 from telecrm_desktop.core.send import outcomes
+from telecrm_desktop.core.send.xlsx_stream import StreamedSheets
 from telecrm_desktop.core.sources.table import CellValue
 
 REPORT_COLUMNS = ["row", "identifier", "status", "reason", "warnings"]
@@ -170,9 +171,8 @@ class _RunWriters:
         self.existing_columns = existing_columns
         status_columns = REPORT_COLUMNS + (RESULT_EXISTING_COLUMNS if existing_columns else [])
         self._csv.writerow(status_columns + [csv_safe(h) for h in header_names])
-        self._book = openpyxl.Workbook(write_only=True)
-        self._results = _SheetSeries(self._book, "Results", lambda sheet: [
-            [_cell(sheet, h, bold=True) for h in status_columns + list(header_names)]])
+        self._results = StreamedSheets(self.xlsx_path, "Results", [_xlsx_value(h) for h in status_columns + list(header_names)],
+                                       SHEET_ROWS)
         self._attention_book = openpyxl.Workbook(write_only=True)
         # the header where the template expects it, so the same template imports the fixed file
         self._attention = _SheetSeries(self._attention_book, "Needs attention", lambda sheet: [
@@ -184,8 +184,7 @@ class _RunWriters:
         values = list(r.values) + [None] * (len(self.headers) - len(r.values))
         extra = [r.existing, r.changes, r.created_or_updated] if self.existing_columns else []
         self._csv.writerow(_report_line(r) + [csv_safe(v) for v in extra] + [csv_safe(cell_text(v)) for v in values])
-        line = [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values
-        self._results.append(lambda sheet: [_cell(sheet, v) for v in line])
+        self._results.append([_xlsx_value(v) for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values])
         if r.status in ATTENTION:
             self._add_attention(r, values)
 
@@ -206,7 +205,7 @@ class _RunWriters:
 
     def close(self) -> ResultFiles:
         self._csv_file.close()
-        self._book.save(self.xlsx_path)
+        self._results.close()
         self._attention_book.save(self.attention_path)
         return ResultFiles(self.csv_path, self.xlsx_path, self.attention_path, self.attention_rows)
 
