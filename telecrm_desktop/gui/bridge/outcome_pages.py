@@ -36,10 +36,6 @@ class RunOutcomes:
     first_page: list = field(default_factory=list)
     page_starts: list[int] | None = None
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
 
 def read_first_screen(run_id: int, counts: dict[str, int] | None = None) -> RunOutcomes:
     """The run's first page, and its counts unless given (past_runs has them: kept with a run at

@@ -109,14 +109,6 @@ class ResultsModel(OneCallPerCell, QAbstractTableModel):
         """Outcomes held in memory now (at most CACHED_PAGES pages)."""
         return sum(len(page) for page in self._pages.values())
 
-    def outcome(self, row: int):
-        """The outcome on that row, or None while its page is being read."""
-        page = self._pages.get(row // PAGE_ROWS)
-        return page[row % PAGE_ROWS] if page is not None and row % PAGE_ROWS < len(page) else None
-
-    def is_reading(self) -> bool:
-        return bool(self._asked) or (self.run_id is not None and self.status_filter not in self._starts)
-
     # ----- reading -----
     def _ask_starts(self) -> None:
         self.reader.request_starts(self._view, self.run_id, self.status_filter)
