@@ -1,6 +1,6 @@
-"""results.xlsx is written straight into its zip (core.send.xlsx_stream): read back by openpyxl, it
-holds what openpyxl's own write-only workbook holds for the same cells: values, types, number
-formats, the bold header, the sheets."""
+"""The result workbooks are written straight into their zip (core.send.xlsx_stream): read back by
+openpyxl, they hold what openpyxl's own write-only workbook holds for the same cells: values, types,
+number formats, the bold header, blank rows above it, marked cells' fill and comment, the sheets."""
 
 from __future__ import annotations
 
@@ -22,27 +22,37 @@ ROWS = [
 ]
 
 
-def _reference(path, header, rows, sheet_rows):
-    """The same cells through openpyxl's write-only workbook, as results.xlsx was written before."""
+MARKS = [{1: "a comment", 4: "two\nlines"}, {}, {0: "on a number"}, {}, {2: "  spaced & <odd>  "}]
+
+
+def _reference(path, header, rows, sheet_rows, marks=None, blank_rows=0):
+    """The same cells through openpyxl's write-only workbook, as the result files were written before."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
 
     book = openpyxl.Workbook(write_only=True)
     sheets, sheet, left = 0, None, 0
-    for values in rows:
+    for number, values in enumerate(rows):
         if left == 0:
             sheets += 1
             sheet = book.create_sheet("Results" if sheets == 1 else f"Results ({sheets})")
+            for _ in range(blank_rows):
+                sheet.append([])
             cells = [WriteOnlyCell(sheet, value=h) for h in header]
             for cell in cells:
                 cell.font = Font(bold=True)
             sheet.append(cells)
-            left = sheet_rows - 1
+            left = sheet_rows - 1 - blank_rows
         cells = []
-        for v in values:
+        for column, v in enumerate(values):
             cell = WriteOnlyCell(sheet, value=v)
             if isinstance(v, str):
                 cell.data_type = "s"
+            note = (marks or [{}] * len(rows))[number].get(column)
+            if note:
+                cell.fill = PatternFill("solid", fgColor="FFC7CE")
+                cell.comment = Comment(note, "telecrm import")
             cells.append(cell)
         sheet.append(cells)
         left -= 1
@@ -51,7 +61,8 @@ def _reference(path, header, rows, sheet_rows):
 
 def _cells(path):
     book = openpyxl.load_workbook(path)
-    return book.sheetnames, {name: [[(c.value, c.data_type, c.number_format, bool(c.font.b)) for c in row]
+    return book.sheetnames, {name: [[(c.value, c.data_type, c.number_format, bool(c.font.b), c.fill.fgColor.rgb,
+                                      c.comment and (c.comment.text, c.comment.author)) for c in row]
                                     for row in book[name].iter_rows()] for name in book.sheetnames}
 
 
@@ -66,9 +77,22 @@ def test_the_streamed_workbook_reads_back_as_openpyxls_own(tmp_path, sheet_rows)
     assert (names, cells) == _cells(tmp_path / "reference.xlsx")
     assert len(names) == (1 if sheet_rows > len(ROWS) else 3)
     first = cells["Results"]
-    assert first[0][1] == ("a & b <c>", "s", "General", True)  # the header, bold
+    assert first[0][1][:4] == ("a & b <c>", "s", "General", True)  # the header, bold
     assert first[1][1][:2] == ('=HYPERLINK("http://x")', "s")  # text, never a formula
     assert first[1][2][0] == "  leading and trailing  "
     with zipfile.ZipFile(tmp_path / "streamed.xlsx") as archive:
         assert archive.testzip() is None
-        assert archive.namelist()[0] == "[Content_Types].xml"
+        assert "[Content_Types].xml" in archive.namelist()
+
+
+@pytest.mark.parametrize("sheet_rows", [1_048_576, 4])
+def test_marked_cells_are_filled_and_commented_as_openpyxl_does(tmp_path, sheet_rows):
+    streamed = StreamedSheets(tmp_path / "streamed.xlsx", "Results", HEADER, sheet_rows, blank_rows=2)
+    for values, marks in zip(ROWS, MARKS):
+        streamed.append(values, marks)
+    streamed.close()
+    _reference(tmp_path / "reference.xlsx", HEADER, ROWS, sheet_rows, MARKS, blank_rows=2)
+    names, cells = _cells(tmp_path / "streamed.xlsx")
+    assert (names, cells) == _cells(tmp_path / "reference.xlsx")
+    marked = cells["Results"][3][1]  # below two blank rows and the header
+    assert marked[0] == '=HYPERLINK("http://x")' and marked[4].endswith("FFC7CE") and marked[5][0] == "a comment"

@@ -101,65 +101,11 @@ def _xlsx_value(value: CellValue):
     return value
 
 
-_xl: dict = {}
-
-
-def _load_openpyxl() -> None:
-    if not _xl:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-
-        _xl.update(WriteOnlyCell=WriteOnlyCell, Comment=Comment, bold=Font(bold=True),
-                   bad=PatternFill("solid", fgColor=_BAD_COLOUR))
-
-
-def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False):
-    value = _xlsx_value(value)
-    cell = _xl["WriteOnlyCell"](ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # always text: "=HYPERLINK(...)" stays a string, never a formula
-    if bad:
-        cell.fill = _xl["bad"]
-        cell.comment = _xl["Comment"](bad[:_XLSX_TEXT_LIMIT], "telecrm import")
-    if bold:
-        cell.font = _xl["bold"]
-    return cell
-
-
-class _SheetSeries:
-    """Rows appended to a write-only workbook's sheet, and to one more sheet (same title with " (2)",
-    the same top rows) each time a sheet is full: Excel opens no sheet of more than SHEET_ROWS rows."""
-
-    def __init__(self, book, title: str, top_rows):
-        self.book, self.title, self.top_rows = book, title, top_rows  # top_rows(sheet) -> rows above the data
-        self.sheets = 0
-        self._new_sheet()
-
-    def _new_sheet(self) -> None:
-        self.sheets += 1
-        self.sheet = self.book.create_sheet(self.title if self.sheets == 1 else f"{self.title} ({self.sheets})")
-        top = self.top_rows(self.sheet)
-        for row in top:
-            self.sheet.append(row)
-        self._left = SHEET_ROWS - len(top)
-
-    def append(self, cells_of) -> None:
-        """`cells_of(sheet)` -> the row's cells (write-only cells belong to their sheet)."""
-        if self._left == 0:
-            self._new_sheet()
-        self.sheet.append(cells_of(self.sheet))
-        self._left -= 1
-
-
 class _RunWriters:
     """The three result files, written in one pass over the rows."""
 
     def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int,
                  existing_columns: bool = False):
-        import openpyxl
-
-        _load_openpyxl()
         self.folder = folder
         self.headers = list(headers)
         self.column_index = {name: i for i, name in enumerate(headers)}
@@ -173,11 +119,10 @@ class _RunWriters:
         self._csv.writerow(status_columns + [csv_safe(h) for h in header_names])
         self._results = StreamedSheets(self.xlsx_path, "Results", [_xlsx_value(h) for h in status_columns + list(header_names)],
                                        SHEET_ROWS)
-        self._attention_book = openpyxl.Workbook(write_only=True)
         # the header where the template expects it, so the same template imports the fixed file
-        self._attention = _SheetSeries(self._attention_book, "Needs attention", lambda sheet: [
-            *([] for _ in range(max(0, header_row - 1))),
-            [_cell(sheet, h, bold=True) for h in list(header_names) + [REASON_HEADER]]])
+        self._attention = StreamedSheets(self.attention_path, "Needs attention",
+                                         [_xlsx_value(h) for h in list(header_names) + [REASON_HEADER]], SHEET_ROWS,
+                                         blank_rows=max(0, header_row - 1), fill_rgb=_BAD_COLOUR)
         self.attention_rows = 0
 
     def add(self, r: ResultRow) -> None:
@@ -194,19 +139,18 @@ class _RunWriters:
             if column in self.column_index:
                 notes.setdefault(self.column_index[column], []).append(message)
         reason = r.reason or "; ".join(m for _c, m in r.problems)
-
-        def cells(sheet):
-            row = [_cell(sheet, v, bad="\n".join(notes[i]) if i in notes else None) for i, v in enumerate(values)]
-            row.append(_cell(sheet, f"{r.status}: {reason}" if reason else r.status, bad=None if notes else reason or r.status))
-            return row
-
-        self._attention.append(cells)
+        # a bad cell is filled, its problems in a comment; a row with none (failed, uncertain) has its reason marked
+        marks = {i: _xlsx_value("\n".join(found)) for i, found in notes.items() if "\n".join(found)}
+        if not notes:
+            marks[len(values)] = _xlsx_value(reason or r.status)
+        self._attention.append([_xlsx_value(v) for v in values] + [_xlsx_value(f"{r.status}: {reason}" if reason else r.status)],
+                               marks)
         self.attention_rows += 1
 
     def close(self) -> ResultFiles:
         self._csv_file.close()
         self._results.close()
-        self._attention_book.save(self.attention_path)
+        self._attention.close()
         return ResultFiles(self.csv_path, self.xlsx_path, self.attention_path, self.attention_rows)
 
 
