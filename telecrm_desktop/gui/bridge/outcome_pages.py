@@ -178,7 +178,13 @@ class OutcomePageReader(QObject):
             if kind == "starts":
                 self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
             else:
-                outcomes = read_page(journal, run_id, anchor, status)
+                # no cyclic collection while a page is made, and the window's objects frozen after it
+                # (workers.collector_paused): a full collection of the app's heap, set off by a page's
+                # allocations, held the interpreter lock for 100 ms
+                from telecrm_desktop.gui.bridge.workers import collector_paused
+
+                with collector_paused():
+                    outcomes = read_page(journal, run_id, anchor, status)
                 self.rows_read += len(outcomes)
                 self.page_read.emit(view, page, outcomes)
         except Exception as exc:  # noqa: BLE001 - a damaged or vanished journal: said, not raised
