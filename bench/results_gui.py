@@ -114,9 +114,12 @@ def measure(home: str, rows: str) -> dict:
     probe.enter("scrolling")
     bar = view.verticalScrollBar()
     started = time.perf_counter()
+    step_cpu = []  # the GUI thread's own CPU time per scroll step: its work, without the machine's load
     for value in range(bar.maximum(), -1, -max(1, bar.maximum() // 200)):
+        cpu = time.thread_time()
         bar.setValue(value)
         app.processEvents()
+        step_cpu.append(time.thread_time() - cpu)
     bar.setValue(0)
     shown(0)
     scrolled = time.perf_counter() - started
@@ -130,7 +133,8 @@ def measure(home: str, rows: str) -> dict:
         "stall_max_ms": round(max(busy) * 1000, 1), "stall_p99_ms": round(percentile(busy, 0.99) * 1000, 1),
         "stall_worst_phase": worst_phase,
         "idle_max_ms": round(max(idle) * 1000, 1), "idle_p99_ms": round(percentile(idle, 0.99) * 1000, 1),
-        "page_starts_s": round(page_starts, 2), "filters": timings, "scroll_s": round(scrolled, 2), "held_outcomes": model.held(),
+        "page_starts_s": round(page_starts, 2), "filters": timings, "scroll_s": round(scrolled, 2), "scroll_step_cpu_max_ms": round(max(step_cpu) * 1000, 1),
+        "stall_max_by_phase_ms": {p: round(max(g) * 1000, 1) for p, g in probe.gaps.items()}, "held_outcomes": model.held(),
         "read_outcomes": model.reader.rows_read, "culprits": probe.top_culprits(4),
     }
 

@@ -243,6 +243,7 @@ def results_step(s: Sizes) -> list[Row]:
         Row(f"{name}, GUI stall, longest", x["stall_max_ms"], "ms", "idle, same run", x["idle_max_ms"],
             f"{x['stall_max_ms'] / max(x['idle_max_ms'], 0.1):.1f}x idle", "< 50 ms", x["stall_max_ms"] < 50,
             {"p99_ms": x["stall_p99_ms"], "idle_p99_ms": x["idle_p99_ms"], "worst_phase": x["stall_worst_phase"],
+             "by_phase_ms": x["stall_max_by_phase_ms"], "scroll_step_cpu_max_ms": x["scroll_step_cpu_max_ms"],
              "culprits": x["culprits"], "at_100k_max_ms": base["stall_max_ms"]}),
     ]
 
