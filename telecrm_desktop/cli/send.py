@@ -185,13 +185,13 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         run_id = prepared.run.id
         if prepared.resumed:
             _event(f"resuming run {run_id} of this file (started {prepared.run.started_at})")
-        existing_map = None
+        looked_up = False
         if lookup_access is not None:
             stopped = _look_up_and_decide(lookup_access, journal, run_id, enterprise, checked, args)
             if stopped is not None:
                 checked.close()
                 return stopped
-            existing_map = LookupRecord(journal.db).existing_of(run_id)
+            looked_up = True
         else:
             journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
                               send_all=args.send_all)
@@ -222,6 +222,8 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         handler.close()
 
     with Journal(journal_path) as journal:
+        # what the lookup found, read a chunk of rows at a time (a run of any size)
+        existing_map = LookupRecord(journal.db).existing_view(run_id) if looked_up else None
         folder = paths.run_dir(run_id)
         files = runs.write_results(journal, run_id, folder, headers=checked.headers, data_rows=checked.data_rows(),
                                    raw_headers=checked.raw_headers, header_row=checked.header_row,

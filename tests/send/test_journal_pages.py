@@ -45,3 +45,23 @@ def test_a_run_with_no_rows_has_no_pages(tmp_path):
         run_id = build_run(journal, 0)
         assert journal.row_page_starts(run_id, PAGE) == [] and journal.row_outcome_page(run_id, 0, PAGE) == []
         assert journal.row_page_starts(run_id, PAGE, "failed") == []
+
+
+def test_result_rows_read_a_looked_up_runs_findings_a_chunk_at_a_time(tmp_path):
+    # the result files of a looked-up run say which leads existed; read per chunk of rows, they say
+    # what the whole map says (here over three chunks of 500)
+    from bench.results_run import identifier_of
+    from telecrm_desktop.core.send import runs
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
+
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        run_id = build_run(journal, 1_200)
+        record = LookupRecord(journal.db)
+        record.record(run_id, {identifier_of(i): ({"city": "Pune"} if i % 3 else None) for i in range(0, 1_200, 2)})
+        record.set_changes(run_id, [(identifier_of(i), "city: Pune -> Mumbai") for i in range(0, 1_200, 6)])
+        whole = list(runs.result_rows(journal, run_id, (), record.existing_of(run_id)))
+        chunked = list(runs.result_rows(journal, run_id, (), record.existing_view(run_id)))
+    assert chunked == whole and len(whole) == 1_200
+    assert {r.existing for r in whole} == {"yes", "no", ""}
+    assert whole[1_000].existing == "yes" and whole[1_000].created_or_updated == "updated"
+    assert whole[1_002].changes == "city: Pune -> Mumbai"  # data row 1002 (i % 6 == 0) was given changes

@@ -171,12 +171,13 @@ def copy_lookup(source, source_run: int, target, target_run: int) -> None:
     target.record(target_run, {i: v for i, v in results.items() if i not in have})
 
 
-def run_existing_map(journal, run_id: int) -> dict | None:
-    """The existing-lead map of a run that was looked up, for its result files; else None."""
+def run_existing_map(journal, run_id: int):
+    """The existing leads of a run that was looked up, for its result files (a view read a chunk of
+    rows at a time: LookupRecord.existing_view); else None."""
     from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
     record = LookupRecord(journal.db)
-    return record.existing_of(run_id) if record.count(run_id) else None
+    return record.existing_view(run_id) if record.count(run_id) else None
 
 
 @lru_cache(maxsize=1)
