@@ -9,6 +9,7 @@ their own, newest request first, and the table shows placeholders meanwhile.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ PAGE_ROWS = 500
 PIECE_ROWS = 50  # rows read while holding the interpreter lock (about 0.2 ms)
 WAITING_REQUESTS = 8  # older requests are dropped: the table has scrolled past them
 IDLE_SECONDS = 20.0  # the reader's thread ends after this long without a request
+BACKGROUND_NICE = 10  # the readers' threads, against the window's 0
 
 
 @dataclass
@@ -35,6 +37,16 @@ class RunOutcomes:
     counts: dict[str, int]
     first_page: list = field(default_factory=list)
     page_starts: list[int] | None = None
+
+
+def behind_the_window() -> None:
+    """Let the GUI thread win the CPU over this thread (Linux: a thread has its own nice value; a
+    scan of a million rows here competed with the window's painting on a busy machine). Elsewhere
+    nothing changes."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (AttributeError, OSError):  # Windows has no setpriority; macOS takes no thread id
+        pass
 
 
 def read_first_screen(run_id: int, counts: dict[str, int] | None = None) -> RunOutcomes:
@@ -124,6 +136,7 @@ class _Lane:
             return self.busy_with
 
     def _serve(self) -> None:
+        behind_the_window()
         while (request := self._next(wait=True)) is not None:
             # the journal is open only while there are requests, as every other reader's: opening a
             # Journal reads and closes the file, and closing any descriptor of a file drops every POSIX
@@ -171,6 +184,12 @@ class OutcomePageReader(QObject):
         self._starts.put(("starts", view, run_id, status, None, None), interrupt_stale=True)
 
     def _answer(self, journal: Journal | None, request, interrupted, error: Exception | None = None) -> None:
+        try:
+            self._read(journal, request, interrupted, error)
+        except RuntimeError:  # the window (and this reader) closed while a page was being read
+            pass
+
+    def _read(self, journal: Journal | None, request, interrupted, error: Exception | None) -> None:
         kind, view, run_id, status, page, anchor = request
         try:
             if error is not None:

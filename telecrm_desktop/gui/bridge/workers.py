@@ -360,6 +360,7 @@ class HistoryWorker(Worker):
         self.merges = ""
 
     def work(self):
+        outcome_pages.behind_the_window()  # its scans of a big run must not slow the window's painting
         runs = pipeline_bridge.past_runs(self.enterprise_id)
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
