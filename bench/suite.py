@@ -249,6 +249,34 @@ def lookup_in_app(s: Sizes) -> list[Row]:
     ]
 
 
+def results_step(s: Sizes) -> list[Row]:
+    """Issue 16: the Results step on a run of 1,048,576 rows (built through the journal's API in a
+    process of its own), against the same at 100,000 rows in the same run (bench/results_gui.py)."""
+    big = 1_048_576 if s.big_rows >= 1_000_000 else s.big_rows
+    measured = {}
+    data.OUT.mkdir(exist_ok=True)
+    for rows in (big, s.rows):
+        with tempfile.TemporaryDirectory(prefix="telecrm-bench-results-", dir=data.OUT) as home:
+            run_worker("results_build", home, rows)
+            measured[rows] = run_worker("results_gui", home, rows)
+    x, base = measured[big].extra, measured[s.rows].extra
+    name, base_name = f"Results step, {big:,} rows", f"the same at {s.rows:,} rows"
+    added, base_added = x["added_mb"], base["added_mb"]
+    return [
+        Row(f"{name}, first screen of rows", measured[big].seconds, "s", base_name, measured[s.rows].seconds,
+            f"{measured[big].seconds / measured[s.rows].seconds:.1f}x", "<= 1 s", measured[big].seconds <= 1,
+            {"page_starts_s": x["page_starts_s"], "filters": x["filters"], "scroll_s": x["scroll_s"]}),
+        Row(f"{name}, memory added by the step", added, "MB", base_name, base_added, "", "bounded (<= 50 MB)",
+            added <= 50, {"app_peak_mb": x["app_peak_mb"], "held_outcomes": x["held_outcomes"],
+                          "read_outcomes": x["read_outcomes"]}),
+        Row(f"{name}, GUI stall, longest", x["stall_max_ms"], "ms", "idle, same run", x["idle_max_ms"],
+            f"{x['stall_max_ms'] / max(x['idle_max_ms'], 0.1):.1f}x idle", "< 50 ms", x["stall_max_ms"] < 50,
+            {"p99_ms": x["stall_p99_ms"], "idle_p99_ms": x["idle_p99_ms"], "worst_phase": x["stall_worst_phase"],
+             "by_phase_ms": x["stall_max_by_phase_ms"], "scroll_step_cpu_max_ms": x["scroll_step_cpu_max_ms"],
+             "culprits": x["culprits"], "at_100k_max_ms": base["stall_max_ms"]}),
+    ]
+
+
 # issue 16: the app's 100,000-row flow (open, map, review) took 265 MB before the compact store
 APP_FLOW_100K_BEFORE_MB = 265.0
 
@@ -402,4 +430,5 @@ BENCHMARKS = {
     "self-test": app_self_test,
     "big-sheet": big_sheet,
     "excel-limit": excel_limit_xlsx,
+    "results": results_step,
 }

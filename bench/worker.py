@@ -148,6 +148,20 @@ def lookup_gui(path: str, limit: str = "10") -> dict:
     return gui_lookup(path, int(limit))
 
 
+def results_build(home: str, rows: str) -> dict:
+    """A finished run of N rows in a data folder's journal, for results_gui (bench/results_gui.py)."""
+    from bench.results_gui import build
+
+    return build(home, rows)
+
+
+def results_gui(home: str, rows: str) -> dict:
+    """The Results step on that run: first screen, memory, GUI stall (bench/results_gui.py)."""
+    from bench.results_gui import measure
+
+    return measure(home, rows)
+
+
 def _fresh_journal(directory: str):
     import tempfile
     from pathlib import Path

@@ -185,13 +185,13 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         run_id = prepared.run.id
         if prepared.resumed:
             _event(f"resuming run {run_id} of this file (started {prepared.run.started_at})")
-        existing_map = None
+        looked_up = False
         if lookup_access is not None:
             stopped = _look_up_and_decide(lookup_access, journal, run_id, enterprise, checked, args)
             if stopped is not None:
                 checked.close()
                 return stopped
-            existing_map = LookupRecord(journal.db).existing_of(run_id)
+            looked_up = True
         else:
             journal.add_leads(run_id, enterprise, (runs.new_lead(l.identifier, l.rows, l.body) for l in checked.leads),
                               send_all=args.send_all)
@@ -222,6 +222,8 @@ def _send_claimed(args, checked, journal_path, enterprise, base_url, settings, t
         handler.close()
 
     with Journal(journal_path) as journal:
+        # what the lookup found, read a chunk of rows at a time (a run of any size)
+        existing_map = LookupRecord(journal.db).existing_view(run_id) if looked_up else None
         folder = paths.run_dir(run_id)
         files = runs.write_results(journal, run_id, folder, headers=checked.headers, data_rows=checked.data_rows(),
                                    raw_headers=checked.raw_headers, header_row=checked.header_row,
@@ -361,7 +363,7 @@ def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, 
     Never changes the exit status: the send itself went as the counts say.
     """
     from telecrm_desktop.core.workspace.sync_client import SyncClient
-    from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
+    from telecrm_desktop.core.workspace.landed import verify_landed
 
     if access.token is None:
         note(f"post-import check skipped: {access.why}")
@@ -370,13 +372,10 @@ def _verify_landed(access: LandedAccess, journal_path, run_id: int, checked, *, 
         note("post-import check skipped: the run was cancelled")
         return
     with Journal(journal_path) as journal:
-        queued = journal.lead_counts(run_id).get(outcomes.QUEUED, 0)
-        if not queued:
-            note("post-import check skipped: no lead of this run was queued")
-            return
-        # positions, not identifiers: a run of a million leads need not be held in memory
-        picked = set(choose_sample(range(queued)))
-        wanted = {i for n, i in enumerate(journal.queued_identifiers(run_id)) if n in picked}
+        wanted, queued = runs.landed_sample(journal, run_id)
+    if not queued:
+        note("post-import check skipped: no lead of this run was queued")
+        return
     sample = [lead for lead in checked.leads if lead.identifier in wanted]
     identifier_field = checked.identifier_field
     if access.delay:

@@ -65,3 +65,25 @@ def test_report_csv(tmp_path):
         lines = list(csv.reader(f))
     assert lines[0] == ["row", "identifier", "status", "reason", "warnings"]
     assert lines[3] == ["4", "919800000003", "failed", "telecrm answered 400: bad", "'-warn"]
+
+
+def test_rows_past_a_sheets_limit_go_on_to_a_second_sheet_under_the_same_header(tmp_path, monkeypatch):
+    # Excel's sheet holds 1,048,576 rows with its header: a run of that many data rows does not fit
+    # in one; here the limit is 4 rows so that 5 result rows need two sheets
+    from telecrm_desktop.core.send import results
+
+    monkeypatch.setattr(results, "SHEET_ROWS", 4)
+    files = write_run_results(tmp_path / "run", HEADERS, ROWS, header_row=2)
+    book = openpyxl.load_workbook(files.xlsx)
+    assert book.sheetnames == ["Results", "Results (2)"]
+    first, second = ([[c.value for c in row] for row in book[name].iter_rows()] for name in book.sheetnames)
+    assert len(first) == 4 and first[0] == second[0] and first[0][:3] == ["row", "identifier", "status"]
+    assert [r[0] for r in first[1:] + second[1:]] == [2, 3, 4, 5, 6]  # every row once, in order
+    # needs attention: 3 rows under a header on row 2 (as the template expects): 2 rows fit a sheet
+    book = openpyxl.load_workbook(files.needs_attention)
+    assert book.sheetnames == ["Needs attention", "Needs attention (2)"]
+    first, second = ([[c.value for c in row] for row in book[name].iter_rows()] for name in book.sheetnames)
+    assert first[1] == second[1] == HEADERS + ["Why this row needs attention"]
+    assert [r[1] for r in first[2:] + second[2:]] == ["99999", 9800000003, "9800000004"]
+    with open(files.csv, encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.reader(f))) == 6  # a CSV has no such limit

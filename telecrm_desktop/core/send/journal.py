@@ -602,21 +602,75 @@ class Journal:
         return counts
 
     def row_outcomes(self, run_id: int) -> Iterator[RowOutcome]:
-        """Every source row of the run, in row order, with its lead's status and reason."""
-        cursor = self.db.execute(
-            "SELECT r.row, r.identifier, r.lead_seq, r.reason AS row_reason, r.warnings, r.problems, r.left_out, r.name, "
-            "l.status, l.reason FROM row_results r LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq "
-            "WHERE r.run_id=? ORDER BY r.row",
-            (run_id,),
-        )
+        """Every source row of the run, in row order, with its lead's status and reason (streamed)."""
+        cursor = self.db.execute(f"{_OUTCOME_SELECT} WHERE r.run_id=? ORDER BY r.row", (run_id,))
         for r in cursor:
-            if r["left_out"]:
-                status, reason = outcomes.LEFT_OUT, r["row_reason"]
-            elif r["lead_seq"] is None:
-                status, reason = outcomes.INVALID, r["row_reason"]
-            else:
-                status, reason = r["status"], r["reason"]
-                if status == outcomes.SENDING:
-                    status = outcomes.PENDING
-            yield RowOutcome(r["row"], r["identifier"], status, reason, r["warnings"],
-                             [tuple(p) for p in json.loads(r["problems"])], r["name"] or "")
+            yield _outcome_from_row(r)
+
+    def row_count(self, run_id: int, status: str | None = None) -> int:
+        """How many source rows the run holds (with that outcome, when `status` is given)."""
+        if status is None:
+            (n,) = self.db.execute("SELECT COUNT(*) FROM row_results WHERE run_id=?", (run_id,)).fetchone()
+            return n
+        return self.row_counts(run_id).get(status, 0)
+
+    def row_outcome_page(self, run_id: int, from_row: int, size: int, status: str | None = None) -> list[RowOutcome]:
+        """Up to `size` outcomes in row order from spreadsheet row `from_row` on (only those with the
+        outcome `status`, when given). A seek on the (run, row) key: as fast at the last row as at the first."""
+        where, params = "r.run_id=? AND r.row>=?", [run_id, from_row]
+        if status is not None:
+            where += f" AND {_STATUS_SQL}=?"
+            params += [*_STATUS_PARAMS, status]
+        return [_outcome_from_row(r) for r in self.db.execute(
+            f"{_OUTCOME_SELECT} WHERE {where} ORDER BY r.row LIMIT ?", (*params, size))]
+
+    def row_outcomes_before(self, run_id: int, before_row: int | None, size: int,
+                            status: str | None = None) -> list[RowOutcome]:
+        """The last `size` outcomes before spreadsheet row `before_row` (the run's last ones when None),
+        in row order: the end of a run, or of a filter, without knowing where its pages start."""
+        where, params = "r.run_id=?", [run_id]
+        if before_row is not None:
+            where += " AND r.row<?"
+            params.append(before_row)
+        if status is not None:
+            where += f" AND {_STATUS_SQL}=?"
+            params += [*_STATUS_PARAMS, status]
+        found = [_outcome_from_row(r) for r in self.db.execute(
+            f"{_OUTCOME_SELECT} WHERE {where} ORDER BY r.row DESC LIMIT ?", (*params, size))]
+        found.reverse()
+        return found
+
+    def row_page_starts(self, run_id: int, size: int, status: str | None = None) -> list[int]:
+        """The spreadsheet row that starts each page of `size` outcomes (of those with `status`, when
+        given): page p is then row_outcome_page(run_id, starts[p], size, status). One number per page."""
+        if status is None:
+            inner, params = "SELECT row FROM row_results WHERE run_id=?", [run_id]
+        else:
+            inner = (f"SELECT r.row FROM row_results r LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq "
+                     f"WHERE r.run_id=? AND {_STATUS_SQL}=?")
+            params = [run_id, *_STATUS_PARAMS, status]
+        return [row for (row,) in self.db.execute(
+            f"SELECT row FROM (SELECT row, ROW_NUMBER() OVER (ORDER BY row) - 1 AS n FROM ({inner})) "
+            "WHERE n % ? = 0 ORDER BY row", (*params, size))]
+
+
+# a row's outcome in SQL, as _outcome_from_row decides it in Python (status filters use it)
+_STATUS_SQL = "(CASE WHEN r.left_out THEN ? WHEN r.lead_seq IS NULL THEN ? WHEN l.status=? THEN ? ELSE l.status END)"
+_STATUS_PARAMS = (outcomes.LEFT_OUT, outcomes.INVALID, outcomes.SENDING, outcomes.PENDING)
+_OUTCOME_SELECT = (
+    "SELECT r.row, r.identifier, r.lead_seq, r.reason AS row_reason, r.warnings, r.problems, r.left_out, r.name, "
+    "l.status, l.reason FROM row_results r LEFT JOIN leads l ON l.run_id=r.run_id AND l.seq=r.lead_seq")
+
+
+def _outcome_from_row(r: sqlite3.Row) -> RowOutcome:
+    if r["left_out"]:
+        status, reason = outcomes.LEFT_OUT, r["row_reason"]
+    elif r["lead_seq"] is None:
+        status, reason = outcomes.INVALID, r["row_reason"]
+    else:
+        status, reason = r["status"], r["reason"]
+        if status == outcomes.SENDING:
+            status = outcomes.PENDING
+    problems = r["problems"]
+    return RowOutcome(r["row"], r["identifier"], status, reason, r["warnings"],
+                      [tuple(p) for p in json.loads(problems)] if problems != "[]" else [], r["name"] or "")

@@ -17,6 +17,7 @@ import re
 
 from telecrm_desktop.core.convert.text import cell_text
 from telecrm_desktop.core.send import outcomes
+from telecrm_desktop.core.send.xlsx_stream import StreamedSheets
 from telecrm_desktop.core.sources.table import CellValue
 
 REPORT_COLUMNS = ["row", "identifier", "status", "reason", "warnings"]
@@ -27,6 +28,8 @@ ATTENTION = frozenset({outcomes.INVALID, outcomes.FAILED, outcomes.UNCERTAIN})
 REASON_HEADER = "Why this row needs attention"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_TEXT_LIMIT = 32_767
+# rows of one Excel sheet, its header included: the rows past it go on a sheet after it ("Results (2)")
+SHEET_ROWS = 1_048_576
 _BAD_COLOUR = "FFC7CE"
 # characters an .xlsx cannot hold (as openpyxl's ILLEGAL_CHARACTERS_RE); openpyxl is imported only
 # when a workbook is written: it takes half a second to import, and `history` needs none of it
@@ -98,40 +101,11 @@ def _xlsx_value(value: CellValue):
     return value
 
 
-_xl: dict = {}
-
-
-def _load_openpyxl() -> None:
-    if not _xl:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-
-        _xl.update(WriteOnlyCell=WriteOnlyCell, Comment=Comment, bold=Font(bold=True),
-                   bad=PatternFill("solid", fgColor=_BAD_COLOUR))
-
-
-def _cell(ws, value: CellValue, *, bad: str | None = None, bold: bool = False):
-    value = _xlsx_value(value)
-    cell = _xl["WriteOnlyCell"](ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # always text: "=HYPERLINK(...)" stays a string, never a formula
-    if bad:
-        cell.fill = _xl["bad"]
-        cell.comment = _xl["Comment"](bad[:_XLSX_TEXT_LIMIT], "telecrm import")
-    if bold:
-        cell.font = _xl["bold"]
-    return cell
-
-
 class _RunWriters:
     """The three result files, written in one pass over the rows."""
 
     def __init__(self, folder: Path, headers: Sequence[str], header_names: Sequence[str], header_row: int,
                  existing_columns: bool = False):
-        import openpyxl
-
-        _load_openpyxl()
         self.folder = folder
         self.headers = list(headers)
         self.column_index = {name: i for i, name in enumerate(headers)}
@@ -143,23 +117,19 @@ class _RunWriters:
         self.existing_columns = existing_columns
         status_columns = REPORT_COLUMNS + (RESULT_EXISTING_COLUMNS if existing_columns else [])
         self._csv.writerow(status_columns + [csv_safe(h) for h in header_names])
-        self._book = openpyxl.Workbook(write_only=True)
-        self._sheet = self._book.create_sheet("Results")
-        self._sheet.append([_cell(self._sheet, h, bold=True) for h in status_columns + list(header_names)])
-        self._attention_book = openpyxl.Workbook(write_only=True)
-        self._attention = self._attention_book.create_sheet("Needs attention")
+        self._results = StreamedSheets(self.xlsx_path, "Results", [_xlsx_value(h) for h in status_columns + list(header_names)],
+                                       SHEET_ROWS)
         # the header where the template expects it, so the same template imports the fixed file
-        for _ in range(max(0, header_row - 1)):
-            self._attention.append([])
-        self._attention.append([_cell(self._attention, h, bold=True) for h in list(header_names) + [REASON_HEADER]])
+        self._attention = StreamedSheets(self.attention_path, "Needs attention",
+                                         [_xlsx_value(h) for h in list(header_names) + [REASON_HEADER]], SHEET_ROWS,
+                                         blank_rows=max(0, header_row - 1), fill_rgb=_BAD_COLOUR)
         self.attention_rows = 0
 
     def add(self, r: ResultRow) -> None:
         values = list(r.values) + [None] * (len(self.headers) - len(r.values))
         extra = [r.existing, r.changes, r.created_or_updated] if self.existing_columns else []
         self._csv.writerow(_report_line(r) + [csv_safe(v) for v in extra] + [csv_safe(cell_text(v)) for v in values])
-        self._sheet.append([_cell(self._sheet, v)
-                            for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values])
+        self._results.append([_xlsx_value(v) for v in [r.row, r.identifier, r.status, r.reason, r.warnings] + extra + values])
         if r.status in ATTENTION:
             self._add_attention(r, values)
 
@@ -169,15 +139,18 @@ class _RunWriters:
             if column in self.column_index:
                 notes.setdefault(self.column_index[column], []).append(message)
         reason = r.reason or "; ".join(m for _c, m in r.problems)
-        cells = [_cell(self._attention, v, bad="\n".join(notes[i]) if i in notes else None) for i, v in enumerate(values)]
-        cells.append(_cell(self._attention, f"{r.status}: {reason}" if reason else r.status, bad=None if notes else reason or r.status))
-        self._attention.append(cells)
+        # a bad cell is filled, its problems in a comment; a row with none (failed, uncertain) has its reason marked
+        marks = {i: _xlsx_value("\n".join(found)) for i, found in notes.items() if "\n".join(found)}
+        if not notes:
+            marks[len(values)] = _xlsx_value(reason or r.status)
+        self._attention.append([_xlsx_value(v) for v in values] + [_xlsx_value(f"{r.status}: {reason}" if reason else r.status)],
+                               marks)
         self.attention_rows += 1
 
     def close(self) -> ResultFiles:
         self._csv_file.close()
-        self._book.save(self.xlsx_path)
-        self._attention_book.save(self.attention_path)
+        self._results.close()
+        self._attention.close()
         return ResultFiles(self.csv_path, self.xlsx_path, self.attention_path, self.attention_rows)
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from itertools import islice
 from typing import Any, Iterable, Iterator, Sequence
 
 from telecrm_desktop.core import paths
@@ -17,6 +18,9 @@ from telecrm_desktop.core.send.journal import Journal, NewLead, RowRecord, RunIn
 from telecrm_desktop.core.send.results import ResultFiles, ResultRow, write_run_results
 from telecrm_desktop.core.send.client import canonical_body
 from telecrm_desktop.core.sources.table import DataRow
+
+
+_EXISTING_CHUNK = 500  # outcomes whose lookups are read at once
 
 
 def file_fingerprint(path: Path | str) -> str:
@@ -83,26 +87,43 @@ def open_run(journal: Journal, *, enterprise_id: str, file_path: Path | str, fil
     return PreparedRun(journal.start_run(enterprise_id, str(Path(file_path).resolve()), file_fp, template_fp), False)
 
 
-def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow],
-                existing: dict[str, tuple[bool, str]] | None = None) -> Iterator[ResultRow]:
+def result_rows(journal: Journal, run_id: int, data_rows: Iterable[DataRow], existing=None) -> Iterator[ResultRow]:
     """Every row of the run in row order, joined with its original cells (the sheet read again).
 
-    `existing` (LookupRecord.existing_of): identifier -> (in telecrm before the run, changes text).
+    `existing`, after a lookup: identifier -> (in telecrm before the run, changes text), as a dict
+    (LookupRecord.existing_of) or, for a run of any size, a view read a chunk of rows at a time
+    (LookupRecord.existing_view).
     """
+    among = existing.among if hasattr(existing, "among") else (lambda _identifiers: existing)
     cells = iter(data_rows)
     current = next(cells, None)
-    for outcome in journal.row_outcomes(run_id):
-        while current is not None and current.number < outcome.row:
-            current = next(cells, None)
-        values = current.values if current is not None and current.number == outcome.row else ()
-        found = existing.get(outcome.identifier) if existing and outcome.status != "invalid" else None
-        yield ResultRow(outcome.row, outcome.identifier, outcome.status, outcome.reason, outcome.warnings,
-                        values, outcome.problems, *(("yes" if found[0] else "no", found[1]) if found else ()))
+    outcomes = journal.row_outcomes(run_id)
+    while chunk := list(islice(outcomes, _EXISTING_CHUNK)):
+        found_of = among([o.identifier for o in chunk if o.status != "invalid"]) if existing is not None else None
+        for outcome in chunk:
+            while current is not None and current.number < outcome.row:
+                current = next(cells, None)
+            values = current.values if current is not None and current.number == outcome.row else ()
+            found = found_of.get(outcome.identifier) if found_of and outcome.status != "invalid" else None
+            yield ResultRow(outcome.row, outcome.identifier, outcome.status, outcome.reason, outcome.warnings,
+                            values, outcome.problems, *(("yes" if found[0] else "no", found[1]) if found else ()))
+
+
+def landed_sample(journal: Journal, run_id: int) -> tuple[set[str], int]:
+    """The identifiers of the queued leads a post-import check looks up (every one of a small run,
+    a random sample of a big one: core.workspace.landed.choose_sample), and how many were queued.
+    Positions are drawn, then the identifiers streamed: a run of a million leads is never held."""
+    from telecrm_desktop.core.send import outcomes
+    from telecrm_desktop.core.workspace.landed import choose_sample
+
+    queued = journal.lead_counts(run_id).get(outcomes.QUEUED, 0)
+    picked = set(choose_sample(range(queued)))
+    return {i for n, i in enumerate(journal.queued_identifiers(run_id)) if n in picked}, queued
 
 
 def write_results(journal: Journal, run_id: int, folder: Path, *, headers: Sequence[str],
                   data_rows: Iterable[DataRow], raw_headers: Sequence[str] | None = None,
-                  header_row: int = 1, existing: dict[str, tuple[bool, str]] | None = None) -> ResultFiles:
+                  header_row: int = 1, existing=None) -> ResultFiles:
     """The run's result files; with `existing` (after a lookup) they say which leads were created or updated."""
     files = write_run_results(folder, headers, result_rows(journal, run_id, data_rows, existing),
                               raw_headers=raw_headers, header_row=header_row, existing_columns=existing is not None)

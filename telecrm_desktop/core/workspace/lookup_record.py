@@ -104,7 +104,31 @@ class LookupRecord:
         (n,) = self.db.execute("SELECT COUNT(*) FROM lead_lookups WHERE run_id=?", (run_id,)).fetchone()
         return n
 
+    def existing_among(self, run_id: int, identifiers: list[str]) -> dict[str, tuple[bool, str]]:
+        """As existing_of, for these identifiers only (a page of a big run's outcomes)."""
+        found: dict[str, tuple[bool, str]] = {}
+        for chunk in _chunks(list(identifiers)):
+            marks = ",".join("?" * len(chunk))
+            found.update((i, (bool(f), c)) for i, f, c in self.db.execute(
+                f"SELECT identifier, found, changes FROM lead_lookups WHERE run_id=? AND identifier IN ({marks})",
+                (run_id, *chunk)))
+        return found
+
+    def existing_view(self, run_id: int) -> "ExistingView":
+        """existing_of, read a chunk of identifiers at a time (a run of a million leads is never held)."""
+        return ExistingView(self, run_id)
+
     def existing_of(self, run_id: int) -> dict[str, tuple[bool, str]]:
         """identifier -> (in telecrm before this run, changes text), for reports and result files."""
         return {i: (bool(f), c) for i, f, c in self.db.execute(
             "SELECT identifier, found, changes FROM lead_lookups WHERE run_id=?", (run_id,))}
+
+
+class ExistingView:
+    """A looked-up run's identifier -> (in telecrm before the run, changes text), asked for by chunk."""
+
+    def __init__(self, record: LookupRecord, run_id: int):
+        self.record, self.run_id = record, run_id
+
+    def among(self, identifiers: list[str]) -> dict[str, tuple[bool, str]]:
+        return self.record.existing_among(self.run_id, identifiers)

@@ -9,6 +9,7 @@ up again and the result files can say which leads were created and which updated
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 CHECK_RUN = 0  # the in-memory record holds one lookup: the current check's
@@ -170,25 +171,37 @@ def copy_lookup(source, source_run: int, target, target_run: int) -> None:
     target.record(target_run, {i: v for i, v in results.items() if i not in have})
 
 
-def run_existing_map(journal, run_id: int) -> dict | None:
-    """The existing-lead map of a run that was looked up, for its result files; else None."""
+def run_existing_map(journal, run_id: int):
+    """The existing leads of a run that was looked up, for its result files (a view read a chunk of
+    rows at a time: LookupRecord.existing_view); else None."""
     from telecrm_desktop.core.workspace.lookup_record import LookupRecord
 
     record = LookupRecord(journal.db)
-    return record.existing_of(run_id) if record.count(run_id) else None
+    return record.existing_view(run_id) if record.count(run_id) else None
 
 
-def with_created_or_updated(journal, run_id: int, outcomes: list) -> list:
-    """A looked-up run's row outcomes, each queued one saying whether telecrm created or updated the lead."""
-    from dataclasses import fields, make_dataclass
+@lru_cache(maxsize=1)
+def _shown_outcome():
+    """The journal's RowOutcome, plus "created" or "updated" for the queued leads of a looked-up run."""
+    from dataclasses import make_dataclass
 
     from telecrm_desktop.core.send.journal import RowOutcome
 
-    existing = run_existing_map(journal, run_id)
+    return make_dataclass("ShownOutcome", [("made", str, "")], bases=(RowOutcome,), frozen=True)
+
+
+def with_created_or_updated(journal, run_id: int, outcomes: list) -> list:
+    """A page of a looked-up run's row outcomes, each queued one saying whether telecrm created or
+    updated the lead (only this page's leads are read from the lookup record)."""
+    from dataclasses import fields
+
+    from telecrm_desktop.core.workspace.lookup_record import LookupRecord
+
+    queued = [o.identifier for o in outcomes if o.status == "queued"]
+    existing = LookupRecord(journal.db).existing_among(run_id, queued) if queued else {}
     if not existing:
         return outcomes
-    # the journal's RowOutcome, plus "created" or "updated" for the queued leads of a looked-up run
-    shown_outcome = make_dataclass("ShownOutcome", [("made", str, "")], bases=(RowOutcome,), frozen=True)
+    shown_outcome = _shown_outcome()
     shown = []
     for o in outcomes:
         found = existing.get(o.identifier) if o.status == "queued" else None

@@ -478,13 +478,6 @@ def merges_text(run_id: int) -> str:
     return f"{rows:,} rows became {leads:,} leads: {'; '.join(parts)}{more}."
 
 
-def run_outcomes(run_id: int) -> list:
-    from telecrm_desktop.gui.bridge.existing_leads import with_created_or_updated
-
-    with Journal(paths.journal_path()) as journal:
-        return with_created_or_updated(journal, run_id, list(journal.row_outcomes(run_id)))
-
-
 def result_files(run) -> list[Path]:
     if not run.results_dir:
         raise FileNotFoundError(f"run {run.id} has no result files yet")
@@ -495,9 +488,12 @@ def result_files(run) -> list[Path]:
 
 # ----- post-import check ---------------------------------------------------------------------
 
-def queued_identifiers(run_id: int) -> set[str]:
+def landed_sample(run_id: int) -> tuple[set[str], int]:
+    """The queued leads of the run a post-import check looks up, as the command line picks them."""
+    from telecrm_desktop.core.send import runs
+
     with Journal(paths.journal_path()) as journal:
-        return set(journal.queued_identifiers(run_id))
+        return runs.landed_sample(journal, run_id)
 
 
 def keep_landed(run_id: int, report) -> None:

@@ -30,7 +30,7 @@ from telecrm_desktop.core.template.mapping import MappingError
 from telecrm_desktop.core.workspace import schema_io
 from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
 from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError
-from telecrm_desktop.gui.bridge import pipeline_bridge
+from telecrm_desktop.gui.bridge import outcome_pages, pipeline_bridge
 from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.bridge.jobs import Jobs
@@ -312,21 +312,35 @@ class SchemaWorker(Worker):
 
 
 class HistoryWorker(Worker):
-    """Reads past runs, and every row outcome of one run, from the journal (100,000 rows take a while)."""
+    """Reads past runs and one run's counts and first page of outcomes (`first_screen`), then what
+    takes seconds at a million rows: the first row of every page and the merges sentence (the
+    Results table reads the other pages as they are painted: bridge.outcome_pages)."""
+
+    first_screen = Signal(object)  # (runs, run id, outcome_pages.RunOutcomes without page starts)
 
     def __init__(self, run_id=None, enterprise_id: str | None = None):
         super().__init__()
         self.run_id = run_id
         self.enterprise_id = enterprise_id  # only this workspace's runs (all when None)
+        self.merges = ""
 
     def work(self):
+        outcome_pages.behind_the_window()  # its scans of a big run must not slow the window's painting
         runs = pipeline_bridge.past_runs(self.enterprise_id)
         if self.enterprise_id is not None and all(r.id != self.run_id for r in runs):
             self.run_id = None  # a run of another workspace is not shown under this one
         run_id = self.run_id if self.run_id is not None else (max((r.id for r in runs), default=None))
-        outcomes = pipeline_bridge.run_outcomes(run_id) if run_id is not None else []
-        self.merges = pipeline_bridge.merges_text(run_id) if run_id is not None else ""  # read with the result
-        return runs, run_id, outcomes
+        if run_id is None:
+            self.first_screen.emit((runs, None, None))
+            return runs, None, None
+        counts = next((r.counts for r in runs if r.id == run_id), None)
+        shown = outcome_pages.read_first_screen(run_id, counts)
+        self.first_screen.emit((runs, run_id, shown))
+        if self.cancelled:
+            return None
+        shown.page_starts = outcome_pages.read_page_starts(run_id)
+        self.merges = pipeline_bridge.merges_text(run_id)  # read with the result
+        return runs, run_id, shown
 
     def describe_failure(self, exc: Exception) -> str:
         return f"The history of past runs could not be read: {exc}"
@@ -343,14 +357,17 @@ class LandedWorker(Worker):
         self.sample_text = ""  # which leads were looked up, in words
 
     def work(self):
-        leads = self.leads
         if self.run_id is not None:  # a failed or pending lead was never meant to be there
-            queued = pipeline_bridge.queued_identifiers(self.run_id)
-            leads = [lead for lead in leads if lead.identifier in queued]
+            # the journal picks the sample among the run's queued leads, as the command line's check does:
+            # neither the queued identifiers nor the queued leads of a big run are ever all in a list
+            wanted, queued = pipeline_bridge.landed_sample(self.run_id)
+            sample = [lead for lead in self.leads if lead.identifier in wanted]
+        else:
+            sample = choose_sample(self.leads)
+            queued = len(self.leads)
         url, enterprise, token = sync_access(self.workspace)
-        sample = choose_sample(leads)
-        self.sample_text = (f"all {len(leads):,} queued leads of this run" if len(sample) == len(leads)
-                            else f"a random {len(sample):,} of the {len(leads):,} queued leads")
+        self.sample_text = (f"all {queued:,} queued leads of this run" if len(sample) == queued
+                            else f"a random {len(sample):,} of the {queued:,} queued leads")
         with SyncClient(url, enterprise, token, network=network_settings()) as client:
             return verify_landed(client, sample, self.identifier_field, recheck_after=5.0)
 

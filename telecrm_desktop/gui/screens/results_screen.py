@@ -104,6 +104,7 @@ class ResultsScreen(Screen):
         self.outage_label.hide()
         ul.addWidget(self.outage_label)
         self.model = ResultsModel(self)
+        self.model.reader.read_failed.connect(self._failed)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName("Outcome of every row")
@@ -162,35 +163,49 @@ class ResultsScreen(Screen):
                                 else "<b>Past runs (all workspaces)</b>")
         worker = HistoryWorker(wanted, enterprise)
         worker.failed.connect(self._failed)
+        worker.first_screen.connect(self._first_screen)
         worker.finished.connect(self._loaded)
         self._worker = worker
+        self._first_shown = False
         self.run_label.setText("Reading the journal…")
         start_worker(self, worker)
 
     def is_loading(self) -> bool:
+        """Until the run's merges sentence and page starts are read (its first rows show before)."""
         return getattr(self, "_worker", None) is not None
 
     def _failed(self, sentence: str) -> None:
         self.message.emit("error", sentence)
 
-    def _loaded(self, result) -> None:
+    def _first_screen(self, result) -> None:
+        """The runs, and the chosen run's counts and first rows: shown while the rest is read."""
         if self.sender() is not getattr(self, "_worker", None):
             return
-        self._worker = None
-        if result is None:
-            self._show_run(None, [])
-            return
-        runs, run_id, outcomes = result
-        merges = getattr(self.sender(), "merges", "")
-        self.merges_label.setText(merges)
-        self.merges_label.setVisible(bool(merges))
+        self._first_shown = True
+        runs, run_id, shown = result
+        self.merges_label.hide()
         self._selecting = True
         self.runs_model.set_runs(runs)
         row = self.runs_model.row_of(run_id) if run_id is not None else None
         if row is not None:
             self.runs_view.selectRow(row)
         self._selecting = False
-        self._show_run(self.runs_model.run(row) if row is not None else None, outcomes)
+        self._show_run(self.runs_model.run(row) if row is not None else None, shown)
+
+    def _loaded(self, result) -> None:
+        if self.sender() is not getattr(self, "_worker", None):
+            return
+        self._worker = None
+        if result is None:
+            if not self._first_shown:
+                self._show_run(None, None)
+            return
+        runs, run_id, shown = result
+        merges = getattr(self.sender(), "merges", "")
+        self.merges_label.setText(merges)
+        self.merges_label.setVisible(bool(merges))
+        if shown is not None:
+            self.model.set_page_starts(run_id, shown.page_starts)
 
     def _run_selected(self, current, _previous=None) -> None:
         if current.isValid() and not getattr(self, "_selecting", False):
@@ -198,18 +213,19 @@ class ResultsScreen(Screen):
             if self.current_run is None or run.id != self.current_run.id:
                 self.reload(run.id)
 
-    def _show_run(self, run, outcomes) -> None:
+    def _show_run(self, run, shown) -> None:
+        """`shown`: the run's counts, page starts and first page (bridge.outcome_pages.RunOutcomes)."""
         if run is None or self.current_run is None or run.id != self.current_run.id:
             self.landed_label.hide()  # a report belongs to the run it was made for
         self.current_run = run
         if run is not None and run.landed and getattr(self, "_landed", None) is None:
             self._show_landed(pipeline_bridge.landed_text(run.landed), run.landed)  # kept from an earlier check
-        self.model.set_outcomes(outcomes)
+        self.model.show_run(shown if run is not None else None)
         if run is None:
             self.run_label.setText("No runs yet: send a file to see its results here.")
         else:
             self.run_label.setText(f"<b>Run {run.id}</b> · {Path(run.file_path).name} · "
-                                   f"{len(outcomes):,} rows")
+                                   f"{self.model.total():,} rows")
         self._show_outages(run)
         counts = self.model.counts()
         for status, tile in self.tiles.items():
