@@ -19,8 +19,8 @@ from telecrm_desktop.core.sources.xlsx_preview import (
     PreviewUnavailable,
     excel_date,
     format_code_kind,
-    xlsx_preview,
 )
+from telecrm_desktop.core.sources.xlsx_stream import xlsx_preview
 from telecrm_desktop.core.sources.table import SourceError
 
 

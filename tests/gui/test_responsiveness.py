@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QProgressBar
 from telecrm_desktop.gui.bridge import disposal
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.widgets.parts import QuietProgressBar
-from telecrm_desktop.gui.bridge.workers import collector_paused
+from telecrm_desktop.gui.bridge.collector import collector_paused
 
 
 class PaintCounter(QObject):

@@ -37,8 +37,8 @@ from telecrm_desktop.core.sources.workbook_size import (
     xlsx_sheet_extent,
 )
 from telecrm_desktop.core.sources.xls_structure import check_xls_structure
-from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview, xlsx_sheet_names
-from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
+from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_sheet_names
+from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem, xlsx_preview
 from telecrm_desktop.core.sources.table import Record, SourceError
 
 _PREVIEW_AT_LEAST = 256  # rows streamed per fast preview: header detection and the first screen in one pass

@@ -28,7 +28,8 @@ def data_rows_below_header(top: list[Record], last_row: int) -> int:
 
 def _xlsx_size(path: Path, sheet: str) -> int | None:
     from telecrm_desktop.core.sources.workbook_size import MAX_SHEET_XML_BYTES, xlsx_sheet_extent
-    from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable, xlsx_preview
+    from telecrm_desktop.core.sources.xlsx_preview import PreviewUnavailable
+    from telecrm_desktop.core.sources.xlsx_stream import xlsx_preview
     from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
 
     extent = xlsx_sheet_extent(path, sheet)

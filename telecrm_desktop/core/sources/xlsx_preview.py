@@ -1,5 +1,5 @@
-"""The first rows of an .xlsx/.xlsm sheet, read straight from the zip without loading the sheet,
-and the workbook parts every .xlsx reader here shares (sheet names and parts, styles, dates).
+"""The workbook parts every .xlsx reader here shares (sheet names and parts, styles, dates), and
+PreviewUnavailable for the first rows of a sheet read straight from the zip (xlsx_stream.xlsx_preview).
 
 calamine loads a whole sheet before it hands over the first row (about 2 s for 100,000 rows of
 20 columns), so the desktop app's first screen would wait for all of it. The preview is the
@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import XMLPullParser
 
-from telecrm_desktop.core.sources.table import CellValue, Record
+from telecrm_desktop.core.sources.table import CellValue
 
 MAX_XML_BYTES = 20 * 1024 * 1024  # uncompressed XML read of workbook.xml, its rels or styles.xml
 _CHUNK = 64 * 1024
@@ -38,26 +38,6 @@ _DATE_1904_SHIFT = 1462  # days between the two date systems
 
 class PreviewUnavailable(Exception):
     """The fast path cannot vouch for this file; read it with calamine instead."""
-
-
-def xlsx_preview(path: Path, sheet_name: str, limit: int) -> list[Record]:
-    """The first `limit` rows of `sheet_name` (rows 1..limit, blank ones included), like calamine's."""
-    # xlsx_stream builds on this module's parts and styles, hence imported here
-    from telecrm_desktop.core.sources.xlsx_stream import SheetStream, StreamProblem
-
-    stream = SheetStream(path, sheet_name)
-    try:
-        records = list(stream.records(last_row=limit))
-    except StreamProblem as error:
-        raise PreviewUnavailable(str(error)) from None
-    except Exception as error:  # noqa: BLE001 - any surprise means "use the normal path"
-        raise PreviewUnavailable(f"{type(error).__name__}: {error}") from None
-    # calamine's rows are as wide as the sheet's widest row; here, the widest of these rows
-    width = max((len(r.cells) for r in records), default=0)
-    rows = limit if stream.stopped_at_limit else len(records)
-    records += [Record(n, ()) for n in range(len(records) + 1, rows + 1)]
-    return [r if len(r.cells) == width else Record(r.number, r.cells + (None,) * (width - len(r.cells)))
-            for r in records]
 
 
 # -- parts ---------------------------------------------------------------------------------

@@ -198,9 +198,9 @@ class OutcomePageReader(QObject):
                 self.starts_read.emit(view, journal.row_page_starts(run_id, PAGE_ROWS, status))
             else:
                 # no cyclic collection while a page is made, and the window's objects frozen after it
-                # (workers.collector_paused): a full collection of the app's heap, set off by a page's
+                # (collector.collector_paused): a full collection of the app's heap, set off by a page's
                 # allocations, held the interpreter lock for 100 ms
-                from telecrm_desktop.gui.bridge.workers import collector_paused
+                from telecrm_desktop.gui.bridge.collector import collector_paused
 
                 with collector_paused():
                     outcomes = read_page(journal, run_id, anchor, status)

@@ -6,11 +6,10 @@ throttles its progress to about ten signals a second, so a fast core never flood
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from telecrm_desktop.core.workspace.landed import choose_sample, verify_landed
 from telecrm_desktop.core.workspace.sync_client import SyncClient, SyncError
 from telecrm_desktop.gui.bridge import outcome_pages, pipeline_bridge
 from telecrm_desktop.gui.bridge.engine_process import EngineProcessError
+from telecrm_desktop.gui.bridge.collector import collector_paused
 from telecrm_desktop.gui.bridge.gil import taking_turns
 from telecrm_desktop.gui.bridge.jobs import Jobs
 from telecrm_desktop.gui.bridge.pipeline_bridge import RunElsewhere
@@ -57,38 +57,6 @@ def _expected(exc: Exception) -> bool:
     # a Sync API refusal or outage is telecrm's answer, said in full: no traceback in the log
     return isinstance(exc, (SourceError, SecretsError, EnterpriseIdError, MappingError, RunBusy, StorageProblem,
                             SyncError))
-
-
-_collector_lock = threading.Lock()
-_collector_pauses = 0
-_collector_was_enabled = True
-
-
-@contextmanager
-def collector_paused():
-    """No cyclic garbage collection while a worker builds a sheet's rows or a check's results;
-    at the end everything alive is put out of the collector's reach (gc.freeze).
-
-    Those are millions of objects that live until the next file: each full collection walked all
-    of them while holding the interpreter lock (30 to 300 ms that the GUI thread waited, growing
-    with the rows). Reference counting still frees every object dropped meanwhile; frozen objects
-    too, only cycles among them wait for the process to end.
-    """
-    global _collector_pauses, _collector_was_enabled
-    with _collector_lock:
-        if _collector_pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _collector_pauses += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_pauses -= 1
-            if _collector_pauses == 0:
-                gc.freeze()
-                if _collector_was_enabled:
-                    gc.enable()
 
 
 class Throttle:
