@@ -112,6 +112,26 @@ def data_home() -> Path:
     return home
 
 
+def spool_dir() -> Path:
+    """Where the app keeps a big sheet's rows and a check's spools while it runs (`spool/`): in the
+    owner-only data folder on disk, not a temporary folder that may live in memory (tmpfs)."""
+    return private_dir(data_home() / "spool")
+
+
+def clear_spool() -> int:
+    """Remove what a killed app left in `spool/` (only the first window of a data folder calls it:
+    the files of a window still open would go too); returns how many files went."""
+    folder = data_home() / "spool"
+    removed = 0
+    for leftover in folder.glob("telecrm-*") if folder.is_dir() else ():
+        try:
+            leftover.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def journal_path() -> Path:
     return data_home() / "journal.sqlite3"
 

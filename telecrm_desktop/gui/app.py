@@ -197,6 +197,9 @@ def _first_launch_or_hand_over(file: str | None):
 
     instance = SingleInstance(data_home())
     if instance.claim():
+        from telecrm_desktop.core.paths import clear_spool
+
+        clear_spool()  # a killed window's spooled rows: no other window uses this data folder
         return instance
     if instance.hand_over(file):
         print("telecrm-desktop is already open: its window was brought to the front.", file=sys.stderr)

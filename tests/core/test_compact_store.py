@@ -139,3 +139,21 @@ def test_left_out_rows_are_read_for_their_name_and_kept_out_of_the_leads(tmp_pat
     assert named[every[3].number] == ("919876500003", "Lead 3 Zoë")
     assert all(sheet.status_of(n) is None for n in left_out)
     assert not set(sheet.rows_of_leads_after(0)) & left_out
+
+
+def test_the_apps_spools_live_in_the_data_folder_and_a_killed_windows_are_cleared(tmp_path, monkeypatch):
+    from telecrm_desktop.core import paths
+
+    monkeypatch.setenv("TELECRM_DESKTOP_HOME", str(tmp_path / "home"))
+    folder = paths.spool_dir()
+    assert folder == tmp_path / "home" / "spool" and (folder.stat().st_mode & 0o077) == 0
+    path = write(tmp_path / "leads.csv", messy_rows(300))
+    table = read_table(open_sheet(path))
+    sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0, spool_after=10, folder=str(folder))
+    spooled = list(folder.glob("telecrm-leads-*.sqlite"))
+    assert len(spooled) == 1  # the merger's SQLite file; the row spools have no name at all
+    (folder / "telecrm-leads-left-by-a-kill.sqlite").write_bytes(b"lead data")
+    (folder / "not-ours.txt").write_text("kept")
+    sheet.close()
+    assert paths.clear_spool() == 1
+    assert [p.name for p in folder.iterdir()] == ["not-ours.txt"]

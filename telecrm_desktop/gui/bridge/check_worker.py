@@ -4,6 +4,7 @@ filters need worked out in the same thread."""
 
 from __future__ import annotations
 
+from telecrm_desktop.core.paths import spool_dir
 from telecrm_desktop.core.template.mapping import MappingError
 
 # leads the check's merger keeps in memory before it moves them to its SQLite file: the window
@@ -48,7 +49,8 @@ class CheckWorker(Worker):
         rows = len(self.store) if self.store is not None else 0
         workers = worker_count(rows) if rows >= PARALLEL_FROM_ROWS else 0
         options = dict(on_progress=on_progress, should_stop=self._stop.is_set, workers=workers, start="spawn",
-                       left_out=getattr(table, "excluded", frozenset()), spool_after=LEADS_IN_MEMORY)
+                       left_out=getattr(table, "excluded", frozenset()), spool_after=LEADS_IN_MEMORY,
+                       folder=str(spool_dir()))
         sheet = None
         if workers and self._file_splits() and not table.edits and not table.excluded:
             try:  # nothing corrected: the workers parse the file themselves, as the command line's do

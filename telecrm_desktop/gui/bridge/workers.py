@@ -22,6 +22,7 @@ from telecrm_desktop.core.send.run_claim import RunBusy
 from telecrm_desktop.core.secrets import SecretsError, redact
 from telecrm_desktop.core.send.engine import SendControl
 from telecrm_desktop.core.sources import detect_header_row, open_sheet, read_table
+from telecrm_desktop.core.paths import spool_dir
 from telecrm_desktop.core.sources.row_store import RowStore
 from telecrm_desktop.core.sources.table import SourceError
 from telecrm_desktop.core.storage import StorageProblem
@@ -165,7 +166,7 @@ class SheetReadWorker(Worker):
         self._preview_painted.wait(PREVIEW_PAINT_WAIT)
         table = read_table(source, header_row)
         estimate = source.estimated_records()
-        self.rows = rows = RowStore()  # the LoadedSheet's rows: filled here, read by the window
+        self.rows = rows = RowStore(folder=str(spool_dir()))  # the LoadedSheet's rows: filled here
         self.table_ready.emit(table)
         # the first screen comes from the preview (an .xlsx's is streamed from the zip, long
         # before the full read gets there); the full read then carries on below it
