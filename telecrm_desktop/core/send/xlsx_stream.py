@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from telecrm_desktop.core.sources.header import column_letter
 from telecrm_desktop.core.sources.table import CellValue
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -80,15 +81,6 @@ def _escape(text: str) -> str:
 def _text(tag: str, text: str) -> str:
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<{tag}{space}>{_escape(text)}</{tag}>"
-
-
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 class StreamedSheets:
@@ -164,7 +156,7 @@ class StreamedSheets:
         self._row += 1
         row = str(self._row)
         while len(self._columns) < len(values):
-            self._columns.append(_letters(len(self._columns)))
+            self._columns.append(column_letter(len(self._columns)))
         parts = [f'<row r="{row}">']
         for index, (value, column) in enumerate(zip(values, self._columns)):
             ref = column + row

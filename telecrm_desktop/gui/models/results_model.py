@@ -14,16 +14,10 @@ STATUS_KIND = {"queued": "ok", "unchanged": "ok", "skipped": "ok", "ready": "ok"
                "invalid": "error", "uncertain": "warning", "pending": "", "left out": ""}
 
 
-class _ListModel(OneCallPerCell, QAbstractTableModel):
-    """A table over a Python list of records, one row each, with fixed column titles."""
+class _Titled(OneCallPerCell, QAbstractTableModel):
+    """A table with fixed column titles."""
 
     HEADERS: list[str] = []
-
-    def _records(self) -> list:
-        raise NotImplementedError
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._records())
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -34,7 +28,17 @@ class _ListModel(OneCallPerCell, QAbstractTableModel):
         return None
 
 
-class ResultsModel(OneCallPerCell, QAbstractTableModel):
+class _ListModel(_Titled):
+    """A table over a Python list of records, one row each."""
+
+    def _records(self) -> list:
+        raise NotImplementedError
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._records())
+
+
+class ResultsModel(_Titled):
     """One row per spreadsheet row of a run (core journal RowOutcome objects), read a page at a time.
 
     The row count and the count of each outcome come with the run; a page of PAGE_ROWS outcomes is
@@ -169,14 +173,6 @@ class ResultsModel(OneCallPerCell, QAbstractTableModel):
         if parent.isValid():
             return 0
         return self.total() if self.status_filter is None else self._counts.get(self.status_filter, 0)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
