@@ -167,6 +167,14 @@ def test_a_value_that_is_not_an_option_can_be_replaced_by_any_option(real_worksp
     review.view.setCurrentIndex(model.index(0, model.column_index("Source")))  # row 2 holds "Expo"
     bar = review.replace_bar
     assert bar.isVisible() and bar.label.text() == "Replace “Expo” in all 3 rows of “Source” with:"
+    # another filter leaves no row selected: the row's offer goes with it
+    from telecrm_desktop.gui.models.review_model import SHOW_ALL, SHOW_INVALID
+
+    review.filter_combo.setCurrentIndex(review.filter_combo.findData(SHOW_INVALID))
+    assert not bar.isVisible() and "Select a row" in review.row_title.text()
+    review.filter_combo.setCurrentIndex(review.filter_combo.findData(SHOW_ALL))
+    review.view.setCurrentIndex(model.index(0, model.column_index("Source")))
+    assert bar.isVisible()
     assert [bar.combo.itemText(i) for i in range(bar.combo.count())] == [
         "Website", "Referral", "Walk-in", "Facebook Ads", "Google Ads", "Trade Show"]
     bar.combo.setCurrentIndex(bar.combo.findText("Trade Show"))  # far from "Expo": no suggestion would offer it

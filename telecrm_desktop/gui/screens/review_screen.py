@@ -461,6 +461,8 @@ class ReviewScreen(Screen):
         self.row_title.setText("<b>Select a row</b>")
         self.fix_button.hide()
         self.revert_button.hide()
+        self.replace_bar.offer_for(None, None)  # no row: nothing of a row's to offer
+        self.send_without_box.hide()
 
     def _current_place(self) -> tuple[int, int] | None:
         """The current cell as (row number, column): view rows move when the model is reset."""
