@@ -531,3 +531,13 @@ def plainly_shared_strings(path: Path, items: list[bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in parts.items():
             target.writestr(name, content)
+
+
+def test_the_app_streams_a_sheet_of_any_size_and_reads_what_calamine_reads(tmp_path):
+    """open_sheet(stream_xlsx=True), as the desktop app opens workbooks: memory before speed."""
+    path = varied_workbook(tmp_path / "small.xlsx")
+    assert not open_sheet(path)._uses_stream()  # the command line: calamine, twice as fast
+    source = open_sheet(path, stream_xlsx=True)
+    assert source._uses_stream()
+    assert_same_records(list(source.records()), calamine_records(path)[1])
+    assert source._workbook is None and source._loaded is None  # calamine never loaded the sheet

@@ -50,7 +50,7 @@ class WorkbookSource:
     encoding = None
     delimiter = None
 
-    def __init__(self, path: Path, kind: str, *, sheet: str | None = None):
+    def __init__(self, path: Path, kind: str, *, sheet: str | None = None, stream: bool = False):
         self.path = path
         self.kind = kind
         self._state = FileState.of(path)
@@ -81,6 +81,7 @@ class WorkbookSource:
         self._loaded: python_calamine.CalamineSheet | None = None
         self._extent: SheetExtent | None = None
         self._streamed: bool | None = None  # decided on first use: see _uses_stream
+        self._always_stream = stream  # an .xlsx sheet of any size is streamed (open_sheet's stream_xlsx)
         self._stream: SheetStream | None = None  # the running stream's progress
         self._rows_done = 0
         self._rows_total: int | None = None
@@ -122,7 +123,8 @@ class WorkbookSource:
         if self._streamed is None:
             extent = self._sheet_extent() if self.kind == "xlsx" and self._loaded is None else None
             self._streamed = extent is not None and (
-                extent.cells > workbook_size.STREAM_ABOVE_CELLS
+                self._always_stream
+                or extent.cells > workbook_size.STREAM_ABOVE_CELLS
                 or extent.xml_bytes > workbook_size.STREAM_ABOVE_XML_BYTES
             )
             if self._streamed:

@@ -22,6 +22,9 @@ class CheckWorker(Worker):
     """Checks every row and merges leads (core.check.sheet_check, as the command line's send does),
     kept compactly, plus what the review screen's filters need (pipeline_bridge.check_view)."""
 
+    # a million decoded rows and verdicts go by: no full collection holds the interpreter lock meanwhile
+    pauses_collector = True
+
     def __init__(self, table, mapping, schema=None, file_table=None):
         super().__init__()
         self.table, self.mapping, self.schema = table, mapping, schema  # table: gui EditedTable

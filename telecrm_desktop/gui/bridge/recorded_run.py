@@ -89,7 +89,7 @@ def recorded_file(run) -> RecordedFile:
                               f"was read: {tail}")
     try:
         source = open_sheet(path, sheet=source_record.get("sheet"), encoding=source_record.get("encoding"),
-                            delimiter=source_record.get("delimiter"))
+                            delimiter=source_record.get("delimiter"), stream_xlsx=True)
         table = read_table(source, source_record.get("header_row"))
     except Exception as exc:  # noqa: BLE001 - a SourceError sentence, or a reader's surprise
         return _outcomes_only(f"{name} could not be read again ({exc}): {tail}")

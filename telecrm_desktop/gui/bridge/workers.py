@@ -152,12 +152,14 @@ class SheetReadWorker(Worker):
         source = None
         if self.sheet is None and self.template_sheet:
             try:  # a template's sheet wins over the one that looks like the data
-                source = open_sheet(self.path, sheet=self.template_sheet)
+                source = open_sheet(self.path, sheet=self.template_sheet, stream_xlsx=True)
                 source.sheet_chosen = "template"
             except SourceError:
                 source = None  # this workbook has no such sheet: choose as usual
         if source is None:
-            source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter)
+            # an .xlsx is streamed whatever its size: the window shares the computer with a browser
+            source = open_sheet(self.path, sheet=self.sheet, encoding=self.encoding, delimiter=self.delimiter,
+                                stream_xlsx=True)
         preview = source.preview(50)
         header_row = self.header_row or (detect_header_row(preview) if preview else 1)
         self.opened.emit(source, preview, header_row)
