@@ -49,3 +49,18 @@ def test_a_big_sheet_is_checked_in_spawned_workers_with_its_corrections(app, tmp
     verdict = sheet.verdict(first.number)
     assert verdict.status == "invalid" and verdict.name == "Corrected"
     assert {v.row for v in sheet.verdicts(left_out=True)} == excluded
+
+
+def test_a_file_changed_since_it_was_read_is_checked_from_the_rows_the_window_holds(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ROWS", 0)
+    monkeypatch.setattr(check_worker, "PARALLEL_FROM_ROWS", 0)
+    path = write(tmp_path / "leads.csv", messy_rows(600))
+    table = read_table(open_sheet(path))
+    store = RowStore(table.rows())
+    with path.open("a", encoding="utf-8") as f:  # saved over in Excel after the app read it
+        f.write("9812345678,A lead added later,3,\r\n")
+    worker = CheckWorker(_edited(table, store, {}, set()), MAPPING, file_table=table)
+    sheet, view = worker.work()
+    assert len(sheet) == len(store) and sheet.numbers[-1] == store.number_at(len(store) - 1)
+    alone = check_sheet(_edited(table, store, {}, set()), RowPlan(table.headers, MAPPING), workers=0)
+    assert _said(sheet) == _said(alone)

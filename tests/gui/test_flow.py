@@ -194,3 +194,28 @@ def test_refused_tokens_then_resume_from_history(window, qtbot, tmp_path):
     wait_until(lambda: not window.send_screen.is_running(), 30, "the resumed run")
     assert window.send_screen.worker_counts() == {"queued": 8}
     assert server.state.queued == 8
+
+
+def test_result_files_come_from_the_windows_rows_when_the_file_cannot_be_read_again(window, tmp_path, monkeypatch):
+    from telecrm_desktop.gui.bridge import results_process
+
+    calls = []
+
+    def file_changed(*args):  # the child found the file saved over since it was checked
+        calls.append(args)
+        return "unreadable", "expo.csv has changed since run 1 was checked"
+
+    monkeypatch.setattr(results_process, "write_results_in_process", file_changed)
+    driver = FlowDriver(window, timeout=30)
+    driver.use_sandbox()
+    driver.open_file(write_leads(tmp_path / "expo.csv", 6, bad=(2,)))
+    driver.accept_mapping()
+    driver.review()
+    counts = driver.send()
+    assert counts.get("queued") == 5 and len(calls) == 1
+    (run,) = pipeline_bridge.past_runs()
+    with open(Path(run.results_dir) / "results.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:5] == ["row", "identifier", "status", "reason", "warnings"] and rows[0][5:] == HEADERS
+    assert [r[2] for r in rows[1:]] == ["queued", "queued", "invalid", "queued", "queued", "queued"]
+    assert rows[4][5:] == ["Lead 3", "9800000003", "lead3@example.com", "Pune"]  # the sheet's own cells
