@@ -77,9 +77,6 @@ class Spool:
             self._count = len(self._ends)
         return self._count
 
-    def append(self, item: tuple) -> int:
-        return self.extend((item,))
-
     def _span(self, index: int) -> tuple[int, int]:
         return (self._ends[index - 1] if index else 0), self._ends[index]
 

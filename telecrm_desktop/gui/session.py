@@ -104,7 +104,7 @@ class ImportSession(QObject):
         self.edits: dict[int, dict[str, Any]] = {}  # row number -> column -> corrected value
         self.excluded: set[int] = set()  # row numbers the user left out
         self.dropped_values: dict[int, dict[str, str]] = {}  # row -> column -> value sent without (chosen in Review)
-        self.check = None  # core CheckResult
+        self.check = None  # core SheetCheck (core.check.sheet_check)
         self.run_id: Any = None
         self.run_outcome = None
         self.import_mode = "all"  # all / new / existing (core.send.import_modes)

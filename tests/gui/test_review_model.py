@@ -170,7 +170,7 @@ def test_leaving_out_many_rows_at_once_counts_them_with_the_next_check(qapp):
     assert model.rowCount() == 0
     # the check that follows knows nothing of the left-out rows: the counts add up again
     kept = {n: c for n, c in checks.items() if n not in model.excluded}
-    model.set_checks(kept, status_counts={READY: 10_000}, excluded_at_check=set(model.excluded))
+    model.set_checks(kept, status_counts={READY: 10_000})
     assert model.counts() == {READY: 10_000, WARNING: 0, INVALID: 0, EXCLUDED: 20_000, "unchecked": 0}
     model.set_excluded(numbers[:15_000], False)
     assert len(model.excluded) == 5_000
@@ -188,12 +188,12 @@ def test_rows_holding_a_value_are_found_among_the_problem_rows_and_corrections(q
     table = read_table(open_sheet(write(tmp_path / "leads.csv", messy_rows(400))))
     store = RowStore(table.rows())
     sheet = check_sheet(table, RowPlan(table.headers, MAPPING), workers=0)
-    view = check_view(sheet, store, set())
+    view = check_view(sheet, store)
     model = ReviewModel()
     model.set_sheet(table.headers, store, {}, set())
     model.set_checks(RowChecks(sheet, positions={("invalid", "warning"): view.problem_positions,
                                                  ("invalid",): view.invalid_positions}),
-                     view.merged_into, view.status_counts, set())
+                     view.merged_into, view.status_counts)
     mobile = table.headers.index("Mobile")
     expected = [r.number for r in store if r.values[mobile] == "12345"]
     assert expected and model.rows_holding(mobile, "12345") == expected

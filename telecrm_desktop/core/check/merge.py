@@ -2,11 +2,12 @@
 
 Later non-empty values win; actions are concatenated in row order; invalid rows take no part.
 
-Memory: the desktop app keeps every lead as dicts (`mode="memory"`). The command line keeps
-each lead as its payload line, JSON text written as the rows come (`mode="bounded"`: the file is
-then written without further work after the last row), and once there are more than
-`spool_after` leads moves their bodies to a temporary SQLite file, so a million-row sheet is
-checked in bounded memory.
+Memory: `mode="memory"` keeps every lead as dicts (one lead's rows merged again for the app's
+request view; `build_leads`, the tests' in-memory reference). A whole-sheet check (the command
+line's and the app's, core.check.sheet_check) keeps each lead as its payload line, JSON text
+written as the rows come (`mode="bounded"`: the file is then written without further work after
+the last row), and once there are more than `spool_after` leads moves their bodies to a temporary
+SQLite file, so a million-row sheet is checked in bounded memory.
 `mode="count"` keeps only the keys, for a check that writes no payloads.
 """
 

@@ -3,7 +3,8 @@
 A `RowPlan` is compiled once per sheet and template (column positions, encoders, schema checks,
 constants) so the per-row path is a tight loop. `check_rows` streams one RowResult per data row;
 `core.check.merge.LeadMerger` folds the ready ones into leads with little memory per lead;
-`merge.build_leads` does both and keeps everything in memory (for the desktop app).
+`merge.build_leads` does both and keeps everything in memory (the tests' reference);
+`core.check.sheet_check.check_sheet` does both compactly, for the command line and the app.
 
 Choices where the spec is silent:
 - A column and a constant for the same target: the cell wins when it is not empty.

@@ -66,7 +66,7 @@ class CheckWorker(Worker):
             sheet.close()
             return None
         # the filters' rows, worked out here, off the GUI thread
-        view = check_view(sheet, self.store, getattr(table, "excluded", set()))
+        view = check_view(sheet, self.store)
         return sheet, view
 
     def _file_splits(self) -> bool:

@@ -58,7 +58,7 @@ class ShownDecision:
 class ExistingLeads:
     """The lookup of one check and what each of its leads becomes under the chosen mode."""
 
-    check: object  # the core CheckResult the lookup belongs to
+    check: object  # the core SheetCheck the lookup belongs to
     record: object  # core LookupRecord (in memory)
     mode: str = "all"
     enterprise_id: str = ""  # the workspace looked in: another workspace's lookup is never reused

@@ -41,7 +41,6 @@ class CheckView:
     sheet: object  # core SheetCheck
     problem_positions: array  # positions (in the row store) of rows with an error or a warning
     invalid_positions: array
-    excluded: set  # the rows left out when the check started: the check has none of them
     lead_count: int = 0
     merged_rows: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -90,11 +89,8 @@ class _MergedInto:
             return first
         return self.sheet.groups[number][1]
 
-    def get(self, number: int, default=None):
-        return self[number] if number in self else default
 
-
-def check_view(sheet, store, excluded: set) -> CheckView:
+def check_view(sheet, store) -> CheckView:
     """Runs in the checking thread: the filters' rows as store positions."""
     def positions(numbers) -> array:
         found = array("q")
@@ -111,7 +107,7 @@ def check_view(sheet, store, excluded: set) -> CheckView:
     from telecrm_desktop.core.check.sheet_check import INVALID, WARNING
 
     return CheckView(sheet, positions(sheet.numbers_with(INVALID, WARNING)), positions(sheet.numbers_with(INVALID)),
-                     excluded, sheet.lead_count, sheet.merged_rows, dict(sheet.status_counts))
+                     sheet.lead_count, sheet.merged_rows, dict(sheet.status_counts))
 
 
 def convert_context(mapping):

@@ -80,18 +80,16 @@ class ReviewModel(Corrections, OneCallPerCell, QAbstractTableModel):
 
     _shown = 0
 
-    def set_checks(self, checks, merged_into=None, status_counts: dict[str, int] | None = None,
-                   excluded_at_check: set[int] | None = None) -> None:
+    def set_checks(self, checks, merged_into=None, status_counts: dict[str, int] | None = None) -> None:
         """`checks`: a RowChecks, or a dict of row number -> RowCheck. `status_counts` (READY/WARNING/
-        INVALID over the rows checked) and `excluded_at_check` (the rows left out when the check
-        started) spare a pass over every row."""
+        INVALID over the rows checked) spares a pass over every row."""
         self.beginResetModel()
         if isinstance(checks, dict):
             if checks is not getattr(self.checks, "plain", None):
                 dispose_later(self.checks.plain)
             checks = RowChecks(checks=checks)
         self.checks = checks
-        self._counts = self._count_all(status_counts, excluded_at_check)
+        self._counts = self._count_all(status_counts)
         self.merged_into = merged_into or {}
         self._rebuild_filter()
         self.endResetModel()
@@ -339,26 +337,18 @@ class ReviewModel(Corrections, OneCallPerCell, QAbstractTableModel):
 
     _counts: dict[str, int] | None = None
 
-    def _count_all(self, status_counts: dict[str, int] | None,
-                   excluded_at_check: set[int] | None = None) -> dict[str, int]:
+    def _count_all(self, status_counts: dict[str, int] | None) -> dict[str, int]:
+        """`status_counts`: READY/WARNING/INVALID over the rows the check counted (a left-out row is
+        never among them); None: every row is looked at."""
         counts = {READY: 0, WARNING: 0, INVALID: 0, EXCLUDED: 0, UNCHECKED: 0}
-        if status_counts is None or (self.excluded and excluded_at_check is None):
+        if status_counts is None:
             for row in self.rows:
                 counts[self.status_of(row.number)] += 1
             return counts
         for status, n in status_counts.items():
             counts[status] = counts.get(status, 0) + n
-        checked = sum(status_counts.values())
-        if self.excluded or excluded_at_check:
-            at_check = excluded_at_check or set()
-            # rows left out while the check ran were counted by it; rows taken back were not checked
-            for number in self.excluded - at_check:
-                status = self.checks.status(number)
-                if status is not None:
-                    counts[status] -= 1
-                    checked -= 1
-            counts[EXCLUDED] = len(self.excluded)
-        counts[UNCHECKED] = max(0, len(self.rows) - checked - counts[EXCLUDED])
+        counts[EXCLUDED] = len(self.excluded)
+        counts[UNCHECKED] = max(0, len(self.rows) - sum(status_counts.values()) - counts[EXCLUDED])
         return counts
 
     def counts(self) -> dict[str, int]:

@@ -353,8 +353,7 @@ class ReviewScreen(Screen):
         view = self.result
         view.session = self.session
         positions = {(INVALID, WARNING): view.problem_positions, (INVALID,): view.invalid_positions}
-        self.model.set_checks(RowChecks(view.sheet, positions=positions), view.merged_into, view.status_counts,
-                              view.excluded)
+        self.model.set_checks(RowChecks(view.sheet, positions=positions), view.merged_into, view.status_counts)
         self._show_every_lead_warnings()
         self._update_counts()
         self._restore_place(place)  # the reset forgot the current cell: fix -> F8 -> fix goes on from it
