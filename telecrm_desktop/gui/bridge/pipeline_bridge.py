@@ -172,12 +172,13 @@ def destination(workspace) -> Destination:
 
 # ----- sending ------------------------------------------------------------------------------
 
-def _fingerprint_source(session) -> dict:
-    """The template plus the user's corrections: another set of corrections is another run."""
+def _fingerprint_source(session, left_out: list[list[int]] | None = None) -> dict:
+    """The template plus the user's corrections: another set of corrections is another run.
+    `left_out`: excluded_ranges(session), when the caller has it already."""
     return {
         "template": session.template or {},
         "edits": {str(k): {c: str(v) for c, v in sorted(cols.items())} for k, cols in sorted(session.edits.items())},
-        "excluded": excluded_ranges(session),
+        "excluded": excluded_ranges(session) if left_out is None else left_out,
     }
 
 
@@ -299,13 +300,14 @@ class SendJob:
                     raise RuntimeError("the rows have not been checked yet")
                 sheet = session.sheet
                 file_fp = runs.file_fingerprint(sheet.path)
-                template_fp = runs.template_fingerprint(_fingerprint_source(session))
+                left_out = excluded_ranges(session)  # walked once, for the fingerprint and the run's source
+                template_fp = runs.template_fingerprint(_fingerprint_source(session, left_out))
                 claim = run_claim.claim_sheet(journal.path, dest.enterprise_id, file_fp, template_fp)
                 prepared = runs.open_run(journal, enterprise_id=dest.enterprise_id, file_path=sheet.path,
                                          file_fp=file_fp, template_fp=template_fp)
                 run_id = prepared.run.id
                 same_file, recorded = True, None
-                journal.set_source(run_id, run_source(session))
+                journal.set_source(run_id, run_source(session, left_out))
                 if prepared.resumed and on_event:
                     on_event(f"Continuing run {run_id} of this file, started {prepared.run.started_at[:16].replace('T', ' ')}.")
                 from telecrm_desktop.gui.bridge.existing_leads import add_leads_to_run  # modes, overwrite rules

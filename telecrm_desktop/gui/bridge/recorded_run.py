@@ -12,8 +12,9 @@ from typing import Any, Callable, Iterator
 from telecrm_desktop.gui.models.edited_table import corrected_row
 
 
-def run_source(session) -> dict:
-    """The session's file, as read and corrected, in the journal's JSON form."""
+def run_source(session, left_out: list[list[int]] | None = None) -> dict:
+    """The session's file, as read and corrected, in the journal's JSON form (`left_out`:
+    excluded_ranges(session), when the caller has it already)."""
     sheet = session.sheet
     source = sheet.source
     return {
@@ -24,7 +25,7 @@ def run_source(session) -> dict:
         "template": session.template or {},
         "edits": {str(k): {c: "" if v is None else str(v) for c, v in cols.items()}
                   for k, cols in session.edits.items()},
-        "excluded": excluded_ranges(session),
+        "excluded": excluded_ranges(session) if left_out is None else left_out,
     }
 
 
