@@ -88,7 +88,10 @@ def test_kill_9_at_random_instants_then_the_same_command_loses_and_doubles_nothi
             if proc.poll() is not None:  # it finished this sheet first
                 break
             os.kill(proc.pid, signal.SIGKILL)
-            assert proc.wait() == -signal.SIGKILL
+            returncode = proc.wait()
+            if returncode != -signal.SIGKILL:  # it exited between poll() and kill(): it finished first
+                assert returncode in (0, 1)
+                break
             kills += 1
         assert time.monotonic() - started < 200, "the kill loop is far slower than expected"
     for sheet in sheets:  # the same command again, to completion
