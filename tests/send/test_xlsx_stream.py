@@ -96,3 +96,40 @@ def test_marked_cells_are_filled_and_commented_as_openpyxl_does(tmp_path, sheet_
     assert (names, cells) == _cells(tmp_path / "reference.xlsx")
     marked = cells["Results"][3][1]  # below two blank rows and the header
     assert marked[0] == '=HYPERLINK("http://x")' and marked[4].endswith("FFC7CE") and marked[5][0] == "a comment"
+
+
+NUMBERS_AND_DATES = [0, -5, 1.5, 1 / 3, -0.0, 10**20, 123456789012345678, 2.5e-300, float("nan"), float("inf"),
+                     dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(1899, 12, 30),
+                     dt.date(1850, 1, 1), dt.datetime(1900, 2, 1, 12, 30, 15, 500),
+                     dt.datetime(2024, 2, 29, 23, 59, 59, 999_999), dt.time(13, 5, 7, 12),
+                     dt.timedelta(days=3, seconds=5), dt.timedelta(seconds=-7)]
+
+
+@pytest.mark.parametrize("value", NUMBERS_AND_DATES, ids=repr)
+def test_a_number_or_date_is_written_as_openpyxl_writes_it(value):
+    from openpyxl.compat.strings import safe_string
+    from openpyxl.utils.datetime import to_excel
+
+    from telecrm_desktop.core.send.xlsx_stream import _excel_serial, _number
+
+    if isinstance(value, (int, float)):
+        assert _number(value) == safe_string(value)
+    else:
+        assert _number(_excel_serial(value)) == safe_string(to_excel(value))
+
+
+def test_writing_a_workbook_does_not_import_openpyxl(tmp_path):
+    """openpyxl's package import costs the result-file process about 12 MB (with Pillow)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, datetime as dt\n"
+              "from telecrm_desktop.core.send.xlsx_stream import StreamedSheets\n"
+              f"sheets = StreamedSheets({str(tmp_path / 'r.xlsx')!r}, 'Results', ['a', 'b'], 10)\n"
+              "sheets.append([1.5, dt.date(2026, 1, 2)], {0: 'note'})\n"
+              "sheets.close()\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('openpyxl', 'PIL'))))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").active["A2"].value == 1.5

@@ -12,6 +12,7 @@ formats, a bold header, marked cells filled and commented) in constant memory.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 import tempfile
 import zipfile
@@ -74,6 +75,37 @@ _VML_SHAPE = ('<v:shape id="_x0000_s{id:04d}" type="#_x0000_t202" style="positio
               '<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{column}</x:Column></x:ClientData></v:shape>')
 
 
+# What openpyxl writes for a number and a date, without importing openpyxl: its package import loads
+# the whole workbook model and Pillow (about 12 MB in the process that writes the result files).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SECONDS_A_DAY = 86400
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    return "%.16g" % value
+
+
+def _day_fraction(value: dt.time | dt.datetime) -> float:
+    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 10**6
+    return seconds / _SECONDS_A_DAY
+
+
+def _excel_serial(value: dt.date | dt.time | dt.timedelta) -> float:
+    """Excel's serial day number, as openpyxl's to_excel (with Excel's 1900 leap-year bug)."""
+    if isinstance(value, dt.time):
+        return _day_fraction(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / _SECONDS_A_DAY
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    days = (value - _EXCEL_EPOCH).days
+    if 0 < days <= 60:
+        days -= 1
+    return days + _day_fraction(value)
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -90,10 +122,6 @@ class StreamedSheets:
 
     def __init__(self, path: Path | str, title: str, header: Sequence[str], sheet_rows: int, *,
                  blank_rows: int = 0, fill_rgb: str = "FFC7CE"):
-        from openpyxl.compat.strings import safe_string
-        from openpyxl.utils.datetime import to_excel
-
-        self._number, self._to_excel = safe_string, to_excel
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.title, self.header, self.sheet_rows = title, list(header), sheet_rows
         self.blank_rows, self.fill_rgb = blank_rows, fill_rgb
@@ -174,9 +202,9 @@ class StreamedSheets:
             elif isinstance(value, bool):
                 parts.append(f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>')
             elif kind is None:
-                parts.append(f'<c r="{ref}"{styled} t="n"><v>{self._number(value)}</v></c>')
+                parts.append(f'<c r="{ref}"{styled} t="n"><v>{_number(value)}</v></c>')
             else:  # a date, time or duration: a number with its format
-                parts.append(f'<c r="{ref}"{styled} t="n"><v>{self._number(self._to_excel(value))}</v></c>')
+                parts.append(f'<c r="{ref}"{styled} t="n"><v>{_number(_excel_serial(value))}</v></c>')
             if marked:
                 self._comment(ref, index, marks[index])
         parts.append("</row>")
