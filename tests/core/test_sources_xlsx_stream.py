@@ -389,22 +389,12 @@ def plainly_shared(path: Path) -> Path:
     items: list[bytes] = []
 
     def shared(match: re.Match) -> bytes:
-        items.append(b"<si>" + match.group(2) + b"</si>")
+        items.append(match.group(2))
         return match.group(1) + b' t="s"><v>%d</v></c>' % (len(items) - 1)
 
     inline = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is>(<t(?: xml:space="preserve")?>[^<]*</t>)</is></c>')
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = inline.sub(shared, parts["xl/worksheets/sheet1.xml"])
-    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    parts["xl/sharedStrings.xml"] = b'<?xml version="1.0"?><sst xmlns="%s">%s</sst>' % (main, b"".join(items))
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-        b'Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in parts.items():
-            target.writestr(name, content)
+    rewrite_sheet(path, lambda xml: inline.sub(shared, xml))
+    plainly_shared_strings(path, items)
     return path
 
 
@@ -429,7 +419,6 @@ def test_white_space_at_the_ends_as_calamine_reads_it(tmp_path, layout):
         ws.cell(row, 1, f"PLACE{row}")
     path = tmp_path / "spaces.xlsx"
     wb.save(path)
-    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
     def change(xml: bytes) -> bytes:
         for row, (body, _) in enumerate(BODIES, start=1):
@@ -445,17 +434,7 @@ def test_white_space_at_the_ends_as_calamine_reads_it(tmp_path, layout):
 
     rewrite_sheet(path, change)
     if layout == "shared":
-        with zipfile.ZipFile(path) as source:
-            parts = {name: source.read(name) for name in source.namelist()}
-        items = b"".join(b"<si>%s</si>" % body for body, _ in BODIES)
-        parts["xl/sharedStrings.xml"] = b'<?xml version="1.0"?><sst xmlns="%s">%s</sst>' % (main, items)
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-            b"</Relationships>",
-            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'sharedStrings" Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-            for name, content in parts.items():
-                target.writestr(name, content)
+        plainly_shared_strings(path, [body for body, _ in BODIES])
     rows = assert_stream_equals_calamine(path, parser_chunks=1 if layout == "elementtree" else 0)
     assert [r.cells[0] if r.cells else None for r in rows] == [read for _, read in BODIES]
 
