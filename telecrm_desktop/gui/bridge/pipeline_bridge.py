@@ -44,12 +44,11 @@ class CheckView:
     lead_count: int = 0
     merged_rows: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
+    session: object = None  # the ImportSession whose rows and corrections the check read
 
     @property
     def merged_into(self) -> dict[int, int]:
         return _MergedInto(self.sheet)
-
-    session: object = None  # the ImportSession whose rows and corrections the check read
 
     def request_json(self, number: int) -> str | None:
         """The request of the lead row `number` belongs to, built again by the core from its rows
@@ -382,29 +381,8 @@ class SendJob:
 
     def finish(self, summary) -> dict[str, int]:
         """Write the result files, close the run in the journal; returns rows per status."""
-        from telecrm_desktop.core.send import runs
-        from telecrm_desktop.gui.bridge.existing_leads import run_existing_map
-
-        from telecrm_desktop.gui.bridge.results_process import write_results_in_process
-
         folder = paths.run_dir(self.run_id)
-        table = self.session.sheet.table if self.session.sheet else None
-        recorded = self.recorded
-        with_cells = (table is not None and self.same_file) or (recorded is not None and recorded.rows is not None)
-        # in a child process: minutes of work for a million rows, never beside the window's thread
-        if with_cells and write_results_in_process(paths.journal_path(), self.run_id, folder)[0] == "done":
-            pass
-        elif table is not None and self.same_file:  # the file changed meanwhile: the rows the window holds
-            edited = EditedTable.from_session(self.session)
-            edited.excluded = set()  # left-out rows keep their cells in the result files
-            runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
-                               raw_headers=table.raw_headers, header_row=table.header_row,
-                               existing=run_existing_map(self.journal, self.run_id))
-        elif recorded is not None and recorded.rows is not None and self._write_from_recorded(folder):
-            pass
-        else:
-            # a past run continued without its sheet open: outcomes only, no original cells
-            runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
+        self._write_results(folder)
         state = "stopped" if summary.stopped else "finished"
         reason = self.reason = stop_reason(summary.stopped, self.settings.unreachable_limit)
         info = self.journal.end_run(self.run_id, state, reason, str(folder))
@@ -412,6 +390,30 @@ class SendJob:
         return dict(info.counts)
 
     claim = None  # core.send.run_claim.RunClaim, held from prepare() to close()
+
+    def _write_results(self, folder) -> None:
+        """The result files, with the sheet's cells whenever they can still be read."""
+        from telecrm_desktop.core.send import runs
+        from telecrm_desktop.gui.bridge.existing_leads import run_existing_map
+        from telecrm_desktop.gui.bridge.results_process import write_results_in_process
+
+        table = self.session.sheet.table if self.session.sheet else None
+        recorded = self.recorded
+        with_cells = (table is not None and self.same_file) or (recorded is not None and recorded.rows is not None)
+        # in a child process: minutes of work for a million rows, never beside the window's thread
+        if with_cells and write_results_in_process(paths.journal_path(), self.run_id, folder)[0] == "done":
+            return
+        if table is not None and self.same_file:  # the child could not (the file changed, or it failed)
+            edited = EditedTable.from_session(self.session)
+            edited.excluded = set()  # left-out rows keep their cells in the result files
+            runs.write_results(self.journal, self.run_id, folder, headers=table.headers, data_rows=edited.rows(),
+                               raw_headers=table.raw_headers, header_row=table.header_row,
+                               existing=run_existing_map(self.journal, self.run_id))
+            return
+        if recorded is not None and recorded.rows is not None and self._write_from_recorded(folder):
+            return
+        # a past run continued without its sheet open: outcomes only, no original cells
+        runs.write_results(self.journal, self.run_id, folder, headers=[], data_rows=())
 
     def _write_from_recorded(self, folder) -> bool:
         """The run's own file, read again; False when it changed meanwhile (outcomes only, then)."""
